@@ -1,0 +1,20 @@
+/**
+ * Every error code privacy-kit raises, in one place (like Fastify's `lib/errors.js`).
+ * Check errors by `code`, never by `instanceof`: two installed copies of a package can coexist.
+ */
+export const ERROR_CODES = {
+  PK_INVALID_OPTION: 'an option passed to a privacy-kit function is missing or has the wrong shape',
+  PK_UNKNOWN_CATEGORY: 'a data category key is not in the vocabulary',
+  PK_UNKNOWN_PURPOSE: 'a purpose (data use) key is not in the vocabulary',
+  PK_UNKNOWN_BASIS: 'a lawful basis is not one of the six of GDPR Art. 6(1)',
+  PK_UNKNOWN_SUBJECT_TYPE: 'a data subject type is not in the vocabulary',
+  PK_INVALID_DECORATOR: 'a decorator was applied where it cannot work',
+  PK_INVALID_RETENTION: 'a retention period could not be parsed',
+  PK_CONFIG: 'the privacy configuration of the app is inconsistent',
+  PK_STORE_UNAVAILABLE: 'a privacy store could not be reached or failed',
+  PK_STORE_CLOSED: 'a privacy store was used after close()',
+  PK_AUDIT_KEY: 'the audit key is missing or too short',
+} as const;
+
+/** A privacy-kit error code. */
+export type PrivacyKitErrorCode = keyof typeof ERROR_CODES;

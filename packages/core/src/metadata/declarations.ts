@@ -1,0 +1,73 @@
+import type { LawfulBasis } from '../vocabulary/taxonomy';
+import type { Retention } from '../retention/retention';
+
+/** Options of `@PersonalData` on a class property (or of `definePersonalData`). */
+export interface PersonalFieldOptions {
+  /** The data category (or categories) of the value, e.g. 'user.contact.email'. */
+  readonly category: string | readonly string[];
+  /** How long values of this field are kept, e.g. '2y'. */
+  readonly retention?: string;
+  /** Mark as an Art. 9 special category even when the category key is not one. */
+  readonly special?: boolean;
+  readonly description?: string;
+}
+
+/** A resolved personal field of a class. */
+export interface PersonalFieldDeclaration {
+  readonly property: string;
+  readonly categories: readonly string[];
+  readonly retention?: Retention;
+  readonly special: boolean;
+  readonly description?: string;
+}
+
+/**
+ * Finds the data subject of a request, e.g. `req => req.params.userId`. Returning undefined, null or ''
+ * means "no subject can be found" and the request is refused.
+ */
+export type SubjectResolver<Req = any> = (req: Req) => string | undefined | null | Promise<string | undefined | null>;
+
+/** Options of `@PersonalData` on a method, and of the `personalData()` route twin: the processing a route does. */
+export interface ProcessingOptions<Req = any> {
+  /** Categories of personal data the route processes. */
+  readonly categories?: readonly string[];
+  /** `@PersonalData` classes the route reads or returns; their fields' categories count as processed. */
+  readonly models?: readonly (abstract new (...args: any[]) => unknown)[];
+  /** The purpose(s) of the processing, e.g. 'essential.service'. */
+  readonly purpose?: string | readonly string[];
+  /** The lawful basis (GDPR Art. 6(1)). Defaults to 'consent' when consent is required. */
+  readonly basis?: LawfulBasis;
+  /**
+   * Whose data: 'self' (the caller, the default) or a resolver such as `req => req.params.userId`.
+   * A route whose path names someone (has parameters) must say which.
+   */
+  readonly subject?: 'self' | SubjectResolver<Req>;
+  /** Kinds of data subjects, e.g. 'customer' (default) or 'employee'. */
+  readonly subjectTypes?: readonly string[];
+  /** Roles allowed to call the route; empty or absent means any authenticated caller. */
+  readonly roles?: readonly string[];
+  /** How long the data produced by this processing is kept, e.g. '30d'. */
+  readonly retention?: string;
+  /** Who receives the data besides the app (processors, third parties), e.g. 'Stripe (payments)'. */
+  readonly recipients?: readonly string[];
+  /** Purposes the subject must have consented to; usually set with `@RequiresConsent`. */
+  readonly consent?: string | readonly string[];
+  readonly description?: string;
+}
+
+/** A resolved, validated processing declaration of a route or method. */
+export interface ProcessingDeclaration<Req = any> {
+  readonly categories: readonly string[];
+  readonly models: readonly Function[];
+  readonly purposes: readonly string[];
+  readonly basis: LawfulBasis;
+  readonly subject: 'self' | SubjectResolver<Req>;
+  readonly subjectTypes: readonly string[];
+  readonly roles: readonly string[];
+  readonly retention?: Retention;
+  readonly recipients: readonly string[];
+  readonly consentPurposes: readonly string[];
+  /** Any category (declared or from a model) is an Art. 9/10 special category. */
+  readonly special: boolean;
+  readonly description?: string;
+}

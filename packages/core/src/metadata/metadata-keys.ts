@@ -1,0 +1,9 @@
+/**
+ * Every metadata key privacy-kit uses, in one file. Other code never touches these directly: it calls the
+ * typed readers in `readers.ts`. `Symbol.for` makes two installed copies of the package share them.
+ */
+export const REGISTRY_KEY = Symbol.for('privacy-kit.registry.v1');
+/** Own property of a TC39 decorator metadata object holding that class's own personal fields. */
+export const PERSONAL_FIELDS_KEY = Symbol.for('privacy-kit.personal-fields');
+/** Marks a route middleware created by a twin (`personalData()`, `requiresConsent()`). */
+export const ROUTE_DECLARATION_KEY = Symbol.for('privacy-kit.route-declaration');

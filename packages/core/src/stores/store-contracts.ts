@@ -1,0 +1,132 @@
+import type { AuditEntry, AuditRecord, AuditVerifyReport } from '../audit/audit-record';
+
+/** What happened to a consent. */
+export type ConsentAction = 'granted' | 'withdrawn' | 'expired';
+
+/** How the consent was collected (Art. 7(1): the controller must be able to demonstrate it). */
+export type ConsentMethod = 'api' | 'gpc' | 'import' | 'erasure' | 'admin' | (string & {});
+
+/** A consent event as a caller records it. `subject` is a pseudonym. */
+export interface ConsentEventInput {
+  readonly subject: string;
+  readonly purpose: string;
+  readonly action: ConsentAction;
+  readonly policyVersion: string | null;
+  readonly method: ConsentMethod;
+  /** When the grant lapses by itself (ISO 8601), if it does. */
+  readonly expiresAt?: string | null;
+  /** ISO 8601 with offset; defaults to now. */
+  readonly time?: string;
+}
+
+/** A stored consent event: events are only ever appended, never updated. */
+export interface ConsentEvent extends Required<Omit<ConsentEventInput, 'expiresAt'>> {
+  readonly id: string;
+  /** Order of events in the store. */
+  readonly seq: number;
+  readonly expiresAt: string | null;
+}
+
+/** The current state of one purpose, derived from the events. */
+export interface ConsentState {
+  readonly purpose: string;
+  readonly granted: boolean;
+  /** The action of the event the state comes from ('expired' when a grant lapsed). */
+  readonly status: ConsentAction;
+  readonly policyVersion: string | null;
+  readonly method: ConsentMethod;
+  /** When the deciding event happened. */
+  readonly since: string;
+  readonly expiresAt: string | null;
+}
+
+/** Consents: an append-only event log, the current state derived from it. */
+export interface ConsentStore {
+  /** Appends one event; the state changes only through events. */
+  recordConsent(event: ConsentEventInput): Promise<ConsentEvent>;
+  /** The current state of every purpose the subject has events for; lapsed grants read as 'expired'. */
+  currentConsents(subject: string, at?: Date): Promise<readonly ConsentState[]>;
+  /** Every event of the subject, oldest first. */
+  consentHistory(subject: string): Promise<readonly ConsentEvent[]>;
+  /**
+   * Calls the listener when a consent of the store changes, also from other processes where the store can tell
+   * (PostgreSQL LISTEN/NOTIFY). Returns an unsubscribe function. Optional.
+   */
+  watchConsents?(listener: (subject: string) => void): () => void;
+}
+
+/** What to read back from the audit log. */
+export interface AuditQuery {
+  readonly subject?: string;
+  readonly actor?: string;
+  readonly requestId?: string;
+  readonly event?: AuditEntry['event'];
+  /** Only records after this seq. */
+  readonly afterSeq?: number;
+  readonly limit?: number;
+}
+
+/** The audit log: a keyed HMAC chain with a signed head. */
+export interface AuditStore {
+  /** Appends an entry; resolves only when the record is durably committed. */
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Records in seq order, filtered. */
+  readAudit(query?: AuditQuery): Promise<readonly AuditRecord[]>;
+  /** Checks the whole chain and the head; never throws for tampering, reports it. */
+  verifyAudit(): Promise<AuditVerifyReport>;
+}
+
+/** Kinds of data subject requests (GDPR Art. 15–20). */
+export type RightsRequestKind = 'export' | 'erasure' | 'rectification' | 'access';
+/** Where a request stands. */
+export type RightsRequestStatus = 'open' | 'in_progress' | 'waiting_manual' | 'completed' | 'failed';
+
+/** One step of a request, per data source. */
+export interface RightsRequestStep {
+  readonly source: string;
+  readonly status: 'pending' | 'done' | 'manual' | 'failed';
+  readonly error?: string;
+  readonly completedAt?: string;
+}
+
+/** A data subject request as a caller creates it. `subject` is the app's own identifier of the subject. */
+export interface RightsRequestInput {
+  readonly kind: RightsRequestKind;
+  readonly subject: string;
+  /** ISO 8601 with offset. */
+  readonly dueAt: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A stored data subject request. */
+export interface RightsRequest extends RightsRequestInput {
+  readonly id: string;
+  readonly status: RightsRequestStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly steps: readonly RightsRequestStep[];
+  readonly error: string | null;
+}
+
+/** What a request update may change. */
+export interface RightsRequestPatch {
+  readonly status?: RightsRequestStatus;
+  readonly steps?: readonly RightsRequestStep[];
+  readonly error?: string | null;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Data subject requests with due dates. */
+export interface RightsRequestStore {
+  createRightsRequest(input: RightsRequestInput): Promise<RightsRequest>;
+  updateRightsRequest(id: string, patch: RightsRequestPatch): Promise<RightsRequest>;
+  getRightsRequest(id: string): Promise<RightsRequest | undefined>;
+  listRightsRequests(filter?: { readonly subject?: string; readonly status?: readonly RightsRequestStatus[]; readonly dueBefore?: string }): Promise<readonly RightsRequest[]>;
+}
+
+/** Everything privacy-kit keeps: one object implements all contracts. */
+export interface PrivacyStore extends ConsentStore, AuditStore, RightsRequestStore {
+  /** Resolves when the store can serve; rejects when it cannot (used for health and fail-closed checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
