@@ -65,3 +65,4 @@ export type {
   RightsRequestStep,
   RightsRequestStore,
 } from './stores/store-contracts';
+export { deriveConsentStates, validateConsentEvent } from './stores/consent-events';

@@ -1,0 +1,299 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { AuditEntry, AuditRecord } from '../audit/audit-record';
+import { isoTime } from '../audit/iso-time';
+import type { PrivacyStore } from '../stores/store-contracts';
+
+/** Raw, store-specific access to the audit rows, used only to prove that `verifyAudit()` sees tampering. */
+export interface AuditTamper {
+  /** Changes fields of the record at `seq` in place, leaving its MAC as it was. */
+  changeRecord(seq: number, patch: Partial<AuditEntry>): Promise<void>;
+  /** Deletes the record at `seq` (positions after it keep their numbers). */
+  deleteRecord(seq: number): Promise<void>;
+  /** Swaps the contents (entry, prevMac, mac) of two positions. */
+  swapRecords(a: number, b: number): Promise<void>;
+  /** Inserts a record right after `afterSeq`, renumbering the positions after it. */
+  insertRecord(afterSeq: number, record: Omit<AuditRecord, 'seq'>): Promise<void>;
+  /** Deletes every record from `seq` on, leaving the head checkpoint as it was. */
+  truncateFrom(seq: number): Promise<void>;
+  /** Moves the head checkpoint to another record without re-signing it. */
+  moveHead(seq: number): Promise<void>;
+}
+
+/** How the contract suite gets a store of the kind under test. */
+export interface StoreContractHarness {
+  /** A new, empty store. */
+  create(): Promise<PrivacyStore>;
+  /** Raw access to that store's audit rows. */
+  tamper(store: PrivacyStore): AuditTamper;
+  /** Removes what `create()` made (files, schemas); the store is already closed. */
+  destroy?(store: PrivacyStore): Promise<void>;
+}
+
+/**
+ * An audit entry of an allowed access, for tests.
+ *
+ * @param overrides - fields to change
+ */
+export function sampleAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    event: 'access',
+    time: isoTime(),
+    requestId: `req-${Math.random().toString(36).slice(2, 10)}`,
+    appId: 'contract-test',
+    actor: 'psn_actor000000000000000000',
+    subject: 'psn_subject0000000000000000',
+    method: 'GET',
+    route: '/me/profile',
+    purposes: ['essential.service'],
+    basis: 'contract',
+    categories: ['user.contact.email'],
+    decision: 'allowed',
+    reason: null,
+    status: null,
+    durationMs: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The one contract every privacy-kit store must pass (consents, audit chain, rights requests, lifecycle).
+ * Call it from a jest test file of the store's package.
+ *
+ * @param name - the store's name, for the suite title
+ * @param harness - how to create, tamper with and destroy a store
+ * @example
+ * describeStoreContract('SqliteStore', { create: async () => createSqliteStore({ ... }), tamper: sqliteTamper });
+ */
+export function describeStoreContract(name: string, harness: StoreContractHarness): void {
+  describe(`${name} satisfies the privacy-kit store contract`, () => {
+    let store: PrivacyStore;
+    let closed = false;
+
+    beforeEach(async () => {
+      store = await harness.create();
+      closed = false;
+    });
+
+    afterEach(async () => {
+      if (!closed) await store.close();
+      await harness.destroy?.(store);
+    });
+
+    async function appendMany(n: number): Promise<AuditRecord[]> {
+      const records: AuditRecord[] = [];
+      for (let i = 0; i < n; i++) records.push(await store.appendAudit(sampleAuditEntry({ requestId: `req-${i + 1}` })));
+      return records;
+    }
+
+    describe('consents', () => {
+      it('derives a granted state from a recorded grant', async () => {
+        await store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+        const states = await store.currentConsents('psn_a');
+        expect(states).toEqual([
+          expect.objectContaining({ purpose: 'personalize.content', granted: true, status: 'granted', policyVersion: 'v1', method: 'api' }),
+        ]);
+      });
+
+      it('treats a withdrawal after a grant as not granted and keeps both events', async () => {
+        await store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+        await store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'withdrawn', policyVersion: 'v1', method: 'api' });
+        const [state] = await store.currentConsents('psn_a');
+        expect(state).toEqual(expect.objectContaining({ granted: false, status: 'withdrawn' }));
+        const history = await store.consentHistory('psn_a');
+        expect(history.map((e) => e.action)).toEqual(['granted', 'withdrawn']);
+      });
+
+      it('keeps purposes and subjects apart', async () => {
+        await store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+        await store.recordConsent({ subject: 'psn_a', purpose: 'marketing.communications.email', action: 'withdrawn', policyVersion: 'v1', method: 'api' });
+        await store.recordConsent({ subject: 'psn_b', purpose: 'personalize.content', action: 'withdrawn', policyVersion: 'v2', method: 'gpc' });
+        const a = await store.currentConsents('psn_a');
+        expect(Object.fromEntries(a.map((s) => [s.purpose, s.granted]))).toEqual({
+          'personalize.content': true,
+          'marketing.communications.email': false,
+        });
+        const b = await store.currentConsents('psn_b');
+        expect(b).toEqual([expect.objectContaining({ purpose: 'personalize.content', granted: false, method: 'gpc', policyVersion: 'v2' })]);
+        expect(await store.currentConsents('psn_nobody')).toEqual([]);
+      });
+
+      it('reads a grant past its expiry as expired', async () => {
+        const past = isoTime(new Date(Date.now() - 60_000));
+        await store.recordConsent({ subject: 'psn_a', purpose: 'analytics.reporting', action: 'granted', policyVersion: 'v1', method: 'api', expiresAt: past });
+        const [state] = await store.currentConsents('psn_a');
+        expect(state).toEqual(expect.objectContaining({ granted: false, status: 'expired', expiresAt: past }));
+      });
+
+      it('returns stored events with id, order and a time with offset', async () => {
+        const event = await store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: null, method: 'api' });
+        expect(event.id).toEqual(expect.any(String));
+        expect(event.seq).toBeGreaterThan(0);
+        expect(event.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+        expect(event.policyVersion).toBeNull();
+        expect(event.expiresAt).toBeNull();
+      });
+
+      it('refuses an event with an unknown action and stores nothing', async () => {
+        await expect(
+          store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'maybe' as never, policyVersion: 'v1', method: 'api' }),
+        ).rejects.toThrow(/action/);
+        await expect(
+          store.recordConsent({ subject: '', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' }),
+        ).rejects.toThrow(/subject/);
+        expect(await store.consentHistory('psn_a')).toEqual([]);
+      });
+    });
+
+    describe('audit chain', () => {
+      it('numbers records from 1 and links each to the one before', async () => {
+        const [first, second] = await appendMany(2);
+        expect(first?.seq).toBe(1);
+        expect(first?.prevMac).toBe('');
+        expect(second?.seq).toBe(2);
+        expect(second?.prevMac).toBe(first?.mac);
+      });
+
+      it('reads back what was appended, field for field', async () => {
+        const entry = sampleAuditEntry({ event: 'denied', decision: 'denied', reason: 'consent_required', status: 403, durationMs: 1.5, details: { step: 'x', n: 2 } });
+        const record = await store.appendAudit(entry);
+        const [read] = await store.readAudit({ requestId: entry.requestId });
+        expect(read).toEqual(record);
+        expect(read).toEqual(expect.objectContaining(entry));
+      });
+
+      it('filters records by subject, actor, request, event, position and limit', async () => {
+        await store.appendAudit(sampleAuditEntry({ subject: 'psn_x', requestId: 'r1' }));
+        await store.appendAudit(sampleAuditEntry({ subject: 'psn_y', actor: 'psn_staff', requestId: 'r2', event: 'denied', decision: 'denied', reason: 'forbidden' }));
+        await store.appendAudit(sampleAuditEntry({ subject: 'psn_x', requestId: 'r3' }));
+        expect((await store.readAudit({ subject: 'psn_x' })).map((r) => r.requestId)).toEqual(['r1', 'r3']);
+        expect((await store.readAudit({ actor: 'psn_staff' })).map((r) => r.requestId)).toEqual(['r2']);
+        expect((await store.readAudit({ event: 'denied' })).map((r) => r.requestId)).toEqual(['r2']);
+        expect((await store.readAudit({ afterSeq: 1 })).map((r) => r.requestId)).toEqual(['r2', 'r3']);
+        expect((await store.readAudit({ limit: 1 })).map((r) => r.requestId)).toEqual(['r1']);
+      });
+
+      it('verifies an empty log and an intact log', async () => {
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 0 }));
+        await appendMany(5);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 5 }));
+      });
+
+      it('keeps the chain intact under concurrent appends', async () => {
+        await Promise.all(Array.from({ length: 40 }, (_, i) => store.appendAudit(sampleAuditEntry({ requestId: `c-${i}` }))));
+        const report = await store.verifyAudit();
+        expect(report).toEqual(expect.objectContaining({ ok: true, checked: 40 }));
+      });
+
+      it('reports a changed record at its position', async () => {
+        await appendMany(5);
+        await harness.tamper(store).changeRecord(3, { categories: ['user.name'] });
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'changed', firstBadSeq: 3 }));
+      });
+
+      it('reports a deleted record at the position where it is missing', async () => {
+        await appendMany(5);
+        await harness.tamper(store).deleteRecord(2);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'deleted', firstBadSeq: 2 }));
+      });
+
+      it('reports a deleted first record', async () => {
+        await appendMany(3);
+        await harness.tamper(store).deleteRecord(1);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'deleted', firstBadSeq: 1 }));
+      });
+
+      it('reports reordered records at the first moved position', async () => {
+        await appendMany(5);
+        await harness.tamper(store).swapRecords(2, 4);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'reordered', firstBadSeq: 2 }));
+      });
+
+      it('reports a forged inserted record at its position', async () => {
+        const records = await appendMany(4);
+        const forged = { ...sampleAuditEntry({ requestId: 'forged' }), prevMac: records[1]?.mac ?? '', mac: 'forged-mac-without-the-key' };
+        await harness.tamper(store).insertRecord(2, forged);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'inserted', firstBadSeq: 3 }));
+      });
+
+      it('reports a copied record inserted again', async () => {
+        const records = await appendMany(4);
+        const copy = records[1] as AuditRecord;
+        await harness.tamper(store).insertRecord(3, { ...copy });
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'inserted', firstBadSeq: 4 }));
+      });
+
+      it('reports a truncated tail from the first missing position', async () => {
+        await appendMany(6);
+        await harness.tamper(store).truncateFrom(5);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'truncated', firstBadSeq: 5 }));
+      });
+
+      it('reports a head checkpoint moved back without the key', async () => {
+        await appendMany(4);
+        const tamper = harness.tamper(store);
+        await tamper.truncateFrom(4);
+        await tamper.moveHead(3);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'head' }));
+      });
+
+      it('goes on appending after a verified log', async () => {
+        await appendMany(2);
+        await store.verifyAudit();
+        const third = await store.appendAudit(sampleAuditEntry());
+        expect(third.seq).toBe(3);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 3 }));
+      });
+    });
+
+    describe('rights requests', () => {
+      const due = (days: number): string => isoTime(new Date(Date.now() + days * 86_400_000));
+
+      it('creates an open request with its due date and reads it back', async () => {
+        const created = await store.createRightsRequest({ kind: 'erasure', subject: 'user-x', dueAt: due(30), details: { reason: 'asked' } });
+        expect(created).toEqual(expect.objectContaining({ kind: 'erasure', subject: 'user-x', status: 'open', steps: [], error: null }));
+        expect(await store.getRightsRequest(created.id)).toEqual(created);
+        expect(await store.getRightsRequest('no-such-id')).toBeUndefined();
+      });
+
+      it('updates status, steps and error', async () => {
+        const created = await store.createRightsRequest({ kind: 'erasure', subject: 'user-x', dueAt: due(30) });
+        const updated = await store.updateRightsRequest(created.id, {
+          status: 'failed',
+          steps: [{ source: 'users', status: 'failed', error: 'timeout' }],
+          error: 'users: timeout',
+        });
+        expect(updated).toEqual(expect.objectContaining({ status: 'failed', error: 'users: timeout' }));
+        expect(updated.steps).toEqual([{ source: 'users', status: 'failed', error: 'timeout' }]);
+        expect(await store.getRightsRequest(created.id)).toEqual(updated);
+      });
+
+      it('rejects an update of an unknown request', async () => {
+        await expect(store.updateRightsRequest('no-such-id', { status: 'completed' })).rejects.toThrow(/no-such-id|not found|unknown/i);
+      });
+
+      it('lists requests by subject, status and due date', async () => {
+        const overdue = await store.createRightsRequest({ kind: 'export', subject: 'user-x', dueAt: due(-1) });
+        const open = await store.createRightsRequest({ kind: 'erasure', subject: 'user-y', dueAt: due(30) });
+        const done = await store.createRightsRequest({ kind: 'erasure', subject: 'user-x', dueAt: due(-2) });
+        await store.updateRightsRequest(done.id, { status: 'completed' });
+        expect((await store.listRightsRequests({ subject: 'user-x' })).map((r) => r.id).sort()).toEqual([overdue.id, done.id].sort());
+        expect((await store.listRightsRequests({ status: ['open'] })).map((r) => r.id).sort()).toEqual([overdue.id, open.id].sort());
+        expect((await store.listRightsRequests({ status: ['open'], dueBefore: isoTime() })).map((r) => r.id)).toEqual([overdue.id]);
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('answers ping while open', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
+      it('rejects every operation after close, with a store error', async () => {
+        await store.close();
+        closed = true;
+        await expect(store.ping()).rejects.toMatchObject({ code: expect.stringMatching(/^PK_STORE_/) });
+        await expect(store.appendAudit(sampleAuditEntry())).rejects.toMatchObject({ code: expect.stringMatching(/^PK_STORE_/) });
+        await expect(store.currentConsents('psn_a')).rejects.toMatchObject({ code: expect.stringMatching(/^PK_STORE_/) });
+      });
+    });
+  });
+}

@@ -1,0 +1,73 @@
+/** Schema migrations, applied in order inside one transaction each; `user_version` records the last applied. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE consent_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    subject TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('granted', 'withdrawn', 'expired')),
+    policy_version TEXT,
+    method TEXT NOT NULL,
+    expires_at TEXT,
+    time TEXT NOT NULL
+  );
+  CREATE INDEX consent_events_subject ON consent_events (subject, seq);
+  -- Consents are an append-only event log: the current state is derived, never updated in place.
+  CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
+    BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+  CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
+    BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    event TEXT NOT NULL,
+    time TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    actor TEXT,
+    subject TEXT,
+    method TEXT,
+    route TEXT,
+    purposes TEXT NOT NULL,
+    basis TEXT,
+    categories TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT,
+    status INTEGER,
+    duration_ms REAL,
+    details TEXT,
+    prev_mac TEXT NOT NULL,
+    mac TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_subject ON audit_log (subject, seq);
+  CREATE INDEX audit_log_request ON audit_log (request_id);
+  -- Defence in depth: the application never changes or removes audit rows; verify() catches whoever does.
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+  CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    mac TEXT NOT NULL,
+    head_mac TEXT NOT NULL
+  );
+
+  CREATE TABLE rights_requests (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    error TEXT,
+    details TEXT
+  );
+  CREATE INDEX rights_requests_subject ON rights_requests (subject);
+  CREATE INDEX rights_requests_status ON rights_requests (status, due_at);
+  `,
+];

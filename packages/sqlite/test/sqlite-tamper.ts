@@ -1,0 +1,68 @@
+import type { AuditTamper } from '@privacy-kit/core/testing';
+import type { SqliteStore } from '@privacy-kit/sqlite';
+
+const COLUMNS: Record<string, string> = {
+  event: 'event', time: 'time', requestId: 'request_id', appId: 'app_id', actor: 'actor', subject: 'subject', method: 'method',
+  route: 'route', purposes: 'purposes', basis: 'basis', categories: 'categories', decision: 'decision', reason: 'reason',
+  status: 'status', durationMs: 'duration_ms', details: 'details',
+};
+const JSON_COLUMNS = new Set(['purposes', 'categories', 'details']);
+
+/**
+ * Raw tampering with a SQLite store's audit rows, as someone with file access could do it: drops the
+ * append-only triggers first, then edits rows directly.
+ */
+export function sqliteTamper(store: SqliteStore): AuditTamper {
+  const db = store.db;
+  const unguard = (): void => {
+    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+  };
+  return {
+    async changeRecord(seq, patch) {
+      unguard();
+      for (const [field, value] of Object.entries(patch)) {
+        const column = COLUMNS[field];
+        if (column === undefined) throw new Error(`unknown field ${field}`);
+        db.prepare(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`).run(JSON_COLUMNS.has(field) ? JSON.stringify(value) : (value as never), seq);
+      }
+    },
+    async deleteRecord(seq) {
+      unguard();
+      db.prepare('DELETE FROM audit_log WHERE seq = ?').run(seq);
+    },
+    async swapRecords(a, b) {
+      unguard();
+      db.transaction(() => {
+        db.prepare('UPDATE audit_log SET seq = -1 WHERE seq = ?').run(a);
+        db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(a, b);
+        db.prepare('UPDATE audit_log SET seq = ? WHERE seq = -1').run(b);
+      })();
+    },
+    async insertRecord(afterSeq, record) {
+      unguard();
+      db.transaction(() => {
+        db.prepare('UPDATE audit_log SET seq = -seq - 1 WHERE seq > ?').run(afterSeq);
+        db.prepare('UPDATE audit_log SET seq = -seq WHERE seq < 0').run();
+        db.prepare(
+          `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          afterSeq + 1, record.event, record.time, record.requestId, record.appId, record.actor, record.subject, record.method, record.route,
+          JSON.stringify(record.purposes), record.basis, JSON.stringify(record.categories), record.decision, record.reason, record.status,
+          record.durationMs, record.details === undefined ? null : JSON.stringify(record.details), record.prevMac, record.mac,
+        );
+        const last = db.prepare('SELECT seq FROM audit_head WHERE id = 1').get() as { seq: number };
+        // Keep the head pointing at the same (now renumbered) last record, as an attacker would.
+        db.prepare('UPDATE audit_head SET seq = ? WHERE id = 1').run(last.seq + 1);
+      })();
+    },
+    async truncateFrom(seq) {
+      unguard();
+      db.prepare('DELETE FROM audit_log WHERE seq >= ?').run(seq);
+    },
+    async moveHead(seq) {
+      const row = db.prepare('SELECT mac FROM audit_log WHERE seq = ?').get(seq) as { mac: string };
+      db.prepare('UPDATE audit_head SET seq = ?, mac = ? WHERE id = 1').run(seq, row.mac);
+    },
+  };
+}
