@@ -28,6 +28,7 @@ export {
   getPersonalFields,
   getProcessing,
   getProcessingMethods,
+  getProcessingParts,
   isPersonalDataInstance,
   registerModel,
 } from './metadata/readers';

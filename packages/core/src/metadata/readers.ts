@@ -1,5 +1,5 @@
 import { PrivacyKitError } from '../errors/privacy-kit.error';
-import type { PersonalFieldDeclaration, ProcessingDeclaration } from './declarations';
+import type { PersonalFieldDeclaration, ProcessingDeclaration, ProcessingOptions } from './declarations';
 import { PERSONAL_FIELDS_KEY } from './metadata-keys';
 import { registry } from './registry';
 import { resolveProcessing } from './resolve-declarations';
@@ -88,6 +88,14 @@ export function getProcessing(method: Function): ProcessingDeclaration | undefin
   const annotation = registry().methods.get(method);
   if (annotation === undefined) return undefined;
   return resolveProcessing(annotation.parts, annotation.owner, getPersonalFields);
+}
+
+/**
+ * The raw processing parts declared on a method (one per decorator or twin), for adapters that merge them with
+ * route-level declarations. Undefined when the method carries none.
+ */
+export function getProcessingParts(method: Function): { readonly owner: string; readonly parts: readonly ProcessingOptions[] } | undefined {
+  return registry().methods.get(method);
 }
 
 /**

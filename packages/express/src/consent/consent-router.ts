@@ -1,0 +1,130 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { validate } from 'class-validator';
+import { isKnownTerm, type ConsentEvent, type ConsentState } from '@privacy-kit/core';
+import { getRequestContext, type RequestContextState } from '../context/request-context';
+import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import { sendJsonError } from '../http/json-error';
+import type { Identity } from '../identity/identity';
+import { ConsentBody } from './consent-body.dto';
+
+const CONSENT_DECLARATION = {
+  purposes: ['essential.legal'],
+  basis: 'legal_obligation' as const,
+  categories: ['user.account.settings'],
+};
+
+function stateView(state: ConsentState): Record<string, unknown> {
+  return {
+    purpose: state.purpose,
+    granted: state.granted,
+    status: state.status,
+    policyVersion: state.policyVersion,
+    method: state.method,
+    since: state.since,
+    expiresAt: state.expiresAt,
+  };
+}
+
+function eventView(event: ConsentEvent): Record<string, unknown> {
+  return {
+    id: event.id,
+    purpose: event.purpose,
+    action: event.action,
+    policyVersion: event.policyVersion,
+    method: event.method,
+    time: event.time,
+    expiresAt: event.expiresAt,
+  };
+}
+
+/**
+ * The consent API for the authenticated person:
+ * `GET /me/consents`, `PUT /me/consents/:purpose` and `GET /me/consents/history` (mounted under the base path).
+ */
+export function createConsentRouter(engine: PrivacyEngine): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '16kb', strict: true });
+
+  /** Identifies the caller; answers 401 and returns undefined when that fails. */
+  async function caller(req: Request, res: Response): Promise<{ identity: Identity; subject: string; ctx: RequestContextState } | undefined> {
+    const ctx = getRequestContext(req) as RequestContextState;
+    const result = await engine.identify(req, ctx);
+    if (!result.ok) {
+      res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${result.reason}"`);
+      sendJsonError(res, 401, { error: 'unauthenticated', reason: result.reason });
+      return undefined;
+    }
+    return { identity: result.identity, subject: engine.pseudonym(result.identity.id), ctx };
+  }
+
+  /** Audits the read or change of the caller's own consent records. */
+  function auditSelf(req: Request, who: { subject: string; ctx: RequestContextState }, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): Promise<unknown> {
+    return engine.audit(req, who.ctx, { actor: who.subject, subject: who.subject }, { method: req.method, pattern: `${engine.options.basePath}${pattern}` }, {
+      ...CONSENT_DECLARATION, models: [], subject: 'self', subjectTypes: ['customer'], roles: [], recipients: [], consentPurposes: [], special: false,
+    }, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
+  }
+
+  const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction): void => {
+    fn(req, res).catch((error: unknown) => {
+      engine.report(error, 'the consent API');
+      if (!res.headersSent) sendJsonError(res, 503, { error: 'privacy_store_unavailable' });
+      else next(error);
+    });
+  };
+
+  router.get('/me/consents', handle(async (req, res) => {
+    const who = await caller(req, res);
+    if (who === undefined) return;
+    await auditSelf(req, who, '/me/consents', 'access');
+    const states = await engine.options.store.currentConsents(who.subject);
+    res.set('Cache-Control', 'no-store').json({ consents: states.map(stateView) });
+  }));
+
+  router.get('/me/consents/history', handle(async (req, res) => {
+    const who = await caller(req, res);
+    if (who === undefined) return;
+    await auditSelf(req, who, '/me/consents/history', 'access');
+    const events = await engine.options.store.consentHistory(who.subject);
+    res.set('Cache-Control', 'no-store').json({ events: events.map(eventView) });
+  }));
+
+  router.put('/me/consents/:purpose', (req: Request, res: Response, next: NextFunction) => {
+    json(req, res, (error?: unknown) => {
+      if (error !== undefined) {
+        sendJsonError(res, 400, { error: 'invalid_json', message: 'The body must be a JSON object such as {"granted": true, "policyVersion": "2026-05"}.' });
+        return;
+      }
+      next();
+    });
+  }, handle(async (req, res) => {
+    const who = await caller(req, res);
+    if (who === undefined) return;
+    const purpose = String(req.params.purpose);
+    if (!isKnownTerm('purpose', purpose)) {
+      sendJsonError(res, 404, { error: 'unknown_purpose', message: 'No such purpose in the vocabulary.' });
+      return;
+    }
+    const raw: unknown = req.body;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      sendJsonError(res, 400, { error: 'invalid_body', problems: [{ property: '(body)', messages: ['the body must be a JSON object such as {"granted": true, "policyVersion": "2026-05"}'] }] });
+      return;
+    }
+    const body = Object.assign(new ConsentBody(), raw);
+    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+    if (errors.length > 0) {
+      const problems = errors.map((e) => ({
+        property: e.property,
+        messages: Object.values(e.constraints ?? {}).map((m) => (m.startsWith('property ') ? `${e.property} is not allowed` : m)),
+      }));
+      sendJsonError(res, 400, { error: 'invalid_body', problems });
+      return;
+    }
+    await engine.recordConsent(who.subject, purpose, body.granted, body.policyVersion, 'api');
+    await auditSelf(req, who, '/me/consents/:purpose', 'consent', { purpose, granted: body.granted, policyVersion: body.policyVersion });
+    const states = await engine.options.store.currentConsents(who.subject);
+    const state = states.find((s) => s.purpose === purpose);
+    res.set('Cache-Control', 'no-store').json({ consent: state === undefined ? null : stateView(state) });
+  }));
+
+  return router;
+}

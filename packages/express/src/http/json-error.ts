@@ -1,0 +1,30 @@
+import type { Response } from 'express';
+
+/** The error codes the HTTP layer answers with; bodies never carry personal data. */
+export type HttpErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'consent_required'
+  | 'subject_required'
+  | 'privacy_store_unavailable'
+  | 'privacy_misconfigured'
+  | 'privacy_not_mounted'
+  | 'invalid_body'
+  | 'invalid_json'
+  | 'unknown_purpose'
+  | 'not_found';
+
+/** A JSON error body: `{ error, ...facts }`. */
+export type HttpErrorBody = { readonly error: HttpErrorCode } & Readonly<Record<string, unknown>>;
+
+/**
+ * Sends a JSON error unless a response was already started.
+ *
+ * @param res - the response
+ * @param status - the HTTP status
+ * @param body - `{ error: code, ... }`
+ */
+export function sendJsonError(res: Response, status: number, body: HttpErrorBody): void {
+  if (res.headersSent) return;
+  res.status(status).set('Cache-Control', 'no-store').json(body);
+}

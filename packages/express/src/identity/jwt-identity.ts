@@ -1,0 +1,124 @@
+import jwt from 'jsonwebtoken';
+import type { Request } from 'express';
+import { PrivacyKitError } from '@privacy-kit/core';
+import type { AuthFailure, IdentifyResult } from './identity';
+
+/** Algorithms jsonwebtoken can verify; 'none' is deliberately absent. */
+export const SUPPORTED_JWT_ALGORITHMS = [
+  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512',
+] as const;
+
+/** A JWT algorithm privacy-kit accepts. */
+export type JwtAlgorithm = (typeof SUPPORTED_JWT_ALGORITHMS)[number];
+
+/** How to verify `Authorization: Bearer` tokens. `algorithms`, `issuer` and `audience` are required. */
+export interface JwtOptions {
+  /** The HMAC secret or the PEM public key that signs tokens. */
+  readonly secret: string | Buffer;
+  /** The algorithms to accept, e.g. ['HS256']; never 'none'. */
+  readonly algorithms: readonly JwtAlgorithm[];
+  /** The expected `iss` claim(s). */
+  readonly issuer: string | readonly string[];
+  /** The expected `aud` claim(s). */
+  readonly audience: string | readonly string[];
+  /** Allowed clock skew in seconds. Default 0. */
+  readonly clockToleranceSec?: number;
+  /** The claim with roles (an array of strings). Default 'roles'. */
+  readonly rolesClaim?: string;
+}
+
+/** A compiled verifier for one configuration. */
+export type JwtVerifier = (req: Request) => IdentifyResult;
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+function fail(message: string): never {
+  throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ jwt }): ${message}`);
+}
+
+function checkList(value: unknown, name: string, example: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
+    fail(`'${name}' is required so that tokens minted for another service are refused; e.g. ${name}: ${example}.`);
+  }
+  return list as string[];
+}
+
+/**
+ * Validates the JWT options once and returns a verifier. Refuses to start without an explicit algorithm list,
+ * with 'none', or with symmetric and asymmetric algorithms mixed (the classic algorithm-confusion hole).
+ *
+ * @param options - the `jwt` option of `privacy()`
+ */
+export function createJwtVerifier(options: JwtOptions): JwtVerifier {
+  if (typeof options !== 'object' || options === null) fail("expected { secret, algorithms, issuer, audience }.");
+  if (!Array.isArray(options.algorithms) || options.algorithms.length === 0) {
+    fail("'algorithms' is required: list the algorithms your tokens use, e.g. algorithms: ['HS256']. privacy-kit never guesses them from the token.");
+  }
+  for (const alg of options.algorithms) {
+    if (!(SUPPORTED_JWT_ALGORITHMS as readonly string[]).includes(alg)) {
+      fail(`algorithm ${JSON.stringify(alg)} is not accepted; use one of ${SUPPORTED_JWT_ALGORITHMS.join(', ')} ('none' is never allowed).`);
+    }
+  }
+  const symmetric = options.algorithms.filter((a) => a.startsWith('HS'));
+  if (symmetric.length > 0 && symmetric.length !== options.algorithms.length) {
+    fail('do not mix HMAC (HS*) and public-key algorithms in one configuration: a public key could then be used as an HMAC secret.');
+  }
+  if ((typeof options.secret !== 'string' && !Buffer.isBuffer(options.secret)) || options.secret.length === 0) {
+    fail("'secret' is required: the HMAC secret or the PEM public key.");
+  }
+  if (symmetric.length > 0 && Buffer.byteLength(options.secret) < 32) {
+    fail("an HMAC 'secret' must be at least 32 bytes (RFC 7518 §3.2).");
+  }
+  const issuer = checkList(options.issuer, 'issuer', "'https://auth.example.com'");
+  const audience = checkList(options.audience, 'audience', "'shop-api'");
+  const rolesClaim = options.rolesClaim ?? 'roles';
+  const verifyOptions: jwt.VerifyOptions = {
+    algorithms: [...options.algorithms],
+    issuer: issuer as [string, ...string[]],
+    audience: audience as [string, ...string[]],
+    clockTolerance: options.clockToleranceSec ?? 0,
+  };
+  const secret = options.secret;
+
+  return function verifyBearer(req: Request): IdentifyResult {
+    const header = req.headers.authorization;
+    if (header === undefined || header === '') return { ok: false, reason: 'token_missing' };
+    const match = BEARER.exec(header);
+    if (match === null) return { ok: false, reason: 'token_malformed' };
+    const token = match[1] as string;
+    let claims: unknown;
+    try {
+      claims = jwt.verify(token, secret, verifyOptions);
+    } catch (error) {
+      return { ok: false, reason: classify(error, token) };
+    }
+    const { sub } = claims as { sub?: unknown };
+    const roles = (claims as Record<string, unknown>)[rolesClaim];
+    if (typeof sub !== 'string' || sub === '') return { ok: false, reason: 'token_claims' };
+    if (roles !== undefined && (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string'))) return { ok: false, reason: 'token_claims' };
+    return { ok: true, identity: { id: sub, roles: (roles as string[] | undefined) ?? [] } };
+  };
+}
+
+function classify(error: unknown, token: string): AuthFailure {
+  const name = (error as { name?: string })?.name;
+  const message = (error as { message?: string })?.message ?? '';
+  if (name === 'TokenExpiredError') return 'token_expired';
+  if (name === 'NotBeforeError') return 'token_not_yet_valid';
+  if (/audience/.test(message)) return 'token_audience';
+  if (/issuer/.test(message)) return 'token_issuer';
+  if (/signature is required/.test(message) || headerAlgorithm(token) === 'none') return 'token_unsigned';
+  if (/invalid algorithm/.test(message)) return 'token_algorithm';
+  if (/invalid signature/.test(message)) return 'token_signature';
+  return 'token_malformed';
+}
+
+function headerAlgorithm(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string' ? header.alg.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,109 @@
+import type { PrivacyStore } from '@privacy-kit/core';
+import { PrivacyKitError, keyBytes } from '@privacy-kit/core';
+import type { IdentifyFunction } from './identity/identity';
+import type { JwtOptions } from './identity/jwt-identity';
+import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './consent/consent-cache';
+
+/** Where privacy-kit mounts its own routes by default. */
+export const DEFAULT_BASE_PATH = '/privacy';
+/** The app id written into audit records by default. */
+export const DEFAULT_APP_ID = 'app';
+
+/** Options of {@link privacy}. */
+export interface PrivacyOptions {
+  /** Where consents, audit and rights requests are kept (e.g. `createSqliteStore(...)`). */
+  readonly store: PrivacyStore;
+  /** Keys the HMAC pseudonyms of actors and subjects: at least 32 bytes, secret and stable. */
+  readonly pseudonymKey: string | Buffer;
+  /** Verify `Authorization: Bearer` JWTs. Give this or `identify`. */
+  readonly jwt?: JwtOptions;
+  /** Find the caller yourself (sessions, API keys); replaces `jwt`. */
+  readonly identify?: IdentifyFunction;
+  /** Names the app in audit records. Default {@link DEFAULT_APP_ID}. */
+  readonly appId?: string;
+  /** Where the consent API is served. Default {@link DEFAULT_BASE_PATH}. */
+  readonly basePath?: string;
+  /** How long a consent answer is reused in this process, in ms (0 disables). Default 5000. */
+  readonly consentCacheTtlMs?: number;
+  /** How many subjects' consents are cached. Default 10000. */
+  readonly consentCacheSize?: number;
+  /**
+   * When the store fails, privacy-kit answers 503 and the handler does not run (fail closed). Setting this to
+   * true lets handlers run without a consent decision or audit record. Do so only knowingly.
+   */
+  readonly failOpen?: boolean;
+  /** Told about errors the request cannot show (e.g. an outcome record that could not be written). */
+  readonly onError?: (error: PrivacyKitError) => void;
+}
+
+/** {@link PrivacyOptions} with every default applied. */
+export interface ResolvedPrivacyOptions {
+  readonly store: PrivacyStore;
+  readonly pseudonymKey: Buffer;
+  readonly jwt: JwtOptions | undefined;
+  readonly identify: IdentifyFunction | undefined;
+  readonly appId: string;
+  readonly basePath: string;
+  readonly consentCacheTtlMs: number;
+  readonly consentCacheSize: number;
+  readonly failOpen: boolean;
+  readonly onError: (error: PrivacyKitError) => void;
+}
+
+const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError']);
+
+function invalid(message: string): PrivacyKitError {
+  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): ${message}`);
+}
+
+function defaultOnError(error: PrivacyKitError): void {
+  // Messages of privacy-kit errors never carry personal data; the cause (a driver error) is left out on purpose.
+  console.error(`[privacy-kit] ${error.code}: ${error.message}`);
+}
+
+/**
+ * Validates the options of `privacy()` and applies the defaults. Pure apart from validation errors.
+ *
+ * @param options - as passed by the app
+ */
+export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('expected options: { store, pseudonymKey, jwt | identify }.');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) {
+      const hint = key.toLowerCase().includes('secret') ? ' Did you mean `pseudonymKey`, or `jwt: { secret }`?' : '';
+      throw invalid(`unknown option '${key}'.${hint} Known options: ${[...KNOWN].join(', ')}.`);
+    }
+  }
+  const store = options.store as Partial<PrivacyStore> | undefined;
+  const methods = ['recordConsent', 'currentConsents', 'consentHistory', 'appendAudit', 'readAudit', 'verifyAudit', 'ping', 'close'] as const;
+  if (store === undefined || methods.some((m) => typeof store[m] !== 'function')) {
+    throw invalid("'store' is required and must be a privacy-kit store, e.g. store: createSqliteStore({ filename, auditKey }) from @privacy-kit/sqlite.");
+  }
+  if (options.jwt === undefined && options.identify === undefined) {
+    throw invalid("say how callers are identified: jwt: { secret, algorithms: ['HS256'], issuer, audience }, or identify: (req) => ({ id, roles }).");
+  }
+  if (options.jwt !== undefined && options.identify !== undefined) throw invalid("give either 'jwt' or 'identify', not both.");
+  if (options.identify !== undefined && typeof options.identify !== 'function') throw invalid("'identify' must be a function (req) => ({ id, roles }) | null.");
+  const basePath = options.basePath ?? DEFAULT_BASE_PATH;
+  if (typeof basePath !== 'string' || !/^\/[A-Za-z0-9/_-]*$/.test(basePath) || basePath.endsWith('/')) {
+    throw invalid(`'basePath' must look like '/privacy' (leading slash, no trailing slash); got ${JSON.stringify(basePath)}.`);
+  }
+  const ttl = options.consentCacheTtlMs ?? DEFAULT_CONSENT_CACHE_TTL_MS;
+  const size = options.consentCacheSize ?? DEFAULT_CONSENT_CACHE_SIZE;
+  if (!Number.isInteger(ttl) || ttl < 0) throw invalid(`'consentCacheTtlMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(ttl)}.`);
+  if (!Number.isInteger(size) || size < 1) throw invalid(`'consentCacheSize' must be a whole number ≥ 1; got ${JSON.stringify(size)}.`);
+  const appId = options.appId ?? DEFAULT_APP_ID;
+  if (typeof appId !== 'string' || appId === '') throw invalid("'appId' must be a non-empty string.");
+  return {
+    store: options.store,
+    pseudonymKey: keyBytes(options.pseudonymKey, 'pseudonymKey'),
+    jwt: options.jwt,
+    identify: options.identify,
+    appId,
+    basePath,
+    consentCacheTtlMs: ttl,
+    consentCacheSize: size,
+    failOpen: options.failOpen === true,
+    onError: options.onError ?? defaultOnError,
+  };
+}
