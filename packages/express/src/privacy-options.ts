@@ -8,6 +8,8 @@ import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './cons
 export const DEFAULT_BASE_PATH = '/privacy';
 /** The app id written into audit records by default. */
 export const DEFAULT_APP_ID = 'app';
+/** Roles that may use the admin endpoints (inventory, rights requests) by default. */
+export const DEFAULT_ADMIN_ROLES: readonly string[] = ['privacy-admin'];
 
 /** Options of {@link privacy}. */
 export interface PrivacyOptions {
@@ -23,6 +25,8 @@ export interface PrivacyOptions {
   readonly appId?: string;
   /** Where the consent API is served. Default {@link DEFAULT_BASE_PATH}. */
   readonly basePath?: string;
+  /** Roles allowed to call the admin endpoints under `{basePath}/admin`. Default ['privacy-admin']. */
+  readonly adminRoles?: readonly string[];
   /** How long a consent answer is reused in this process, in ms (0 disables). Default 5000. */
   readonly consentCacheTtlMs?: number;
   /** How many subjects' consents are cached. Default 10000. */
@@ -44,13 +48,14 @@ export interface ResolvedPrivacyOptions {
   readonly identify: IdentifyFunction | undefined;
   readonly appId: string;
   readonly basePath: string;
+  readonly adminRoles: readonly string[];
   readonly consentCacheTtlMs: number;
   readonly consentCacheSize: number;
   readonly failOpen: boolean;
   readonly onError: (error: PrivacyKitError) => void;
 }
 
-const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError']);
+const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError']);
 
 function invalid(message: string): PrivacyKitError {
   return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): ${message}`);
@@ -92,6 +97,10 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   const size = options.consentCacheSize ?? DEFAULT_CONSENT_CACHE_SIZE;
   if (!Number.isInteger(ttl) || ttl < 0) throw invalid(`'consentCacheTtlMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(ttl)}.`);
   if (!Number.isInteger(size) || size < 1) throw invalid(`'consentCacheSize' must be a whole number ≥ 1; got ${JSON.stringify(size)}.`);
+  const adminRoles = options.adminRoles ?? DEFAULT_ADMIN_ROLES;
+  if (!Array.isArray(adminRoles) || adminRoles.length === 0 || adminRoles.some((r) => typeof r !== 'string' || r === '')) {
+    throw invalid(`'adminRoles' must be a non-empty array of role names, e.g. ['privacy-admin']; got ${JSON.stringify(adminRoles)}.`);
+  }
   const appId = options.appId ?? DEFAULT_APP_ID;
   if (typeof appId !== 'string' || appId === '') throw invalid("'appId' must be a non-empty string.");
   return {
@@ -101,6 +110,7 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     identify: options.identify,
     appId,
     basePath,
+    adminRoles: [...adminRoles],
     consentCacheTtlMs: ttl,
     consentCacheSize: size,
     failOpen: options.failOpen === true,
