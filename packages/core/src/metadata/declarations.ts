@@ -22,10 +22,10 @@ export interface PersonalFieldDeclaration {
 }
 
 /**
- * Finds the data subject of a request, e.g. `req => req.params.userId`. Returning undefined, null or ''
- * means "no subject can be found" and the request is refused.
+ * Finds the data subject of a request, e.g. `req => req.params.userId`. Anything but a non-empty string
+ * (undefined, null, '', an array) means "no subject can be found" and the request is refused.
  */
-export type SubjectResolver<Req = any> = (req: Req) => string | undefined | null | Promise<string | undefined | null>;
+export type SubjectResolver<Req = any> = (req: Req) => unknown;
 
 /** Options of `@PersonalData` on a method, and of the `personalData()` route twin: the processing a route does. */
 export interface ProcessingOptions<Req = any> {

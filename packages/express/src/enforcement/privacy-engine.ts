@@ -213,7 +213,7 @@ export class PrivacyEngine implements RouteEnforcer {
       await deny(403, { actor, subject: null }, 'forbidden', { error: 'forbidden' });
       return;
     }
-    let subjectId: string | null | undefined;
+    let subjectId: unknown;
     try {
       subjectId = declaration.subject === 'self' ? identity.id : await declaration.subject(req);
     } catch (error) {

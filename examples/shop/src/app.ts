@@ -1,0 +1,105 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type winston from 'winston';
+import { deriveKey } from '@privacy-kit/core';
+import { mountController, personalData, privacy, privacyInfo, requiresConsent, type PrivacyKit } from '@privacy-kit/express';
+import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
+import { JWT_AUDIENCE, JWT_ISSUER, type ShopConfig } from './config';
+import { ShopData } from './data/shop-data';
+import { createLogger } from './logger';
+import { UserProfile } from './models/user-profile.dto';
+import { OrdersController } from './routes/orders.controller';
+
+/** Everything the shop is made of, for the server, the tests and the CLI. */
+export interface Shop {
+  readonly app: Express;
+  readonly kit: PrivacyKit;
+  readonly store: SqliteStore;
+  readonly data: ShopData;
+  readonly logger: winston.Logger;
+}
+
+/**
+ * Builds the shop API. It does not listen: `server.ts` does, and the tests and `privacy-kit map` use the app as is.
+ *
+ * @param config - from `loadConfig()`
+ * @param logger - where request lines go (default: JSON on stdout)
+ */
+export function createShopApp(config: ShopConfig, logger: winston.Logger = createLogger()): Shop {
+  const store = createSqliteStore({ filename: config.dbFile, auditKey: deriveKey(config.privacySecret, 'audit') });
+  const data = new ShopData();
+  const app = express();
+  app.disable('x-powered-by');
+
+  // One request line per request. It names the caller's e-mail and IP: the log format must redact them.
+  app.use(function requestLog(req: Request, res: Response, next: NextFunction): void {
+    const started = Date.now();
+    res.on('finish', () => {
+      const subject = privacyInfo(req).actor?.id;
+      const email = subject === undefined ? undefined : data.users.get(subject)?.email;
+      logger.info(`${req.method} ${req.originalUrl} ${res.statusCode} from ${req.ip} user=${email ?? '-'}`, { ms: Date.now() - started, requestId: privacyInfo(req).requestId });
+    });
+    next();
+  });
+
+  const kit = privacy({
+    appId: 'shop',
+    store,
+    pseudonymKey: deriveKey(config.privacySecret, 'pseudonym'),
+    jwt: { secret: config.jwtSecret, algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+  });
+  app.use(kit);
+  app.use(express.json({ limit: '32kb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get(
+    '/me/profile',
+    personalData({ models: [UserProfile], purpose: 'essential.service', basis: 'contract', subject: 'self' }),
+    function getMyProfile(req: Request, res: Response) {
+      const user = data.users.get(privacyInfo(req).subject as string);
+      if (user === undefined) res.status(404).json({ error: 'not_found' });
+      else res.json(user);
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    personalData({
+      models: [UserProfile],
+      purpose: 'essential.service.operations.support',
+      basis: 'legitimate_interests',
+      roles: ['support'],
+      subject: (req: Request) => req.params.id,
+    }),
+    function getUserForSupport(req: Request, res: Response) {
+      const user = data.users.get(privacyInfo(req).subject as string);
+      if (user === undefined) res.status(404).json({ error: 'not_found' });
+      else res.json(user);
+    },
+  );
+
+  app.get(
+    '/me/recommendations',
+    personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),
+    requiresConsent('personalize.content'),
+    function getRecommendations(req: Request, res: Response) {
+      res.json({ recommendations: data.recommendationsFor(privacyInfo(req).subject as string) });
+    },
+  );
+
+  app.get(
+    '/me/newsletter/preview',
+    personalData({ categories: ['user.name', 'user.contact.email'], purpose: 'marketing.communications.email', recipients: ['E-mail service provider'] }),
+    requiresConsent('marketing.communications.email'),
+    function previewNewsletter(req: Request, res: Response) {
+      const user = data.users.get(privacyInfo(req).subject as string);
+      res.json({ to: user?.email ?? null, subject: `News for ${user?.name ?? 'you'}`, items: data.recommendationsFor(user?.id ?? '') });
+    },
+  );
+
+  mountController(app, new OrdersController(data));
+
+  return { app, kit, store, data, logger };
+}
