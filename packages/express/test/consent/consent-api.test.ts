@@ -1,0 +1,88 @@
+import request from 'supertest';
+import { appWith, bearer, tempStore, type TempStore } from '../support/test-app';
+
+describe('the consent API', () => {
+  let t: TempStore;
+  let app: ReturnType<typeof appWith>['app'];
+  let kit: ReturnType<typeof appWith>['kit'];
+  const auth = bearer('user-a');
+
+  beforeEach(() => {
+    t = tempStore();
+    ({ app, kit } = appWith(t.store));
+  });
+  afterEach(() => t.cleanup());
+
+  it('records a grant and shows the current state per purpose', async () => {
+    const put = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: '2026-11' });
+    expect(put.status).toBe(200);
+    expect(put.body.consent).toEqual(expect.objectContaining({ purpose: 'personalize.content', granted: true, status: 'granted', policyVersion: '2026-11', method: 'api' }));
+    await request(app).put('/privacy/me/consents/marketing.communications.email').set('Authorization', auth).send({ granted: false, policyVersion: '2026-11' }).expect(200);
+    const get = await request(app).get('/privacy/me/consents').set('Authorization', auth);
+    expect(get.status).toBe(200);
+    expect(Object.fromEntries(get.body.consents.map((c: { purpose: string; granted: boolean }) => [c.purpose, c.granted]))).toEqual({
+      'personalize.content': true,
+      'marketing.communications.email': false,
+    });
+  });
+
+  it('keeps the full history, oldest first', async () => {
+    await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
+    await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: false, policyVersion: 'v2' });
+    const res = await request(app).get('/privacy/me/consents/history').set('Authorization', auth);
+    expect(res.status).toBe(200);
+    expect(res.body.events.map((e: { action: string; policyVersion: string }) => `${e.action}:${e.policyVersion}`)).toEqual(['granted:v1', 'withdrawn:v2']);
+  });
+
+  it('stores the subject as a pseudonym only', async () => {
+    await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
+    expect(await t.store.consentHistory('user-a')).toEqual([]);
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toHaveLength(1);
+  });
+
+  it('refuses a bad body with 400 listing every problem, and stores nothing', async () => {
+    const res = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: 'yes', policyVersion: '', extra: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_body');
+    const properties = res.body.problems.map((p: { property: string }) => p.property).sort();
+    expect(properties).toEqual(['extra', 'granted', 'policyVersion']);
+    expect(res.body.problems.find((p: { property: string }) => p.property === 'granted').messages).toEqual(['granted must be true or false']);
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+  });
+
+  it('refuses a missing body field', async () => {
+    const res = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true });
+    expect(res.status).toBe(400);
+    expect(res.body.problems.map((p: { property: string }) => p.property)).toEqual(['policyVersion']);
+  });
+
+  it('refuses a body that is not a JSON object', async () => {
+    const res = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).set('Content-Type', 'application/json').send('[true]');
+    expect(res.status).toBe(400);
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const res = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).set('Content-Type', 'application/json').send('{"granted":');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_json');
+  });
+
+  it('answers 404 for a purpose that is not in the vocabulary', async () => {
+    const res = await request(app).put('/privacy/me/consents/no.such.purpose').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('unknown_purpose');
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+  });
+
+  it('requires authentication', async () => {
+    expect((await request(app).get('/privacy/me/consents')).status).toBe(401);
+    expect((await request(app).put('/privacy/me/consents/personalize.content').send({ granted: true, policyVersion: 'v1' })).status).toBe(401);
+  });
+
+  it('audits each change of consent with the purpose and decision', async () => {
+    await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
+    const [record] = await t.store.readAudit({ event: 'consent' });
+    expect(record).toEqual(expect.objectContaining({ subject: kit.engine.pseudonym('user-a'), details: { purpose: 'personalize.content', granted: true, policyVersion: 'v1' } }));
+  });
+});

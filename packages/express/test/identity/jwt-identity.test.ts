@@ -1,0 +1,132 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { personalData } from '@privacy-kit/express';
+import { AUDIENCE, ISSUER, JWT_SECRET, appWith, tempStore, token, type TempStore } from '../support/test-app';
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('identifying the caller with a JWT', () => {
+  let t: TempStore;
+  let calls: number;
+  let app: ReturnType<typeof appWith>['app'];
+
+  beforeEach(() => {
+    t = tempStore();
+    calls = 0;
+    ({ app } = appWith(t.store));
+    app.get('/me/profile', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => {
+      calls++;
+      res.json({ ok: true });
+    });
+  });
+  afterEach(() => t.cleanup());
+
+  async function expectRefused(authorization: string | undefined, reason: string): Promise<void> {
+    const req = request(app).get('/me/profile');
+    const res = await (authorization === undefined ? req : req.set('Authorization', authorization));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'unauthenticated', reason });
+    expect(res.headers['www-authenticate']).toContain('Bearer error="invalid_token"');
+    expect(calls).toBe(0);
+  }
+
+  it('lets a valid token through', async () => {
+    const res = await request(app).get('/me/profile').set('Authorization', `Bearer ${token('user-a')}`);
+    expect(res.status).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  it('refuses a request without a token', () => expectRefused(undefined, 'token_missing'));
+
+  it('refuses a header that is not a bearer token', () => expectRefused('Basic dXNlcjpwYXNz', 'token_malformed'));
+
+  it('refuses a malformed token', () => expectRefused('Bearer not.a-jwt.at-all', 'token_malformed'));
+
+  it('refuses an unsigned token (alg none)', () => {
+    const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'user-a', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 })}.`;
+    return expectRefused(`Bearer ${unsigned}`, 'token_unsigned');
+  });
+
+  it('refuses a token signed with an algorithm that is not allowed', () => {
+    const other = jwt.sign({ sub: 'user-a' }, JWT_SECRET, { algorithm: 'HS512', issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m' });
+    return expectRefused(`Bearer ${other}`, 'token_algorithm');
+  });
+
+  it('refuses a public-key token presented to an HMAC configuration', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rs = jwt.sign({ sub: 'user-a' }, privateKey, { algorithm: 'RS256', issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m' });
+    return expectRefused(`Bearer ${rs}`, 'token_algorithm');
+  });
+
+  it('refuses a token signed with another secret', () => {
+    const forged = jwt.sign({ sub: 'user-a' }, randomBytes(32), { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m' });
+    return expectRefused(`Bearer ${forged}`, 'token_signature');
+  });
+
+  it('refuses an expired token', () => {
+    const expired = jwt.sign({ sub: 'user-a', exp: Math.floor(Date.now() / 1000) - 10 }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE });
+    return expectRefused(`Bearer ${expired}`, 'token_expired');
+  });
+
+  it('refuses a token that is not valid yet', () => {
+    const early = jwt.sign({ sub: 'user-a' }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE, expiresIn: '10m', notBefore: '5m' });
+    return expectRefused(`Bearer ${early}`, 'token_not_yet_valid');
+  });
+
+  it('refuses a token from another issuer', () => {
+    const other = jwt.sign({ sub: 'user-a' }, JWT_SECRET, { algorithm: 'HS256', issuer: 'https://elsewhere.invalid', audience: AUDIENCE, expiresIn: '5m' });
+    return expectRefused(`Bearer ${other}`, 'token_issuer');
+  });
+
+  it('refuses a token for another audience', () => {
+    const other = jwt.sign({ sub: 'user-a' }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: 'another-api', expiresIn: '5m' });
+    return expectRefused(`Bearer ${other}`, 'token_audience');
+  });
+
+  it('refuses a token without a subject', () => {
+    const anonymous = jwt.sign({ roles: ['support'] }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m' });
+    return expectRefused(`Bearer ${anonymous}`, 'token_claims');
+  });
+
+  it('records each refusal in the audit as denied, without an actor', async () => {
+    await request(app).get('/me/profile');
+    const [record] = await t.store.readAudit();
+    expect(record).toEqual(expect.objectContaining({ event: 'denied', decision: 'denied', reason: 'unauthenticated:token_missing', actor: null, status: 401 }));
+  });
+});
+
+describe('refusing to start with an unsafe JWT configuration', () => {
+  let t: TempStore;
+  beforeEach(() => { t = tempStore(); });
+  afterEach(() => t.cleanup());
+
+  const jwtWith = (overrides: Record<string, unknown>) => ({ secret: JWT_SECRET, algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, ...overrides });
+
+  it.each([
+    ['without algorithms', { algorithms: undefined }, /'algorithms' is required/],
+    ['with an empty algorithm list', { algorithms: [] }, /'algorithms' is required/],
+    ["with 'none'", { algorithms: ['none'] }, /'none' is never allowed/],
+    ['with HMAC and public-key algorithms mixed', { algorithms: ['HS256', 'RS256'] }, /do not mix/],
+    ['without an issuer', { issuer: undefined }, /'issuer' is required/],
+    ['without an audience', { audience: undefined }, /'audience' is required/],
+    ['with a short HMAC secret', { secret: 'short' }, /at least 32 bytes/],
+  ])('refuses %s', (_name, overrides, message) => {
+    expect(() => appWith(t.store, { jwt: jwtWith(overrides) as never })).toThrow(message);
+  });
+});
+
+describe('identifying the caller with identify(req)', () => {
+  it('replaces JWT for session-based apps', async () => {
+    const t = tempStore();
+    const { app } = appWith(t.store, { jwt: undefined, identify: (req) => (req.get('x-session') === 'valid-session' ? { id: 'user-s', roles: [] } : null) });
+    app.get('/me', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => { res.json({ ok: true }); });
+    expect((await request(app).get('/me').set('x-session', 'valid-session')).status).toBe(200);
+    const refused = await request(app).get('/me');
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ error: 'unauthenticated', reason: 'not_authenticated' });
+    await t.cleanup();
+  });
+});

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { Request } from 'express';
+import { personalData, privacy } from '@privacy-kit/express';
+import { JWT_OPTIONS, appWith, bearer, tempStore, type TempStore } from './support/test-app';
+
+describe('privacy() options', () => {
+  let t: TempStore;
+  beforeEach(() => { t = tempStore(); });
+  afterEach(() => t.cleanup());
+
+  it('refuses to start without a store', () => {
+    expect(() => privacy({ pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS } as never)).toThrow(/'store' is required/);
+  });
+
+  it('refuses to start without a way to identify callers', () => {
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32) })).toThrow(/jwt: \{ secret, algorithms/);
+  });
+
+  it('refuses a short pseudonym key', () => {
+    expect(() => privacy({ store: t.store, pseudonymKey: 'short', jwt: JWT_OPTIONS as never })).toThrow(/'pseudonymKey' must be a secret of at least 32 bytes/);
+  });
+
+  it('refuses an unknown option and suggests the right one', () => {
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, secret: 'x' } as never)).toThrow(/unknown option 'secret'.*Did you mean `pseudonymKey`/s);
+  });
+
+  it('refuses a malformed base path', () => {
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, basePath: 'privacy/' })).toThrow(/'basePath' must look like '\/privacy'/);
+  });
+
+  it('serves the consent API under a custom base path', async () => {
+    const { app } = appWith(t.store, { basePath: '/gdpr' });
+    expect((await request(app).get('/gdpr/me/consents').set('Authorization', bearer('user-a'))).status).toBe(200);
+  });
+});
+
+describe('checking the route declarations at start', () => {
+  let t: TempStore;
+  beforeEach(() => { t = tempStore(); });
+  afterEach(() => t.cleanup());
+
+  it('refuses to listen when a route names someone in its path but declares no subject', () => {
+    const { app } = appWith(t.store);
+    app.get('/users/:id', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => { res.json({}); });
+    expect(() => app.listen(0)).toThrow(expect.objectContaining({ code: 'PK_CONFIG', message: expect.stringMatching(/GET \/users\/:id: the path names someone.*subject: req => req\.params/s) }));
+  });
+
+  it('refuses to listen when a route declares personal data without a lawful basis', () => {
+    const { app } = appWith(t.store);
+    app.get('/me', personalData({ categories: ['user.name'], purpose: 'essential.service' }), (_req, res) => { res.json({}); });
+    expect(() => app.listen(0)).toThrow(/GET \/me: declares personal data but no lawful basis/);
+  });
+
+  it('lists every problem at once', () => {
+    const { kit, app } = appWith(t.store);
+    app.get('/a/:id', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => { res.json({}); });
+    app.get('/b', personalData({ categories: ['user.name'] }), (_req, res) => { res.json({}); });
+    expect(kit.checkRoutes().map((p) => p.pattern)).toEqual(['/a/:id', '/b']);
+  });
+
+  it('starts when every declaration is complete', async () => {
+    const { app } = appWith(t.store);
+    app.get('/users/:id', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', subject: (req: Request) => req.params.id }), (_req, res) => { res.json({}); });
+    const server = app.listen(0);
+    await new Promise((resolve) => server.once('listening', resolve));
+    server.close();
+  });
+
+  it('refuses a misdeclared route at request time too, when the app was never listened on', async () => {
+    const { app } = appWith(t.store);
+    let called = false;
+    app.get('/users/:id', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => {
+      called = true;
+      res.json({});
+    });
+    const res = await request(app).get('/users/u').set('Authorization', bearer('user-a'));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'privacy_misconfigured' });
+    expect(called).toBe(false);
+  });
+
+  it('refuses an unknown category when the twin is created', () => {
+    expect(() => personalData({ categories: ['user.contact.emial'], purpose: 'essential.service', basis: 'contract' })).toThrow(/personalData\(\): unknown data category 'user\.contact\.emial'\. Did you mean 'user\.contact\.email'\?/);
+  });
+
+  it('refuses an unknown purpose when the twin is created', () => {
+    expect(() => personalData({ categories: ['user.name'], purpose: 'essential.servce', basis: 'contract' })).toThrow(/Did you mean 'essential\.service'\?/);
+  });
+});
