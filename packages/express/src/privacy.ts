@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Application, type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
 import { setRequestContext } from './context/request-context';
 import { createConsentRouter } from './consent/consent-router';
 import { PrivacyEngine } from './enforcement/privacy-engine';
@@ -9,8 +9,8 @@ import { resolvePrivacyOptions, type PrivacyOptions } from './privacy-options';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const LISTEN_GUARDED = Symbol.for('privacy-kit.listen-guarded');
 
-/** What `privacy()` returns: an Express sub-app to `app.use()`, plus its engine and checks. */
-export type PrivacyKit = Express & {
+/** What `privacy()` returns: the middleware to `app.use()`, plus its engine and checks. */
+export type PrivacyKit = RequestHandler & {
   /** The engine: identity, consent decisions, audit. */
   readonly engine: PrivacyEngine;
   /** The problems of every annotated route of `app` (default: the app this kit is mounted on). */
@@ -32,7 +32,7 @@ export function hasGpcSignal(req: Request): boolean {
 }
 
 /**
- * The one middleware an app mounts. It gives each request an id and a privacy context, serves the consent API
+ * The one middleware an app mounts (`app.use(privacy(...))`). It gives each request an id and a privacy context, serves the consent API
  * under the base path, and makes the `personalData()` / `requiresConsent()` twins (and mounted controllers)
  * identify the caller, check roles and consent, and write the audit record before the handler runs.
  * Before `app.listen()` it checks every annotated route and refuses to start on a misdeclared one.
@@ -48,19 +48,20 @@ export function hasGpcSignal(req: Request): boolean {
 export function privacy(options: PrivacyOptions): PrivacyKit {
   const resolved = resolvePrivacyOptions(options);
   const engine = new PrivacyEngine(resolved);
-  const kit = express();
-  kit.disable('x-powered-by');
+  const consentRouter = createConsentRouter(engine);
+  const basePath = resolved.basePath;
 
-  kit.use(function privacyContext(req: Request, res: Response, next: NextFunction): void {
-    const incoming = req.get('x-request-id');
-    const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  function privacyMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     setRequestContext(req, { engine, requestId, gpc: hasGpcSignal(req), identity: undefined, enforced: new Set(), access: undefined });
-    res.set('X-Request-Id', requestId);
-    next();
-  });
-  kit.use(resolved.basePath, createConsentRouter(engine));
+    res.setHeader('X-Request-Id', requestId);
+    const path = req.path;
+    if (path === basePath || path.startsWith(`${basePath}/`)) consentRouter(req, res, next);
+    else next();
+  }
 
-  kit.on('mount', (mountedOn: Application) => {
+  function onMount(mountedOn: Application): void {
     const parent = mountedOn as Application & Record<symbol, unknown>;
     engine.attach(parent);
     if (parent[LISTEN_GUARDED] === true) return;
@@ -70,9 +71,21 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
       engine.assertRoutes(parent);
       return (listen as (...a: unknown[]) => ReturnType<Application['listen']>).apply(this, args);
     } as Application['listen'];
+  }
+
+  // Express mounts anything with `handle` and `set` as a sub-app and then emits 'mount' with the parent app.
+  // Looking like one (without being a full sub-app, which would cost two prototype swaps per request) is how
+  // privacy() learns which app it guards, so that it can check every route before `app.listen()`.
+  Object.assign(privacyMiddleware, {
+    handle: privacyMiddleware,
+    set: () => privacyMiddleware,
+    emit: (event: string, parent: Application) => {
+      if (event === 'mount') onMount(parent);
+      return true;
+    },
   });
 
-  return Object.assign(kit, {
+  return Object.assign(privacyMiddleware, {
     engine,
     checkRoutes: (app?: unknown) => engine.checkRoutes(app),
     assertRoutes: (app?: unknown) => engine.assertRoutes(app),

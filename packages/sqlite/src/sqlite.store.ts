@@ -119,7 +119,9 @@ export class SqliteStore implements PrivacyStore {
   readonly db: Database.Database;
   private readonly key: Buffer;
   private closed = false;
-  private readonly appendTx: Database.Transaction<(entry: AuditEntry) => AuditRecord>;
+  private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditRecord[]>;
+  /** Entries waiting for the next group commit. */
+  private pending: { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void }[] = [];
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -139,29 +141,39 @@ export class SqliteStore implements PrivacyStore {
     // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
     this.db.pragma('synchronous = FULL');
     this.migrate();
-    this.appendTx = this.db.transaction((entry: AuditEntry): AuditRecord => {
-      const head = this.db.prepare('SELECT seq, mac FROM audit_head WHERE id = 1').get() as { seq: number; mac: string } | undefined;
-      const seq = (head?.seq ?? 0) + 1;
-      const prevMac = head?.mac ?? '';
-      const clean = auditEntryOf(entry);
-      const mac = auditMac(this.key, clean, prevMac);
-      this.db.prepare(
-        `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
-           decision, reason, status, duration_ms, details, prev_mac, mac)
-         VALUES (@seq, @event, @time, @requestId, @appId, @actor, @subject, @method, @route, @purposes, @basis, @categories,
-           @decision, @reason, @status, @durationMs, @details, @prevMac, @mac)`,
-      ).run({
-        ...clean,
-        seq,
-        purposes: JSON.stringify(clean.purposes),
-        categories: JSON.stringify(clean.categories),
-        details: clean.details === undefined ? null : JSON.stringify(clean.details),
-        prevMac,
-        mac,
+    const insert = this.db.prepare(
+      `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
+         decision, reason, status, duration_ms, details, prev_mac, mac)
+       VALUES (@seq, @event, @time, @requestId, @appId, @actor, @subject, @method, @route, @purposes, @basis, @categories,
+         @decision, @reason, @status, @durationMs, @details, @prevMac, @mac)`,
+    );
+    const readHead = this.db.prepare('SELECT seq, mac FROM audit_head WHERE id = 1');
+    const writeHead = this.db.prepare(
+      'INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac',
+    );
+    this.appendTx = this.db.transaction((entries: readonly AuditEntry[]): AuditRecord[] => {
+      const head = readHead.get() as { seq: number; mac: string } | undefined;
+      let seq = head?.seq ?? 0;
+      let prevMac = head?.mac ?? '';
+      const records = entries.map((entry) => {
+        const clean = auditEntryOf(entry);
+        seq += 1;
+        const mac = auditMac(this.key, clean, prevMac);
+        insert.run({
+          ...clean,
+          seq,
+          purposes: JSON.stringify(clean.purposes),
+          categories: JSON.stringify(clean.categories),
+          details: clean.details === undefined ? null : JSON.stringify(clean.details),
+          prevMac,
+          mac,
+        });
+        const record: AuditRecord = { ...clean, seq, prevMac, mac };
+        prevMac = mac;
+        return record;
       });
-      this.db.prepare('INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac')
-        .run(seq, mac, auditHeadMac(this.key, seq, mac));
-      return { ...clean, seq, prevMac, mac };
+      writeHead.run(seq, prevMac, auditHeadMac(this.key, seq, prevMac));
+      return records;
     });
   }
 
@@ -195,6 +207,7 @@ export class SqliteStore implements PrivacyStore {
   }
 
   close(): Promise<void> {
+    this.flushAudit();
     if (!this.closed) {
       this.closed = true;
       this.db.close();
@@ -231,8 +244,26 @@ export class SqliteStore implements PrivacyStore {
     return deriveConsentStates(await this.consentHistory(subject), at);
   }
 
+  /**
+   * Appends an entry. Entries appended in the same turn of the event loop are committed together in one
+   * transaction (group commit): one fsync for the batch, and every promise resolves only after that commit.
+   */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
-    return this.run('appendAudit', () => this.appendTx.immediate(entry));
+    if (this.closed) return this.run('appendAudit', () => undefined as never);
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.pending.push({ entry, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flushAudit());
+    });
+  }
+
+  private flushAudit(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.run('appendAudit', () => this.appendTx.immediate(batch.map((b) => b.entry))).then(
+      (records) => batch.forEach((b, i) => b.resolve(records[i] as AuditRecord)),
+      (error: unknown) => batch.forEach((b) => b.reject(error)),
+    );
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {

@@ -38,11 +38,12 @@ function eventView(event: ConsentEvent): Record<string, unknown> {
 }
 
 /**
- * The consent API for the authenticated person:
- * `GET /me/consents`, `PUT /me/consents/:purpose` and `GET /me/consents/history` (mounted under the base path).
+ * The consent API for the authenticated person, under the base path:
+ * `GET {base}/me/consents`, `PUT {base}/me/consents/:purpose` and `GET {base}/me/consents/history`.
  */
 export function createConsentRouter(engine: PrivacyEngine): Router {
   const router = express.Router();
+  const base = engine.options.basePath;
   const json = express.json({ limit: '16kb', strict: true });
 
   /** Identifies the caller; answers 401 and returns undefined when that fails. */
@@ -72,7 +73,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     });
   };
 
-  router.get('/me/consents', handle(async (req, res) => {
+  router.get(`${base}/me/consents`, handle(async (req, res) => {
     const who = await caller(req, res);
     if (who === undefined) return;
     await auditSelf(req, who, '/me/consents', 'access');
@@ -80,7 +81,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     res.set('Cache-Control', 'no-store').json({ consents: states.map(stateView) });
   }));
 
-  router.get('/me/consents/history', handle(async (req, res) => {
+  router.get(`${base}/me/consents/history`, handle(async (req, res) => {
     const who = await caller(req, res);
     if (who === undefined) return;
     await auditSelf(req, who, '/me/consents/history', 'access');
@@ -88,7 +89,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     res.set('Cache-Control', 'no-store').json({ events: events.map(eventView) });
   }));
 
-  router.put('/me/consents/:purpose', (req: Request, res: Response, next: NextFunction) => {
+  router.put(`${base}/me/consents/:purpose`, (req: Request, res: Response, next: NextFunction) => {
     json(req, res, (error?: unknown) => {
       if (error !== undefined) {
         sendJsonError(res, 400, { error: 'invalid_json', message: 'The body must be a JSON object such as {"granted": true, "policyVersion": "2026-05"}.' });

@@ -225,7 +225,7 @@ export class PrivacyEngine implements RouteEnforcer {
       await deny(400, { actor, subject: null }, 'subject_required', { error: 'subject_required' });
       return;
     }
-    const subject = this.pseudonym(subjectId);
+    const subject = subjectId === identity.id ? actor : this.pseudonym(subjectId);
     if (declaration.consentPurposes.length > 0) {
       let states: ReadonlyMap<string, ConsentState> | undefined;
       try {
@@ -262,7 +262,7 @@ export class PrivacyEngine implements RouteEnforcer {
       this.audit(req, ctx, { actor, subject }, compiled, declaration, { event: 'outcome', decision: 'allowed', reason, status: res.statusCode, durationMs: elapsed() })
         .catch((error: unknown) => this.report(error, 'writing the outcome record'));
     };
-    res.once('finish', () => recordOutcome(null));
+    // 'close' follows 'finish' for a completed response, and comes alone when the client went away first.
     res.once('close', () => recordOutcome(res.writableFinished ? null : 'client_closed'));
     next();
   }

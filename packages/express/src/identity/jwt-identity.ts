@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Request } from 'express';
 import { PrivacyKitError } from '@privacy-kit/core';
@@ -79,7 +80,13 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     audience: audience as [string, ...string[]],
     clockTolerance: options.clockToleranceSec ?? 0,
   };
-  const secret = options.secret;
+  // Turning the secret into a KeyObject once saves jsonwebtoken from doing it (and failing a PEM parse) per request.
+  let secret: KeyObject;
+  try {
+    secret = symmetric.length > 0 ? createSecretKey(Buffer.from(options.secret)) : createPublicKey(options.secret);
+  } catch {
+    fail("'secret' is not a usable public key: give the PEM text of the key that verifies your tokens.");
+  }
 
   return function verifyBearer(req: Request): IdentifyResult {
     const header = req.headers.authorization;

@@ -1,0 +1,64 @@
+'use strict';
+// One server of the request-overhead benchmark, started in its own process by request-overhead.js.
+// mode: 'bare' (express + JWT verification) or 'privacy' (privacy() + consent check + durable audit on SQLite).
+const { createSecretKey, randomBytes } = require('node:crypto');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const express = require('express');
+const jwt = require('jsonwebtoken');
+
+const [mode, secret] = process.argv.slice(2);
+const JWT = { secret, algorithms: ['HS256'], issuer: 'bench', audience: 'bench-api' };
+const app = express();
+app.disable('x-powered-by');
+const payload = { recommendations: ['BOOK-43', 'MUG-8', 'LAMP-3'], generatedAt: '2026-01-01T00:00:00+00:00' };
+
+function send(_req, res) {
+  res.json(payload);
+}
+
+async function main() {
+  if (mode === 'bare') {
+    // Best practice for the baseline too: the key object is made once, not per request.
+    const key = createSecretKey(Buffer.from(JWT.secret));
+    app.get('/me/recommendations', (req, res, next) => {
+      const header = req.headers.authorization || '';
+      try {
+        req.user = jwt.verify(header.slice(7), key, { algorithms: JWT.algorithms, issuer: JWT.issuer, audience: JWT.audience });
+      } catch {
+        res.status(401).json({ error: 'unauthenticated' });
+        return;
+      }
+      next();
+    }, send);
+  } else {
+    const { privacy, personalData, requiresConsent } = require('@privacy-kit/express');
+    const storeKind = process.env.BENCH_STORE || 'sqlite';
+    let store;
+    if (storeKind === 'sqlite') {
+      const { createSqliteStore } = require('@privacy-kit/sqlite');
+      store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'pk-bench-')), 'bench.db'), auditKey: randomBytes(32) });
+    } else {
+      const { createPostgresStore } = require('@privacy-kit/postgres');
+      store = await createPostgresStore({ connectionString: process.env.DATABASE_URL, auditKey: randomBytes(32) });
+    }
+    const kit = privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT, appId: 'bench', onError: () => {} });
+    app.use(kit);
+    app.get('/me/recommendations',
+      personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),
+      requiresConsent('personalize.content'),
+      send);
+    await store.recordConsent({ subject: kit.engine.pseudonym('bench-user'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+    process.on('message', async (msg) => {
+      if (msg === 'count') process.send({ audit: (await store.readAudit()).length });
+    });
+  }
+  const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+}
+
+process.on('SIGINT', () => process.exit(0));
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+'use strict';
+// npm run bench: the same JWT-authenticated JSON route, bare and under privacy() (consent check + durable audit),
+// each loaded with autocannon on loopback for a bounded time. Prints throughput, p99 latency and the ratios.
+const { fork } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { join } = require('node:path');
+const autocannon = require('autocannon');
+const jwt = require('jsonwebtoken');
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
+const secret = randomBytes(32).toString('base64');
+const token = jwt.sign({ sub: 'bench-user' }, secret, { algorithm: 'HS256', issuer: 'bench', audience: 'bench-api', expiresIn: '1h' });
+
+function start(mode) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'request-overhead-server.js'), [mode, secret], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (msg) => resolve({ child, port: msg.port }));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+}
+
+function load(port) {
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url: `http://127.0.0.1:${port}/me/recommendations`,
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+      headers: { authorization: `Bearer ${token}` },
+    }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function measure(mode) {
+  const { child, port } = await start(mode);
+  try {
+    await load(port).then(() => undefined); // warm-up round, not counted
+    const results = [];
+    for (let i = 0; i < ROUNDS; i++) results.push(await load(port));
+    const best = results.reduce((a, b) => (b.requests.average > a.requests.average ? b : a));
+    const non2xx = results.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    let audit;
+    if (mode === 'privacy') {
+      child.send('count');
+      audit = await new Promise((resolve) => child.once('message', (m) => resolve(m.audit)));
+    }
+    return { rps: best.requests.average, p99: best.latency.p99, p50: best.latency.p50, non2xx, audit };
+  } finally {
+    child.removeAllListeners('exit');
+    child.kill();
+  }
+}
+
+async function main() {
+  const label = process.env.BENCH_STORE === 'postgres' ? 'privacy() on PostgreSQL' : 'privacy() on SQLite';
+  console.log(`request overhead: ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION_S}s per server after a warm-up (loopback)`);
+  const bare = await measure('bare');
+  const guarded = await measure('privacy');
+  const row = (name, r) => `${name.padEnd(26)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}`;
+  console.log(row('bare express + JWT', bare));
+  console.log(row(label, guarded));
+  console.log(`audit records written: ${guarded.audit}`);
+  const ratio = guarded.rps / bare.rps;
+  const addedP99 = guarded.p99 - bare.p99;
+  console.log(`ratio ${ratio.toFixed(2)}x of bare throughput (target >= 0.90x); p99 added ${addedP99.toFixed(2)} ms (target <= 1 ms)`);
+  if (bare.non2xx > 0 || guarded.non2xx > 0) {
+    console.error('some requests failed: the figures are not valid');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
