@@ -1,0 +1,94 @@
+import type { Pool } from 'pg';
+import { PrivacyKitError, keyBytes } from '@privacy-kit/core';
+import { PACKAGE } from './postgres-errors';
+
+/** The schema the store's tables live in when no `schema` is given. */
+export const DEFAULT_POSTGRES_SCHEMA = 'privacy_kit';
+/** Connections of the pool the store makes from a connection string. */
+export const DEFAULT_POSTGRES_POOL_MAX = 10;
+/** How long to wait for a new connection before the operation fails (and the route answers 503), in ms. */
+export const DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS = 5000;
+
+/** Options of {@link createPostgresStore}: exactly one of `connectionString` and `pool`. */
+export interface PostgresStoreOptions {
+  /** e.g. `process.env.DATABASE_URL` (`postgres://user:password@host:5432/db`); the store makes and owns a pool. */
+  readonly connectionString?: string;
+  /**
+   * A `pg.Pool` the app already has; the store borrows it and never ends it. Attach your own
+   * `pool.on('error', …)` handler: pg emits idle-connection errors on the pool when the server restarts.
+   */
+  readonly pool?: Pool;
+  /** Keys the audit chain: at least 32 bytes, kept secret and the same on every instance (see `deriveKey`). */
+  readonly auditKey: string | Buffer;
+  /** The schema of the store's tables, created if missing. Default {@link DEFAULT_POSTGRES_SCHEMA}. */
+  readonly schema?: string;
+  /** Pool size when the store makes the pool. Default {@link DEFAULT_POSTGRES_POOL_MAX}. */
+  readonly max?: number;
+  /** Connection timeout when the store makes the pool, in ms. Default {@link DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS}. */
+  readonly connectionTimeoutMs?: number;
+}
+
+/** {@link PostgresStoreOptions} with defaults applied and everything checked. */
+export interface ResolvedPostgresStoreOptions {
+  readonly connectionString: string | undefined;
+  readonly pool: Pool | undefined;
+  readonly auditKey: Buffer;
+  readonly schema: string;
+  readonly max: number;
+  readonly connectionTimeoutMs: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const KNOWN = new Set(['connectionString', 'pool', 'auditKey', 'schema', 'max', 'connectionTimeoutMs']);
+const ALIASES: Record<string, string> = { url: 'connectionString', databaseUrl: 'connectionString', connection: 'connectionString', key: 'auditKey', searchPath: 'schema' };
+
+function invalid(message: string): PrivacyKitError {
+  return new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: ${message}`);
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalid(`'${name}' must be a positive whole number; got ${typeof value === 'number' ? value : typeof value}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks the options of {@link createPostgresStore} and applies the defaults. Messages never repeat the
+ * connection string: it usually carries the password.
+ */
+export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('createPostgresStore() needs options: { connectionString: process.env.DATABASE_URL, auditKey }.');
+  }
+  for (const name of Object.keys(options)) {
+    if (KNOWN.has(name)) continue;
+    const alias = ALIASES[name];
+    throw invalid(`unknown option '${name}'.${alias === undefined ? ` Known options: ${[...KNOWN].join(', ')}.` : ` Did you mean to pass \`${alias}\`?`}`);
+  }
+  const { connectionString, pool } = options;
+  if ((connectionString === undefined) === (pool === undefined)) {
+    throw invalid("pass exactly one of 'connectionString' (e.g. process.env.DATABASE_URL) and 'pool' (a pg.Pool).");
+  }
+  if (connectionString !== undefined && (typeof connectionString !== 'string' || connectionString.trim() === '')) {
+    throw invalid(`'connectionString' must be a non-empty string such as postgres://user:password@host:5432/db; got ${typeof connectionString === 'string' ? 'an empty string' : typeof connectionString}. Is DATABASE_URL set?`);
+  }
+  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof (pool as Partial<Pool>).connect !== 'function')) {
+    throw invalid("'pool' must be a pg.Pool (new Pool({ connectionString }) from the 'pg' package).");
+  }
+  const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
+  if (typeof schema !== 'string' || !IDENTIFIER.test(schema)) {
+    const shown = typeof schema === 'string' ? `'${schema}'` : typeof schema;
+    const fixed = typeof schema === 'string' ? schema.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_').slice(0, 63) : '';
+    throw invalid(`'schema' must be a plain identifier (letters, digits and _, not starting with a digit, at most 63 characters); got ${shown}.${fixed !== '' && IDENTIFIER.test(fixed) ? ` Did you mean '${fixed}'?` : ''}`);
+  }
+  return {
+    connectionString,
+    pool,
+    auditKey: keyBytes(options.auditKey, 'auditKey'),
+    schema,
+    max: positiveInteger(options.max, 'max', DEFAULT_POSTGRES_POOL_MAX),
+    connectionTimeoutMs: positiveInteger(options.connectionTimeoutMs, 'connectionTimeoutMs', DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS),
+  };
+}

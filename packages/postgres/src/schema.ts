@@ -1,0 +1,103 @@
+/** One versioned schema change. `sql` receives the quoted schema name and returns the statements. */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: (schema: string) => string;
+}
+
+/**
+ * The schema migrations, applied in order on start inside one transaction under an advisory lock, so two
+ * processes starting at once apply each exactly once. The `privacy_kit_migrations` table records what ran.
+ * Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'consents, audit chain, rights requests',
+    sql: (s) => `
+      CREATE FUNCTION ${s}.privacy_kit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+      END
+      $fn$;
+
+      -- Consents are an append-only event log: the current state is derived, never updated in place.
+      -- tx is the writing transaction, so a consent watcher that lost its LISTEN connection can replay
+      -- exactly the subjects changed while it was away.
+      CREATE TABLE ${s}.consent_events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        subject text NOT NULL,
+        purpose text NOT NULL,
+        action text NOT NULL CHECK (action IN ('granted', 'withdrawn', 'expired')),
+        policy_version text,
+        method text NOT NULL,
+        expires_at text,
+        time text NOT NULL,
+        tx bigint NOT NULL DEFAULT txid_current()
+      );
+      CREATE INDEX consent_events_subject ON ${s}.consent_events (subject, seq);
+      CREATE INDEX consent_events_tx ON ${s}.consent_events (tx);
+      CREATE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON ${s}.consent_events
+        FOR EACH ROW EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+      CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON ${s}.consent_events
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+
+      -- One chain for all instances: seq is assigned under the append lock from the head, so it has no gaps.
+      CREATE TABLE ${s}.audit_log (
+        seq bigint PRIMARY KEY,
+        event text NOT NULL,
+        time text NOT NULL,
+        request_id text NOT NULL,
+        app_id text NOT NULL,
+        actor text,
+        subject text,
+        method text,
+        route text,
+        purposes jsonb NOT NULL,
+        basis text,
+        categories jsonb NOT NULL,
+        decision text NOT NULL,
+        reason text,
+        status integer,
+        duration_ms double precision,
+        details jsonb,
+        prev_mac text NOT NULL,
+        mac text NOT NULL
+      );
+      CREATE INDEX audit_log_subject ON ${s}.audit_log (subject, seq);
+      CREATE INDEX audit_log_actor ON ${s}.audit_log (actor, seq);
+      CREATE INDEX audit_log_request ON ${s}.audit_log (request_id);
+      -- Defence in depth: the application never changes or removes audit rows; verifyAudit() catches whoever does.
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON ${s}.audit_log
+        FOR EACH ROW EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON ${s}.audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+
+      CREATE TABLE ${s}.audit_head (
+        id integer PRIMARY KEY CHECK (id = 1),
+        seq bigint NOT NULL,
+        mac text NOT NULL,
+        head_mac text NOT NULL
+      );
+
+      CREATE TABLE ${s}.rights_requests (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        subject text NOT NULL,
+        status text NOT NULL,
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        due_at text NOT NULL,
+        steps jsonb NOT NULL,
+        error text,
+        details jsonb
+      );
+      CREATE INDEX rights_requests_subject ON ${s}.rights_requests (subject);
+      CREATE INDEX rights_requests_status ON ${s}.rights_requests (status, due_at);
+    `,
+  },
+];
+
+/** The schema version this package writes and reads. */
+export const POSTGRES_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
