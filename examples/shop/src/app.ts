@@ -5,6 +5,7 @@ import { mountController, personalData, privacy, privacyInfo, requiresConsent, t
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
 import { JWT_AUDIENCE, JWT_ISSUER, type ShopConfig } from './config';
 import { ShopData } from './data/shop-data';
+import { shopSources } from './data/shop-sources';
 import { createLogger } from './logger';
 import { UserProfile } from './models/user-profile.dto';
 import { OrdersController } from './routes/orders.controller';
@@ -46,6 +47,8 @@ export function createShopApp(config: ShopConfig, logger: winston.Logger = creat
     store,
     pseudonymKey: deriveKey(config.privacySecret, 'pseudonym'),
     jwt: { secret: config.jwtSecret, algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+    // Users and orders, for the rights API (/privacy/me/export, /erasure, /rectification) and retention sweeps.
+    sources: shopSources(data),
   });
   app.use(kit);
   app.use(express.json({ limit: '32kb' }));

@@ -89,7 +89,11 @@ export interface RightsRequestStep {
   readonly completedAt?: string;
 }
 
-/** A data subject request as a caller creates it. `subject` is the app's own identifier of the subject. */
+/**
+ * A data subject request as a caller creates it. `subject` identifies the data subject; the store treats it as an
+ * opaque string (@privacy-kit/express stores the keyed pseudonym here and keeps the app's raw identifier in `details`
+ * only while a step still needs it).
+ */
 export interface RightsRequestInput {
   readonly kind: RightsRequestKind;
   readonly subject: string;
@@ -113,6 +117,7 @@ export interface RightsRequestPatch {
   readonly status?: RightsRequestStatus;
   readonly steps?: readonly RightsRequestStep[];
   readonly error?: string | null;
+  /** Replaces the details as a whole (not merged), so a caller can drop what it no longer needs. */
   readonly details?: Readonly<Record<string, unknown>>;
 }
 

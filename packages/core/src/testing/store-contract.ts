@@ -267,6 +267,15 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         expect(await store.getRightsRequest(created.id)).toEqual(updated);
       });
 
+      it('replaces the details as a whole, so a field can be dropped', async () => {
+        const created = await store.createRightsRequest({ kind: 'erasure', subject: 'user-x', dueAt: due(30), details: { keep: 1, drop: { id: 'raw' } } });
+        const updated = await store.updateRightsRequest(created.id, { details: { keep: 1, done: true } });
+        expect(updated.details).toEqual({ keep: 1, done: true });
+        expect((await store.getRightsRequest(created.id))?.details).toEqual({ keep: 1, done: true });
+        const other = await store.updateRightsRequest(created.id, { status: 'completed' });
+        expect(other.details).toEqual({ keep: 1, done: true });
+      });
+
       it('rejects an update of an unknown request', async () => {
         await expect(store.updateRightsRequest('no-such-id', { status: 'completed' })).rejects.toThrow(/no-such-id|not found|unknown/i);
       });

@@ -1,0 +1,51 @@
+import type { DataSources } from '@privacy-kit/express';
+import { Order } from '../models/order.dto';
+import { UserProfile } from '../models/user-profile.dto';
+import type { ShopData } from './shop-data';
+
+/**
+ * The shop's data sources for privacy-kit's rights API and retention sweep.
+ *
+ * - `users`: the profile. Exported, erased, and corrected field by field (patches are checked against
+ *   `UserProfile`'s class-validator rules; the id is not correctable).
+ * - `orders`: kept ten years for accounting. An erasure unlinks them from the person (customer id and shipping
+ *   address go, amounts and lines stay for the books); `purge()` removes orders older than the retention period.
+ */
+export function shopSources(data: ShopData): DataSources {
+  return {
+    users: {
+      model: UserProfile,
+      description: 'Customer profiles',
+      export: (id) => data.users.get(id) ?? null,
+      erase: (id) => {
+        data.users.delete(id);
+      },
+      rectify: (id, patch) => {
+        const user = data.users.get(id);
+        if (user !== undefined) Object.assign(user, patch);
+      },
+    },
+    orders: {
+      model: Order,
+      description: 'Orders, kept ten years for accounting',
+      retention: '10y',
+      export: (id) => data.ordersOf(id),
+      erase: (id) => {
+        for (const order of data.ordersOf(id)) {
+          order.customerId = 'erased';
+          order.shipTo = '';
+        }
+      },
+      purge: (olderThan) => {
+        let removed = 0;
+        for (const [key, order] of data.orders) {
+          if (Date.parse(order.placedAt) < olderThan.getTime()) {
+            data.orders.delete(key);
+            removed++;
+          }
+        }
+        return removed;
+      },
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { PrivacyKitError, parseRetention, resolveTerm, type Retention } from '@privacy-kit/core';
+
+/** The shortest interval between scheduled sweeps: one minute. */
+export const MIN_SWEEP_INTERVAL_MS = 60_000;
+
+/** Options of retention (`privacy({ retention })`). */
+export interface RetentionOptions {
+  /**
+   * Retention periods per data category; a period covers the category's children unless they have their own.
+   * These win over periods declared on routes and fields for the category as a whole.
+   *
+   * @example { 'user.behavior.browsing_history': '90d', 'user.device': '30d' }
+   */
+  readonly categories?: Readonly<Record<string, string>>;
+  /** Run `sweep()` every this many ms in this process (at least one minute). Default: never; run it from a job or `privacy-kit sweep`. */
+  readonly schedule?: number;
+}
+
+/** {@link RetentionOptions} with the defaults applied. */
+export interface ResolvedRetentionOptions {
+  readonly categories: ReadonlyMap<string, Retention>;
+  readonly scheduleMs: number | undefined;
+}
+
+const KNOWN = new Set(['categories', 'schedule']);
+
+function invalid(message: string): PrivacyKitError {
+  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ retention }): ${message}`);
+}
+
+/**
+ * Validates the `retention` options: category keys against the vocabulary, periods with `parseRetention`.
+ *
+ * @param options - as passed to `privacy({ retention })`
+ * @example
+ * resolveRetentionOptions({ categories: { 'user.device': '30d' } }).categories.get('user.device')?.text; // '30d'
+ */
+export function resolveRetentionOptions(options: RetentionOptions | undefined): ResolvedRetentionOptions {
+  const given = options ?? {};
+  if (typeof given !== 'object' || given === null) throw invalid("expected an object such as { categories: { 'user.device': '30d' } }.");
+  for (const key of Object.keys(given)) {
+    if (!KNOWN.has(key)) throw invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`);
+  }
+  const categories = new Map<string, Retention>();
+  if (given.categories !== undefined) {
+    if (typeof given.categories !== 'object' || given.categories === null || Array.isArray(given.categories)) {
+      throw invalid("'categories' must map category keys to periods, e.g. { 'user.device': '30d' }.");
+    }
+    for (const [category, period] of Object.entries(given.categories)) {
+      const where = `privacy({ retention: { categories: { '${category}' } } })`;
+      resolveTerm('category', category, where);
+      categories.set(category, parseRetention(period, where));
+    }
+  }
+  const schedule = given.schedule;
+  if (schedule !== undefined && (typeof schedule !== 'number' || !Number.isInteger(schedule) || schedule < MIN_SWEEP_INTERVAL_MS)) {
+    throw invalid(`'schedule' must be a whole number of ms ≥ ${MIN_SWEEP_INTERVAL_MS} (e.g. 86_400_000 for daily); got ${JSON.stringify(schedule)}.`);
+  }
+  return { categories, scheduleMs: schedule };
+}

@@ -1,0 +1,147 @@
+import { getMetadataStorage } from 'class-validator';
+import { PrivacyKitError, getPersonalFields, parseRetention, type PersonalFieldDeclaration, type Retention } from '@privacy-kit/core';
+import type { DataSource, DataSources } from './data-source';
+
+const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const SOURCE_KEYS = new Set(['model', 'export', 'erase', 'rectify', 'purge', 'manual', 'rectifiable', 'retention', 'keepOnErasure', 'description']);
+const FUNCTION_KEYS = ['export', 'erase', 'rectify', 'purge'] as const;
+/** Categories a person does not correct through the API unless the source lists the field in `rectifiable`. */
+const NOT_RECTIFIABLE_BY_DEFAULT = ['user.unique_id', 'user.authorization'];
+/** class-validator metadata types that constrain a value (IsOptional and whitelisting alone do not). */
+const CONSTRAINING = new Set(['customValidation', 'nestedValidation']);
+
+/** A validated data source with what privacy-kit derived from its model. */
+export interface RegisteredSource {
+  readonly name: string;
+  readonly source: DataSource;
+  /** The personal fields of the model, by property. */
+  readonly fields: ReadonlyMap<string, PersonalFieldDeclaration>;
+  /** Every data category of the model's personal fields. */
+  readonly categories: readonly string[];
+  /** Personal fields a rectification may change. */
+  readonly rectifiable: ReadonlySet<string>;
+  readonly retention: Retention | undefined;
+  readonly manual: boolean;
+}
+
+function invalid(where: string, message: string): PrivacyKitError {
+  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: ${where}: ${message}`);
+}
+
+/** The properties of a class that carry class-validator rules. */
+function validatedProperties(model: Function): Set<string> {
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(model, '', false, false);
+  return new Set(metadatas.filter((m) => CONSTRAINING.has(m.type)).map((m) => m.propertyName));
+}
+
+/** Checks one source's definition and derives its fields, categories and rectifiable fields. */
+function registerOne(name: string, source: DataSource): RegisteredSource {
+  const where = `source '${typeof name === 'string' ? name : String(name)}'`;
+  if (typeof name !== 'string' || !SOURCE_NAME.test(name)) {
+    throw invalid('sources', `${JSON.stringify(name)} is not a source name; use letters, digits, '_', '.' or '-', starting with a letter (e.g. 'users').`);
+  }
+  if (typeof source !== 'object' || source === null) {
+    throw invalid(where, 'expected { model, export?, erase?, rectify?, purge?, manual? }.');
+  }
+  for (const key of Object.keys(source)) {
+    if (!SOURCE_KEYS.has(key)) {
+      const hint = key === 'delete' || key === 'remove' ? " Did you mean 'erase'?" : key === 'update' ? " Did you mean 'rectify'?" : '';
+      throw invalid(where, `unknown key '${key}'.${hint} Known keys: ${[...SOURCE_KEYS].join(', ')}.`);
+    }
+  }
+  if (typeof source.model !== 'function') {
+    throw invalid(where, "'model' must be the @PersonalData class that describes the source's records, e.g. model: UserProfile.");
+  }
+  const modelName = source.model.name || '(anonymous class)';
+  const fields = getPersonalFields(source.model);
+  if (fields.length === 0) {
+    throw invalid(where, `model ${modelName} has no @PersonalData fields; annotate the fields that hold personal data.`);
+  }
+  for (const key of FUNCTION_KEYS) {
+    if (source[key] !== undefined && typeof source[key] !== 'function') throw invalid(where, `'${key}' must be a function.`);
+  }
+  if (source.manual !== undefined && typeof source.manual !== 'boolean') throw invalid(where, "'manual' must be true or false.");
+  const manual = source.manual === true;
+  if (manual) {
+    const given = (['export', 'erase', 'rectify'] as const).filter((k) => source[k] !== undefined);
+    if (given.length > 0) {
+      throw invalid(where, `is manual but also gives ${given.join(', ')}(). A manual source's requests are queued for a person; remove manual: true to run the functions instead.`);
+    }
+  }
+  if (!manual && FUNCTION_KEYS.every((k) => source[k] === undefined)) {
+    throw invalid(where, 'gives none of export, erase, rectify or purge. Give the functions the source supports, or mark it manual: true.');
+  }
+  if (source.keepOnErasure !== undefined && (typeof source.keepOnErasure !== 'string' || source.keepOnErasure.trim() === '')) {
+    throw invalid(where, "'keepOnErasure' must say why the data is kept, e.g. 'invoices: 10 years under tax law'.");
+  }
+  if (!manual && source.erase === undefined && source.keepOnErasure === undefined) {
+    throw invalid(where, "cannot erase. Give erase(subjectId), mark it manual: true, or say why its data survives an erasure request with keepOnErasure: '<legal reason>' (Art. 17(3)).");
+  }
+  const byProperty = new Map(fields.map((f) => [f.property, f]));
+  const validated = validatedProperties(source.model);
+  let rectifiable: Set<string>;
+  if (source.rectifiable !== undefined) {
+    if (!Array.isArray(source.rectifiable) || source.rectifiable.some((p) => typeof p !== 'string')) {
+      throw invalid(where, "'rectifiable' must be an array of field names, e.g. ['name', 'email'].");
+    }
+    for (const property of source.rectifiable) {
+      if (!byProperty.has(property)) throw invalid(where, `rectifiable field '${property}' is not a @PersonalData field of ${modelName}.`);
+      if (!validated.has(property)) {
+        throw invalid(where, `rectifiable field '${property}' has no class-validator rules on ${modelName}; add one (e.g. @IsString()) so that patches can be checked.`);
+      }
+    }
+    rectifiable = new Set(source.rectifiable);
+  } else {
+    const identifying = (category: string): boolean => NOT_RECTIFIABLE_BY_DEFAULT.some((key) => category === key || category.startsWith(`${key}.`));
+    rectifiable = new Set(fields.filter((f) => validated.has(f.property) && !f.categories.some(identifying)).map((f) => f.property));
+  }
+  if (source.rectify !== undefined && rectifiable.size === 0) {
+    throw invalid(where, `gives rectify() but no personal field of ${modelName} has class-validator rules; add rules (e.g. @IsEmail()) to the fields a person may correct.`);
+  }
+  return {
+    name,
+    source,
+    fields: byProperty,
+    categories: [...new Set(fields.flatMap((f) => f.categories))],
+    rectifiable,
+    retention: source.retention === undefined ? undefined : parseRetention(source.retention, where),
+    manual,
+  };
+}
+
+/**
+ * The data sources of an app: validated when registered, looked up by the rights API and the retention sweep.
+ */
+export class DataSourceRegistry {
+  private readonly byName = new Map<string, RegisteredSource>();
+
+  constructor(sources: DataSources = {}) {
+    if (typeof sources !== 'object' || sources === null || Array.isArray(sources)) {
+      throw invalid('sources', "expected an object of sources by name, e.g. sources: { users: { model: UserProfile, export, erase } }.");
+    }
+    for (const [name, source] of Object.entries(sources)) this.register(name, source);
+  }
+
+  /**
+   * Adds a source; throws a `PK_INVALID_OPTION` error naming the problem when its definition cannot work.
+   *
+   * @param name - e.g. 'users'
+   * @param source - the model and the functions the source supports
+   */
+  register(name: string, source: DataSource): RegisteredSource {
+    if (this.byName.has(name)) throw invalid(`source '${name}'`, 'is already registered; each source has one name.');
+    const registered = registerOne(name, source);
+    this.byName.set(name, registered);
+    return registered;
+  }
+
+  /** The source of that name, if registered. */
+  get(name: string): RegisteredSource | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Every source, in registration order. */
+  list(): readonly RegisteredSource[] {
+    return [...this.byName.values()];
+  }
+}

@@ -1,0 +1,72 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import { handleAsync, identifyAdmin, sendRightsError } from './rights-http';
+import { adminView, isOverdue } from './rights-request.view';
+import type { RequestListFilter, RequestOutcome, RightsService } from './rights.service';
+
+const FILTERS: readonly RequestListFilter[] = ['open', 'overdue', 'all'];
+
+/**
+ * The admin side of the rights API, under the base path, for the `adminRoles`:
+ * `GET /admin/requests?status=open|overdue|all`, `GET /admin/requests/:id`,
+ * `POST /admin/requests/:id/resume` and `POST /admin/requests/:id/steps/:source/complete`.
+ *
+ * @param engine - the kit's engine (identity, audit)
+ * @param rights - the rights service
+ */
+export function createRightsAdminRouter(engine: PrivacyEngine, rights: RightsService): Router {
+  const router = express.Router();
+  const base = engine.options.basePath;
+
+  function answer(res: Response, outcome: RequestOutcome): void {
+    if (!outcome.ok) {
+      sendRightsError(res, outcome.status, { error: outcome.error });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json({ request: adminView(outcome.request, rights.now(), false) });
+  }
+
+  router.get(`${base}/admin/requests`, handleAsync(engine, 'the admin rights API', async (req: Request, res: Response) => {
+    const admin = await identifyAdmin(engine, req, res, `${base}/admin/requests`);
+    if (admin === undefined) return;
+    const status = req.query.status ?? 'open';
+    if (typeof status !== 'string' || !(FILTERS as readonly string[]).includes(status)) {
+      sendRightsError(res, 400, { error: 'invalid_query', message: `status must be one of ${FILTERS.join(', ')}.` });
+      return;
+    }
+    // The list shows pseudonyms only; the raw data to act on is read one request at a time (and audited per subject).
+    await rights.audit(admin.by, null, { event: 'access', details: { kind: 'rights_requests', filter: status } });
+    const requests = await rights.listRequests(status as RequestListFilter);
+    const now = rights.now();
+    res.set('Cache-Control', 'no-store').json({
+      requests: requests.map((r) => adminView(r, now, false)),
+      overdue: requests.filter((r) => isOverdue(r, now)).length,
+    });
+  }));
+
+  router.get(`${base}/admin/requests/:id`, handleAsync(engine, 'the admin rights API', async (req: Request, res: Response) => {
+    const admin = await identifyAdmin(engine, req, res, `${base}/admin/requests/:id`);
+    if (admin === undefined) return;
+    const request = await rights.getRequest(String(req.params.id));
+    if (request === undefined) {
+      sendRightsError(res, 404, { error: 'request_not_found' });
+      return;
+    }
+    await rights.audit(admin.by, request.subject, { event: 'access', details: { kind: 'rights_request', requestId: request.id } });
+    res.set('Cache-Control', 'no-store').json({ request: adminView(request, rights.now(), true) });
+  }));
+
+  router.post(`${base}/admin/requests/:id/resume`, handleAsync(engine, 'the admin rights API', async (req: Request, res: Response) => {
+    const admin = await identifyAdmin(engine, req, res, `${base}/admin/requests/:id/resume`);
+    if (admin === undefined) return;
+    answer(res, await rights.resume(String(req.params.id), admin.by));
+  }));
+
+  router.post(`${base}/admin/requests/:id/steps/:source/complete`, handleAsync(engine, 'the admin rights API', async (req: Request, res: Response) => {
+    const admin = await identifyAdmin(engine, req, res, `${base}/admin/requests/:id/steps/:source/complete`);
+    if (admin === undefined) return;
+    answer(res, await rights.completeManualStep(String(req.params.id), String(req.params.source), admin.by));
+  }));
+
+  return router;
+}

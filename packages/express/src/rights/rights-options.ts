@@ -1,0 +1,61 @@
+import { PrivacyKitError, parseRetention, type Retention, type RightsRequestKind } from '@privacy-kit/core';
+
+/** How long the controller has to answer a data subject request by default: one month (Art. 12(3) GDPR). */
+export const DEFAULT_RIGHTS_DUE_IN = '1m';
+
+/** What `onManualStep` is told: no personal data, only where to look. */
+export interface ManualStepNotice {
+  readonly requestId: string;
+  readonly kind: RightsRequestKind;
+  readonly source: string;
+  /** ISO 8601: when the request must be answered. */
+  readonly dueAt: string;
+}
+
+/** Options of the data subject rights API (`privacy({ rights })`). */
+export interface RightsOptions {
+  /**
+   * How soon requests are due, e.g. '14d'. Default {@link DEFAULT_RIGHTS_DUE_IN}; never later than one month after
+   * receipt, which is what Art. 12(3) allows.
+   */
+  readonly dueIn?: string;
+  /** Told when a request waits for a person (a manual source), e.g. to open a ticket. Errors are reported, not thrown. */
+  readonly onManualStep?: (notice: ManualStepNotice) => void | Promise<void>;
+  /** The clock used for receipt, due and overdue times. Default `() => new Date()`; tests pass their own. */
+  readonly clock?: () => Date;
+}
+
+/** {@link RightsOptions} with the defaults applied. */
+export interface ResolvedRightsOptions {
+  readonly dueIn: Retention;
+  readonly onManualStep: ((notice: ManualStepNotice) => void | Promise<void>) | undefined;
+  readonly clock: () => Date;
+}
+
+const KNOWN = new Set(['dueIn', 'onManualStep', 'clock']);
+
+function invalid(message: string): PrivacyKitError {
+  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ rights }): ${message}`);
+}
+
+/**
+ * Validates the `rights` options and applies the defaults.
+ *
+ * @param options - as passed to `privacy({ rights })`
+ * @example
+ * resolveRightsOptions({ dueIn: '14d' }).dueIn.amount; // 14
+ */
+export function resolveRightsOptions(options: RightsOptions | undefined): ResolvedRightsOptions {
+  const given = options ?? {};
+  if (typeof given !== 'object' || given === null) throw invalid("expected an object such as { dueIn: '1m' }.");
+  for (const key of Object.keys(given)) {
+    if (!KNOWN.has(key)) throw invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`);
+  }
+  if (given.onManualStep !== undefined && typeof given.onManualStep !== 'function') throw invalid("'onManualStep' must be a function.");
+  if (given.clock !== undefined && typeof given.clock !== 'function') throw invalid("'clock' must be a function that returns a Date.");
+  return {
+    dueIn: parseRetention(given.dueIn ?? DEFAULT_RIGHTS_DUE_IN, 'privacy({ rights: { dueIn } })'),
+    onManualStep: given.onManualStep,
+    clock: given.clock ?? (() => new Date()),
+  };
+}

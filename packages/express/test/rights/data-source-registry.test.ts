@@ -1,0 +1,89 @@
+import { IsString } from 'class-validator';
+import { PersonalData } from '@privacy-kit/core';
+import { privacy, resolveRightsOptions } from '@privacy-kit/express';
+import { appWith, tempStore, type TempStore } from '../support/test-app';
+import { FakeDb, UserRecord } from './rights-fixtures';
+
+class NoValidation {
+  @PersonalData({ category: 'user.name' })
+  name!: string;
+}
+
+class NotPersonal {
+  @IsString()
+  plan!: string;
+}
+
+describe('registering data sources', () => {
+  let t: TempStore;
+  const db = new FakeDb();
+
+  beforeEach(() => { t = tempStore(); });
+  afterEach(() => t.cleanup());
+
+  function expectRejected(sources: Record<string, unknown>, message: RegExp): void {
+    let thrown: unknown;
+    try {
+      appWith(t.store, { sources: sources as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/express: /) });
+    expect((thrown as Error).message).toMatch(message);
+  }
+
+  it('accepts sources given to privacy() and later with kit.registerSource()', async () => {
+    const { kit } = appWith(t.store, { sources: { users: db.usersSource } });
+    kit.registerSource('orders', db.ordersSource);
+    expect(kit.rights.sources.list().map((s) => s.name)).toEqual(['users', 'orders']);
+    expect([...(kit.rights.sources.get('users')?.rectifiable ?? [])]).toEqual(['name', 'email', 'birthday']);
+    expect(() => kit.registerSource('orders', db.ordersSource)).toThrow(/source 'orders': is already registered/);
+    kit.dispose();
+  });
+
+  it('refuses a model without @PersonalData fields', () => {
+    expectRejected({ plans: { model: NotPersonal, export: () => null, erase: () => undefined } }, /source 'plans': model NotPersonal has no @PersonalData fields/);
+  });
+
+  it('refuses a source that gives nothing to do', () => {
+    expectRejected({ users: { model: UserRecord } }, /gives none of export, erase, rectify or purge/);
+  });
+
+  it('refuses a source that cannot erase unless it says why its data is kept', () => {
+    expectRejected({ users: { model: UserRecord, export: () => null } }, /cannot erase\. Give erase\(subjectId\), mark it manual: true, or .*keepOnErasure/);
+  });
+
+  it('refuses a manual source that also gives functions', () => {
+    expectRejected({ archive: { model: UserRecord, manual: true, erase: () => undefined } }, /is manual but also gives erase\(\)/);
+  });
+
+  it('refuses rectify() when no personal field has validation rules', () => {
+    expectRejected({ people: { model: NoValidation, erase: () => undefined, rectify: () => undefined } }, /no personal field of NoValidation has class-validator rules/);
+  });
+
+  it('refuses a rectifiable field that is not personal or has no rules', () => {
+    expectRejected({ users: { ...db.usersSource, rectifiable: ['plan'] } }, /rectifiable field 'plan' is not a @PersonalData field of UserRecord/);
+    expectRejected({ people: { model: NoValidation, erase: () => undefined, rectifiable: ['name'] } }, /rectifiable field 'name' has no class-validator rules/);
+  });
+
+  it('names the key it does not know and suggests the right one', () => {
+    expectRejected({ users: { ...db.usersSource, delete: () => undefined } }, /unknown key 'delete'\. Did you mean 'erase'\?/);
+  });
+
+  it('refuses a bad name and a bad retention', () => {
+    expectRejected({ 'my users': db.usersSource }, /"my users" is not a source name/);
+    let thrown: unknown;
+    try {
+      appWith(t.store, { sources: { users: { ...db.usersSource, retention: 'forever' } } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'PK_INVALID_RETENTION' });
+  });
+
+  it('validates the rights options', () => {
+    expect(() => resolveRightsOptions({ dueIn: 'soon' })).toThrow(/retention "soon" is not a period/);
+    expect(() => resolveRightsOptions({ deadline: '1m' } as never)).toThrow(/privacy\(\{ rights \}\): unknown option 'deadline'/);
+    expect(() => privacy({ store: t.store, pseudonymKey: 'k'.repeat(32), identify: () => null, sources: [] as never })).toThrow(/expected an object of sources by name/);
+  });
+});
