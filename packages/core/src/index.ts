@@ -67,3 +67,49 @@ export type {
   RightsRequestStore,
 } from './stores/store-contracts';
 export { deriveConsentStates, validateConsentEvent } from './stores/consent-events';
+
+export {
+  INVENTORY_RULES,
+  INVENTORY_SCHEMA_ID,
+  INVENTORY_SCHEMA_VERSION,
+} from './inventory/inventory.model';
+export type {
+  Inventory,
+  InventoryApp,
+  InventoryController,
+  InventoryField,
+  InventoryModel,
+  InventoryProblem,
+  InventoryProcessing,
+  InventoryRoute,
+  InventoryRule,
+  InventorySubject,
+  InventorySummary,
+  InventoryTerms,
+  ObservedData,
+  SourceLocation,
+} from './inventory/inventory.model';
+export { INVENTORY_SCHEMA } from './inventory/inventory.schema';
+export { DEFAULT_SECURITY_MEASURES, buildInventory } from './inventory/inventory.builder';
+export type { InventoryAppInput, InventoryInput, InventoryRouteInput } from './inventory/inventory.builder';
+export {
+  DRIFT_OBSERVATIONS_VERSION,
+  isCategoryCovered,
+  mergeDriftObservations,
+  parseDriftObservations,
+  undeclaredCategories,
+} from './inventory/drift-observations';
+export type { DriftObservations, RouteObservation } from './inventory/drift-observations';
+export { APP_STORE_LABEL, dataFlowOf } from './inventory/data-flow';
+export type { DataFlow, DataFlowColumnKind, DataFlowEdge, DataFlowNode } from './inventory/data-flow';
+export { INVENTORY_FORMATS, INVENTORY_MEDIA_TYPES, renderInventory } from './inventory/render-inventory';
+export type { InventoryFormat } from './inventory/render-inventory';
+export { renderInventoryJson } from './inventory/json.renderer';
+export { renderInventoryMarkdown } from './inventory/markdown.renderer';
+export { renderInventoryMermaid } from './inventory/mermaid.renderer';
+export { renderInventorySvg } from './inventory/svg-diagram.renderer';
+export { renderInventoryHtml } from './inventory/html.renderer';
+export { checkInventory, matchesRoutePattern, parseAllowList } from './inventory/inventory.check';
+export type { AllowRule, CheckFinding, CheckOptions, CheckReport } from './inventory/inventory.check';
+export { coverageOf } from './inventory/test-coverage';
+export type { AuditRouteHit, CoverageReport, CoveredRoute } from './inventory/test-coverage';

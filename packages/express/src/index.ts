@@ -12,10 +12,45 @@ export type { JwtAlgorithm, JwtOptions, JwtVerifier } from './identity/jwt-ident
 export type { AuthFailure, IdentifyFunction, IdentifyResult, Identity } from './identity/identity';
 export { Delete, Get, Patch, Post, Put, mountController } from './controllers/route.decorators';
 export type { ControllerMethod, HttpVerb } from './controllers/route.decorators';
-export { discoverRoutes } from './discovery/walk-routes';
-export type { DiscoveredRoute } from './discovery/walk-routes';
+export { discoverApp, discoverRoutes } from './discovery/walk-routes';
+export type { AppDiscovery, DiscoverOptions, DiscoveredRoute } from './discovery/walk-routes';
+export { trackSubApps } from './discovery/sub-apps';
+export { HANDLER_TARGET, locateFunctions } from './discovery/source-location';
+export { inventoryOf } from './inventory/inventory-of';
+export type { InventoryOfOptions } from './inventory/inventory-of';
+export {
+  DEFAULT_DRIFT_FLUSH_INTERVAL_MS,
+  DEFAULT_DRIFT_MAX_BODY_BYTES,
+  DEFAULT_DRIFT_SAMPLE_RATE,
+  DEFAULT_DRIFT_WARMUP,
+  resolveDriftOptions,
+} from './drift/drift-options';
+export type { DriftOptions, PersonalDataDetector, ResolvedDriftOptions } from './drift/drift-options';
+export { DriftRecorder } from './drift/drift-recorder';
 export { PrivacyEngine } from './enforcement/privacy-engine';
 export { compileRoute, isRouteProblem } from './enforcement/route-compiler';
 export type { CompiledRoute, RouteProblem } from './enforcement/route-compiler';
 export { ConsentCache, DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './consent/consent-cache';
 export type { HttpErrorBody, HttpErrorCode } from './http/json-error';
+export { DataSourceRegistry } from './rights/data-source.registry';
+export type { RegisteredSource } from './rights/data-source.registry';
+export type { DataSource, DataSources, PurgeScope } from './rights/data-source';
+export { DEFAULT_RIGHTS_DUE_IN, resolveRightsOptions } from './rights/rights-options';
+export type { ManualStepNotice, ResolvedRightsOptions, RightsOptions } from './rights/rights-options';
+export { RightsService, UNFINISHED_STATUSES } from './rights/rights.service';
+export type { ExportDocument, RequestListFilter, RequestOutcome, RightsActor } from './rights/rights.service';
+export type { AdminRightsRequestView, PendingRequestData, RightsRequestView } from './rights/rights-request.view';
+export type { AccessLogEntry } from './rights/access-log';
+export type { BodyProblem } from './rights/rectification.validator';
+export type { RightsErrorCode } from './rights/rights-http';
+export { addCalendarMonths, rightsDueDate } from './rights/due-date';
+export { DEFAULT_ACCESS_LOG_LIMIT, MAX_ACCESS_LOG_LIMIT } from './rights/rights.router';
+export { GPC_HEADER, gpcHeaderValues } from './gpc/gpc-signal';
+export { DEFAULT_GPC_RECORD, DEFAULT_GPC_WELL_KNOWN, resolveGpcOptions } from './gpc/gpc-options';
+export type { GpcOptions, ResolvedGpcOptions } from './gpc/gpc-options';
+export { GPC_WELL_KNOWN_PATH, isGpcOptOutPurpose } from './gpc/gpc.middleware';
+export { MIN_SWEEP_INTERVAL_MS, resolveRetentionOptions } from './retention/retention-options';
+export type { ResolvedRetentionOptions, RetentionOptions } from './retention/retention-options';
+export type { CategoryRetention, RetentionPolicy, SourceRetentionPlan } from './retention/retention-policy';
+export type { SweepOptions, SweepProgress, SweepReport, SweepResult } from './retention/retention-sweeper';
+export { findPrivacyKit } from './retention/find-privacy-kit';

@@ -3,6 +3,11 @@ import { PrivacyKitError, keyBytes } from '@privacy-kit/core';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
 import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './consent/consent-cache';
+import { resolveGpcOptions, type GpcOptions, type ResolvedGpcOptions } from './gpc/gpc-options';
+import { resolveRetentionOptions, type ResolvedRetentionOptions, type RetentionOptions } from './retention/retention-options';
+import type { DataSources } from './rights/data-source';
+import { resolveDriftOptions, type DriftOptions, type ResolvedDriftOptions } from './drift/drift-options';
+import { resolveRightsOptions, type ResolvedRightsOptions, type RightsOptions } from './rights/rights-options';
 
 /** Where privacy-kit mounts its own routes by default. */
 export const DEFAULT_BASE_PATH = '/privacy';
@@ -38,6 +43,23 @@ export interface PrivacyOptions {
   readonly failOpen?: boolean;
   /** Told about errors the request cannot show (e.g. an outcome record that could not be written). */
   readonly onError?: (error: PrivacyKitError) => void;
+  /**
+   * The app's data sources by name (e.g. `users`, `orders`): the `@PersonalData` model of their records and the
+   * functions that serve the data subject's rights and retention. Also `kit.registerSource(name, source)`.
+   */
+  readonly sources?: DataSources;
+  /** The rights API: answering period (default one month), a hook for manual steps. */
+  readonly rights?: RightsOptions;
+  /** Global Privacy Control: record the signal as consent events, serve `/.well-known/gpc.json`. */
+  readonly gpc?: GpcOptions;
+  /** Retention: periods per data category, scheduled sweeps. */
+  readonly retention?: RetentionOptions;
+  /**
+   * Drift detection: sample response bodies of every route for personal data and record, per route, the
+   * categories seen (`true` for the defaults). Shown in the inventory; `privacy-kit check` flags what a route
+   * returns but does not declare. Off by default.
+   */
+  readonly drift?: boolean | DriftOptions;
 }
 
 /** {@link PrivacyOptions} with every default applied. */
@@ -53,9 +75,14 @@ export interface ResolvedPrivacyOptions {
   readonly consentCacheSize: number;
   readonly failOpen: boolean;
   readonly onError: (error: PrivacyKitError) => void;
+  readonly sources: DataSources;
+  readonly rights: ResolvedRightsOptions;
+  readonly gpc: ResolvedGpcOptions;
+  readonly retention: ResolvedRetentionOptions;
+  readonly drift: ResolvedDriftOptions | undefined;
 }
 
-const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError']);
+const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift']);
 
 function invalid(message: string): PrivacyKitError {
   return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): ${message}`);
@@ -115,5 +142,10 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     consentCacheSize: size,
     failOpen: options.failOpen === true,
     onError: options.onError ?? defaultOnError,
+    sources: options.sources ?? {},
+    rights: resolveRightsOptions(options.rights),
+    gpc: resolveGpcOptions(options.gpc),
+    retention: resolveRetentionOptions(options.retention),
+    drift: resolveDriftOptions(options.drift),
   };
 }

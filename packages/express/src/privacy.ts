@@ -5,6 +5,19 @@ import { createConsentRouter } from './consent/consent-router';
 import { PrivacyEngine } from './enforcement/privacy-engine';
 import type { RouteProblem } from './enforcement/route-compiler';
 import { resolvePrivacyOptions, type PrivacyOptions } from './privacy-options';
+import { hasGpcSignal } from './gpc/gpc-signal';
+import { createGpcMiddleware } from './gpc/gpc.middleware';
+import { markKitHolder } from './retention/find-privacy-kit';
+import type { RetentionPolicy } from './retention/retention-policy';
+import { RetentionSweeper, type SweepOptions, type SweepReport } from './retention/retention-sweeper';
+import type { DataSource } from './rights/data-source';
+import { DataSourceRegistry } from './rights/data-source.registry';
+import { createRightsRouter } from './rights/rights.router';
+import { RightsService } from './rights/rights.service';
+import { tagMountedApp } from './discovery/sub-apps';
+import { createDriftRecorder } from './drift/create-drift-recorder';
+import type { DriftRecorder } from './drift/drift-recorder';
+import { createInventoryEndpoint } from './inventory/inventory-endpoint';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const LISTEN_GUARDED = Symbol.for('privacy-kit.listen-guarded');
@@ -17,19 +30,21 @@ export type PrivacyKit = RequestHandler & {
   checkRoutes(app?: unknown): RouteProblem[];
   /** Throws a `PK_CONFIG` error listing every misdeclared route; runs by itself before `app.listen()`. */
   assertRoutes(app?: unknown): void;
-  /** Stops listening to the store for consent changes. Does not close the store. */
+  /** Stops listening to the store for consent changes and stops scheduled sweeps. Does not close the store. */
   dispose(): void;
+  /** Adds a data source after `privacy()` was created; same rules as the `sources` option (throws on a bad one). */
+  registerSource(name: string, source: DataSource): void;
+  /** Data subject requests: export, erasure, rectification, manual steps, resumption (what the rights API uses). */
+  readonly rights: RightsService;
+  /** Asks each source to purge what is past its retention period; every purge is audited. */
+  sweep(options?: SweepOptions): Promise<SweepReport>;
+  /** Each data category's retention and each source's purge plan (for the inventory). */
+  retentionPolicy(now?: Date): RetentionPolicy;
+  /** Drift detection (the `drift` option): what each route's responses were seen to contain; undefined when off. */
+  readonly drift: DriftRecorder | undefined;
 };
 
-/**
- * Whether a request carries a Global Privacy Control signal: the exact value "1"; with several headers, any "1".
- *
- * @param req - the request
- */
-export function hasGpcSignal(req: Request): boolean {
-  const values = req.headersDistinct?.['sec-gpc'] ?? [];
-  return values.some((value) => value.split(',').some((v) => v.trim() === '1'));
-}
+export { hasGpcSignal };
 
 /**
  * The one middleware an app mounts (`app.use(privacy(...))`). It gives each request an id and a privacy context, serves the consent API
@@ -49,21 +64,36 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
   const resolved = resolvePrivacyOptions(options);
   const engine = new PrivacyEngine(resolved);
   const consentRouter = createConsentRouter(engine);
+  const sources = new DataSourceRegistry(resolved.sources);
+  const rights = new RightsService(engine, sources, resolved.rights);
+  const rightsRouter = createRightsRouter(engine, rights);
+  const gpc = createGpcMiddleware(engine, resolved.gpc);
+  const sweeper = new RetentionSweeper(engine, sources, resolved.retention);
   const basePath = resolved.basePath;
+  const drift = resolved.drift === undefined ? undefined : createDriftRecorder(resolved.drift, (error) => engine.report(error, 'drift detection'));
 
   function privacyMiddleware(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     setRequestContext(req, { engine, requestId, gpc: hasGpcSignal(req), identity: undefined, enforced: new Set(), access: undefined });
     res.setHeader('X-Request-Id', requestId);
+    if (drift !== undefined) drift.watch(req, res);
     const path = req.path;
-    if (path === basePath || path.startsWith(`${basePath}/`)) consentRouter(req, res, next);
+    // privacy-kit's own endpoints under the base path (inventory, consents, rights); GPC handling for the app's routes.
+    if (path === basePath || path.startsWith(`${basePath}/`)) {
+      if (inventory.handles(req)) return inventory(req, res, next);
+      consentRouter(req, res, (error?: unknown) => (error === undefined ? rightsRouter(req, res, next) : next(error)));
+    } else if (gpc !== undefined) gpc(req, res, next);
     else next();
   }
 
   function onMount(mountedOn: Application): void {
     const parent = mountedOn as Application & Record<symbol, unknown>;
     engine.attach(parent);
+    sweeper.attach(parent);
+    markKitHolder(parent, privacyMiddleware);
+    tagMountedApp(parent, privacyMiddleware);
+    drift?.attach(parent);
     if (parent[LISTEN_GUARDED] === true) return;
     const listen = parent.listen;
     Object.defineProperty(parent, LISTEN_GUARDED, { value: true });
@@ -85,10 +115,25 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     },
   });
 
+  markKitHolder(privacyMiddleware, privacyMiddleware);
+  const inventory = createInventoryEndpoint(engine, privacyMiddleware);
+  sweeper.start();
+
   return Object.assign(privacyMiddleware, {
     engine,
     checkRoutes: (app?: unknown) => engine.checkRoutes(app),
     assertRoutes: (app?: unknown) => engine.assertRoutes(app),
-    dispose: () => engine.dispose(),
+    dispose: () => {
+      sweeper.stop();
+      engine.dispose();
+      drift?.dispose();
+    },
+    registerSource: (name: string, source: DataSource) => {
+      sources.register(name, source);
+    },
+    rights,
+    sweep: (sweepOptions?: SweepOptions) => sweeper.sweep(sweepOptions),
+    retentionPolicy: (now?: Date) => sweeper.policy(now),
+    drift,
   });
 }

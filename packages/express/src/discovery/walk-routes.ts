@@ -1,4 +1,9 @@
+import { METHODS } from 'node:http';
+import type { SourceLocation } from '@privacy-kit/core';
 import { getRouteMarker, type RouteMarker } from '../routes/route-marker';
+import { express4Paths } from './express4-paths';
+import { locateFunctions } from './source-location';
+import { isMountedAppLayer, isPrivacyKitApp, mountedAppOf, stackOf } from './sub-apps';
 
 /** One route of an Express app, found by walking its router. */
 export interface DiscoveredRoute {
@@ -6,6 +11,8 @@ export interface DiscoveredRoute {
   readonly method: string;
   /** The full path pattern, mount prefixes included, e.g. '/api/users/:id'. */
   readonly path: string;
+  /** Other full paths that reach the same route (an array of paths, a router mounted under several prefixes). */
+  readonly aliases: readonly string[];
   /** The Express Route object (identity used to find a route at request time). */
   readonly route: object;
   /** The name of the last handler (the one that answers), or '<anonymous>'. */
@@ -14,6 +21,25 @@ export interface DiscoveredRoute {
   readonly handlers: readonly Function[];
   /** Declarations of privacy-kit twins on the route, and on `use()` middleware in front of it. */
   readonly markers: readonly RouteMarker[];
+  /** Where the answering handler is defined; only with `sourceLocations: true`. */
+  readonly source?: SourceLocation | null;
+}
+
+/** Options of {@link discoverApp}. */
+export interface DiscoverOptions {
+  /** Find where each answering handler is defined (uses the in-process inspector; for tools, not hot paths). */
+  readonly sourceLocations?: boolean;
+  /** Source paths are shown relative to this folder. Default: the working directory. */
+  readonly cwd?: string;
+}
+
+/** Everything a router walk found. */
+export interface AppDiscovery {
+  readonly routes: DiscoveredRoute[];
+  /** The sub-app of `privacy()`, when it is mounted on the app. */
+  readonly kit: unknown;
+  /** Things the walk could not see. */
+  readonly warnings: string[];
 }
 
 interface Layer {
@@ -21,93 +47,175 @@ interface Layer {
   readonly route?: { path: unknown; methods?: Record<string, boolean>; stack?: { method?: string; handle?: Function; name?: string }[] };
   readonly rawPath?: unknown;
   readonly regexp?: RegExp & { fast_slash?: boolean };
-  readonly keys?: readonly { name: string | number }[];
+  readonly keys?: readonly { name: string | number; optional?: boolean }[];
   readonly name?: string;
 }
 
-function joinPaths(prefix: string, path: string): string {
+/** Express 5's app.all() registers the route for every method one by one. */
+const EVERY_METHOD = METHODS.map((m) => m.toLowerCase());
+
+interface ScopedMarker {
+  readonly marker: RouteMarker;
+  /** The absolute path prefix the `use()` middleware was mounted on ('/' for all). */
+  readonly prefix: string;
+}
+
+interface Found {
+  readonly method: string;
+  readonly path: string;
+  readonly route: object;
+  readonly handlers: readonly Function[];
+  readonly markers: readonly RouteMarker[];
+}
+
+/** Joins a mount prefix and a path: one slash between, none trailing (except for the root). */
+export function joinPaths(prefix: string, path: string): string {
+  if (path.startsWith('regexp:') && prefix === '') return path;
   const joined = `${prefix}/${path}`.replace(/\/{2,}/g, '/');
   return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined || '/';
 }
 
-function pathText(path: unknown): string {
-  if (typeof path === 'string') return path;
-  if (Array.isArray(path)) return path.map(pathText).join('|');
-  if (path instanceof RegExp) return `regexp:${path.source}`;
-  return '/';
+/** The path texts a layer or route path stands for (several for an array of paths). */
+function pathTexts(path: unknown): string[] {
+  if (typeof path === 'string') return [path];
+  if (Array.isArray(path)) return path.flat(Infinity).flatMap(pathTexts);
+  if (path instanceof RegExp) return [`regexp:${path.source}`];
+  return ['/'];
 }
 
-/** Recovers an Express 4 mount path from its compiled regexp (Express 4 keeps no string). */
-function express4MountPath(layer: Layer): string {
-  const regexp = layer.regexp;
-  if (regexp === undefined || regexp.fast_slash === true) return '';
-  const keys = [...(layer.keys ?? [])];
-  const source = regexp.source
-    .replace(/^\^/, '')
-    .replace(/\\\/\?\(\?=\\\/\|\$\)$/, '')
-    .replace(/\(\?:\(\[\^\\\/\]\+\?\)\)/g, () => `:${String(keys.shift()?.name ?? 'param')}`)
-    .replace(/\\(.)/g, '$1');
-  return /[()[\]|^$*+?]/.test(source) ? `regexp:${regexp.source}` : source;
+function mountPaths(layer: Layer): string[] {
+  if (layer.rawPath !== undefined) return pathTexts(layer.rawPath);
+  if (layer.regexp === undefined || layer.regexp.fast_slash === true) return [''];
+  return express4Paths(layer.regexp, layer.keys ?? []);
 }
 
-function mountPath(layer: Layer): string {
-  if (layer.rawPath !== undefined) return pathText(layer.rawPath);
-  return express4MountPath(layer);
+/** Whether a `use()` prefix applies to an absolute route path: segment by segment, ':param' matching any. */
+function prefixCovers(prefix: string, path: string): boolean {
+  if (prefix === '' || prefix === '/') return true;
+  if (prefix.includes('regexp:') || path.includes('regexp:')) return true;
+  const want = prefix.split('/').filter(Boolean);
+  const have = path.split('/').filter(Boolean);
+  if (want.length > have.length) return false;
+  return want.every((segment, i) => segment.startsWith(':') || segment.startsWith('*') || segment === have[i]);
 }
 
-function walk(stack: readonly Layer[], prefix: string, inherited: readonly RouteMarker[], out: DiscoveredRoute[]): void {
+function walk(stack: readonly Layer[], prefix: string, inherited: readonly ScopedMarker[], out: Found[], found: { kit: unknown; warnings: string[] }, seen: Set<unknown>): void {
   const markers = [...inherited];
   for (const layer of stack) {
     if (layer.route !== undefined) {
       const route = layer.route;
-      const path = joinPaths(prefix, pathText(route.path));
-      const handlers = (route.stack ?? []).map((l) => l.handle).filter((h): h is Function => typeof h === 'function');
+      const handlers = [...new Set((route.stack ?? []).map((l) => l.handle))].filter((h): h is Function => typeof h === 'function');
       const own = handlers.map(getRouteMarker).filter((m): m is RouteMarker => m !== undefined);
-      const methods = Object.keys(route.methods ?? {}).filter((m) => route.methods?.[m] === true);
-      const last = handlers[handlers.length - 1];
-      for (const method of methods.length > 0 ? methods : ['_all']) {
-        out.push({
-          method: method === '_all' ? 'ALL' : method.toUpperCase(),
-          path,
-          route,
-          handlerName: last?.name || '<anonymous>',
-          handlers,
-          markers: [...markers, ...own],
-        });
+      const declared = Object.keys(route.methods ?? {}).filter((m) => route.methods?.[m] === true);
+      const methods = EVERY_METHOD.every((m) => declared.includes(m)) ? ['_all'] : declared;
+      for (const text of pathTexts(route.path)) {
+        const path = joinPaths(prefix, text);
+        const scoped = markers.filter((m) => prefixCovers(m.prefix, path)).map((m) => m.marker);
+        for (const method of methods.length > 0 ? methods : ['_all']) {
+          out.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path, route, handlers, markers: [...scoped, ...own] });
+        }
       }
-    } else if (Array.isArray(layer.handle?.stack)) {
-      walk(layer.handle.stack, joinPaths(prefix, mountPath(layer)), markers, out);
-    } else {
-      const marker = getRouteMarker(layer.handle);
-      if (marker !== undefined) markers.push(marker);
+      continue;
+    }
+    const handle = layer.handle;
+    if (Array.isArray(handle?.stack)) {
+      if (seen.has(handle)) continue;
+      seen.add(handle);
+      for (const mount of mountPaths(layer)) walk(handle.stack, joinPaths(prefix, mount), markers, out, found, seen);
+      seen.delete(handle);
+      continue;
+    }
+    if (isMountedAppLayer(handle)) {
+      const app = mountedAppOf(handle);
+      const where = mountPaths(layer).map((m) => joinPaths(prefix, m)).join(', ');
+      if (isPrivacyKitApp(app)) found.kit ??= app;
+      else if (app === undefined) {
+        found.warnings.push(`A sub-app is mounted at ${where} with app.use(path, app); its routes are hidden from the router walk. Mount an express.Router() instead, or run privacy-kit's CLI, which sees sub-apps.`);
+      } else {
+        const sub = stackOf(app) as Layer[] | undefined;
+        if (sub !== undefined && !seen.has(app)) {
+          seen.add(app);
+          for (const mount of mountPaths(layer)) walk(sub, joinPaths(prefix, mount), markers, out, found, seen);
+          seen.delete(app);
+        }
+      }
+      continue;
+    }
+    const marker = getRouteMarker(handle);
+    if (marker !== undefined) {
+      for (const mount of mountPaths(layer)) markers.push({ marker, prefix: joinPaths(prefix, mount) });
     }
   }
 }
 
+function handlerName(handlers: readonly Function[]): string {
+  const last = handlers[handlers.length - 1];
+  const name = last?.name.replace(/^bound /, '') ?? '';
+  return name === '' ? '<anonymous>' : name;
+}
+
 /**
- * Every route of an Express 5 or 4 app, with nested routers and mount prefixes resolved.
- * Sub-apps mounted with `app.use(otherApp)` are opaque to Express and are not listed.
+ * Walks an Express 5 or 4 app (or Router) and returns its routes, the `privacy()` sub-app if mounted, and
+ * warnings about what the walk could not see. Nested routers, `app.use` prefixes (strings, parameters, arrays,
+ * Express 4's compiled regexps), arrays of route paths and mounted controllers are resolved. A route reachable
+ * under several paths is listed once, with the other paths as `aliases`.
+ *
+ * @param app - an Express application or Router
+ * @param options - `sourceLocations: true` to find where handlers are defined
+ * @example
+ * discoverApp(app, { sourceLocations: true }).routes.map((r) => `${r.method} ${r.path}`);
+ */
+export function discoverApp(app: unknown, options: DiscoverOptions = {}): AppDiscovery {
+  const found: Found[] = [];
+  const state = { kit: undefined as unknown, warnings: [] as string[] };
+  const stack = stackOf(app) as Layer[] | undefined;
+  if (stack !== undefined) walk(stack, '', [], found, state, new Set([app]));
+
+  const grouped = new Map<object, Map<string, { first: Found; aliases: string[] }>>();
+  const order: { first: Found; aliases: string[] }[] = [];
+  for (const f of found) {
+    let byMethod = grouped.get(f.route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      grouped.set(f.route, byMethod);
+    }
+    const group = byMethod.get(f.method);
+    if (group === undefined) {
+      const created = { first: f, aliases: [] as string[] };
+      byMethod.set(f.method, created);
+      order.push(created);
+    } else if (f.path !== group.first.path && !group.aliases.includes(f.path)) group.aliases.push(f.path);
+  }
+
+  const answering = order.map((g) => g.first.handlers[g.first.handlers.length - 1]);
+  const locations = options.sourceLocations === true
+    ? locateFunctions(answering.filter((h): h is Function => h !== undefined), options.cwd)
+    : [];
+  let located = 0;
+  const routes = order.map(({ first, aliases }, i): DiscoveredRoute => {
+    const base = {
+      method: first.method,
+      path: first.path,
+      aliases,
+      route: first.route,
+      handlerName: handlerName(first.handlers),
+      handlers: first.handlers,
+      markers: first.markers,
+    };
+    if (options.sourceLocations !== true) return base;
+    const source = answering[i] === undefined ? null : (locations[located++] ?? null);
+    return { ...base, source };
+  });
+  return { routes, kit: state.kit, warnings: state.warnings };
+}
+
+/**
+ * Every route of an Express 5 or 4 app, with nested routers and mount prefixes resolved (see {@link discoverApp}).
  *
  * @param app - an Express application or Router
  * @example
  * discoverRoutes(app).map((r) => `${r.method} ${r.path}`); // ['GET /me/profile', ...]
  */
-export function discoverRoutes(app: unknown): DiscoveredRoute[] {
-  const out: DiscoveredRoute[] = [];
-  const stack = routerStack(app);
-  if (stack !== undefined) walk(stack, '', [], out);
-  return out;
-}
-
-function routerStack(app: unknown): Layer[] | undefined {
-  if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return undefined;
-  const candidate = app as { _router?: { stack?: Layer[] }; stack?: Layer[]; router?: { stack?: Layer[] }; set?: unknown };
-  if (Array.isArray(candidate.stack)) return candidate.stack;
-  if (candidate._router !== undefined) return candidate._router.stack;
-  try {
-    // Express 5 creates its router lazily behind this getter; Express 4's getter throws.
-    return candidate.router?.stack;
-  } catch {
-    return undefined;
-  }
+export function discoverRoutes(app: unknown, options: DiscoverOptions = {}): DiscoveredRoute[] {
+  return discoverApp(app, options).routes;
 }

@@ -1,0 +1,89 @@
+import { Command, CommanderError } from 'commander';
+import { isPrivacyKitError } from '@privacy-kit/core';
+import { exitCodeOf } from './cli-failure';
+import { registerAuditCommand } from './commands/audit.command';
+import { registerCheckCommand } from './commands/check.command';
+import { registerCoverageCommand } from './commands/coverage.command';
+import { registerMapCommand } from './commands/map.command';
+import { registerSchemaCommand } from './commands/schema.command';
+import { registerSweepCommand } from './commands/sweep.command';
+import type { CommandContext } from './commands/command-context';
+import { EXIT_CODES, type ExitCode } from './exit-codes';
+import { shouldColor, stylesFor, type CliOutput } from './output/terminal';
+
+/** Where a run reads and writes; defaults to the process's. */
+export interface CliEnvironment {
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+const VERSION = (require('../package.json') as { version: string }).version;
+
+/**
+ * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema.
+ *
+ * @param ctx - output, styles, working directory, environment, exit code
+ */
+export function createProgram(ctx: CommandContext): Command {
+  const program = new Command('privacy-kit')
+    .description('The compliance map of an Express app that uses privacy-kit: map it, check it in CI, measure what the tests cover, verify the audit trail.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) })
+    .exitOverride();
+  program.addHelpText('after', `
+Exit codes:
+  0  success
+  1  check found problems, coverage below --min, or the audit chain is broken
+  2  usage or configuration error
+  3  the app module could not be loaded, or exports no Express app
+
+Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
+  registerMapCommand(program, ctx);
+  registerCheckCommand(program, ctx);
+  registerCoverageCommand(program, ctx);
+  registerAuditCommand(program, ctx);
+  registerSchemaCommand(program, ctx);
+  registerSweepCommand(program, ctx);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+  return program;
+}
+
+/**
+ * Runs `privacy-kit` with arguments (without `node` and the script) and returns the exit code; never calls
+ * `process.exit`.
+ *
+ * @param argv - e.g. ['check', 'src/app.ts', '--strict']
+ * @param environment - output streams, terminal facts, environment, working directory
+ * @example
+ * process.exitCode = await run(process.argv.slice(2));
+ */
+export async function run(argv: readonly string[], environment: CliEnvironment = {}): Promise<ExitCode> {
+  const env = environment.env ?? process.env;
+  const isTTY = environment.isTTY ?? process.stdout.isTTY === true;
+  const output: CliOutput = {
+    out: environment.stdout ?? ((text) => void process.stdout.write(text)),
+    err: environment.stderr ?? ((text) => void process.stderr.write(text)),
+    isTTY,
+    columns: environment.columns ?? (isTTY ? process.stdout.columns : undefined),
+    color: shouldColor(isTTY, env),
+  };
+  const styles = stylesFor(output.color);
+  let code: ExitCode = EXIT_CODES.OK;
+  const ctx: CommandContext = { output, styles, cwd: environment.cwd ?? process.cwd(), env, exit: (c) => { code = c; } };
+  const program = createProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    // Commander has printed its message (or the help) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
+    const message = isPrivacyKitError(error) || error instanceof Error ? error.message : String(error);
+    output.err(`${styles.red('error')}: ${message.replace(/^@privacy-kit\/cli: /, 'privacy-kit: ')}\n`);
+    return exitCodeOf(error);
+  }
+}

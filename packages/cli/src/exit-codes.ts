@@ -1,0 +1,19 @@
+/**
+ * The exit codes of `privacy-kit`, so CI scripts can tell a failed check from a broken setup.
+ *
+ * | code | meaning |
+ * | ---- | ------- |
+ * | 0 | success: the check passed, coverage met `--min`, the audit chain is intact |
+ * | 1 | the check found problems, coverage is below `--min`, or the audit chain is broken |
+ * | 2 | usage or configuration error: a bad flag, config file, observations file, database or key |
+ * | 3 | the app module could not be loaded, or it exports no Express app |
+ */
+export const EXIT_CODES = {
+  OK: 0,
+  FAILED: 1,
+  USAGE: 2,
+  MODULE: 3,
+} as const;
+
+/** One of {@link EXIT_CODES}. */
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

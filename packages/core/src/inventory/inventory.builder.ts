@@ -1,0 +1,363 @@
+import { isoTime } from '../audit/iso-time';
+import { isPrivacyKitError } from '../errors/privacy-kit.error';
+import type { PersonalFieldDeclaration, ProcessingDeclaration, ProcessingOptions } from '../metadata/declarations';
+import { getAnnotatedClasses, getPersonalFields } from '../metadata/readers';
+import { resolveProcessing } from '../metadata/resolve-declarations';
+import { parseRetention, type Retention } from '../retention/retention';
+import { LAWFUL_BASES, type LawfulBasis } from '../vocabulary/taxonomy';
+import { resolveTerm, type TermKind } from '../vocabulary/vocabulary';
+import type { DriftObservations, RouteObservation } from './drift-observations';
+import { mergeDriftObservations, undeclaredCategories } from './drift-observations';
+import {
+  INVENTORY_SCHEMA_ID,
+  INVENTORY_SCHEMA_VERSION,
+  type Inventory,
+  type InventoryApp,
+  type InventoryController,
+  type InventoryModel,
+  type InventoryProblem,
+  type InventoryProcessing,
+  type InventoryRoute,
+  type InventoryRule,
+  type ObservedData,
+  type SourceLocation,
+} from './inventory.model';
+
+/** The security measures privacy-kit itself puts in place, listed in every record unless replaced. */
+export const DEFAULT_SECURITY_MEASURES: readonly string[] = [
+  'Lawful basis and consent checked before each annotated route runs (fail closed: no decision, no data).',
+  'Role checks on routes that declare roles.',
+  'Tamper-evident audit trail of every access to personal data (keyed HMAC chain with a signed head).',
+  'Callers and data subjects appear in the audit trail as keyed-HMAC pseudonyms only.',
+  'Personal data redacted from application logs.',
+];
+
+/** One route as an adapter found it, with its declaration parts as written. */
+export interface InventoryRouteInput {
+  readonly method: string;
+  readonly path: string;
+  readonly aliases?: readonly string[];
+  readonly handler?: string;
+  readonly source?: SourceLocation | null;
+  /** The declaration parts on the route (one per twin or decorator); absent or empty: not annotated. */
+  readonly parts?: readonly ProcessingOptions[];
+  /** Problems the adapter found that the builder cannot see (e.g. a path parameter without a subject). */
+  readonly problems?: readonly string[];
+}
+
+/** Facts about the app to put in the record (Art. 30(1)(a) and (g)). */
+export interface InventoryAppInput {
+  readonly name?: string;
+  readonly controller?: Partial<InventoryController> & { readonly name: string };
+  /** Replaces {@link DEFAULT_SECURITY_MEASURES} when given. */
+  readonly securityMeasures?: readonly string[];
+  /** Added after the default (or given) measures. */
+  readonly additionalSecurityMeasures?: readonly string[];
+}
+
+/** What {@link buildInventory} is made from: plain data, no framework. */
+export interface InventoryInput {
+  readonly routes: readonly InventoryRouteInput[];
+  readonly app?: InventoryAppInput;
+  /** Annotated classes to list; default: every class the metadata registry knows. */
+  readonly models?: readonly Function[];
+  readonly observations?: DriftObservations | readonly DriftObservations[];
+  readonly warnings?: readonly string[];
+  /** Default: now. */
+  readonly generatedAt?: Date;
+}
+
+const SUBJECT_TEXT_MAX = 120;
+const UNKNOWN_CODES = new Set(['PK_UNKNOWN_CATEGORY', 'PK_UNKNOWN_PURPOSE', 'PK_UNKNOWN_BASIS', 'PK_UNKNOWN_SUBJECT_TYPE']);
+
+function strings(value: unknown): string[] {
+  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  return list.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+function safeFields(model: Function): readonly PersonalFieldDeclaration[] {
+  try {
+    return getPersonalFields(model);
+  } catch {
+    return [];
+  }
+}
+
+const specialCache = new Map<string, boolean>();
+
+/** Whether a category key is special; cached per build (the vocabulary does not change during one). */
+function isSpecial(kind: TermKind, key: string): boolean {
+  const cacheKey = `${kind}:${key}`;
+  let found = specialCache.get(cacheKey);
+  if (found === undefined) {
+    try {
+      found = resolveTerm(kind, key, 'inventory').special;
+    } catch {
+      found = false;
+    }
+    specialCache.set(cacheKey, found);
+  }
+  return found;
+}
+
+function subjectOf(subject: unknown): InventoryProcessing['subject'] {
+  if (typeof subject !== 'function') return { resolution: 'self', resolver: null };
+  const text = String(subject).replace(/\s+/g, ' ').trim();
+  return { resolution: 'resolver', resolver: text.length > SUBJECT_TEXT_MAX ? `${text.slice(0, SUBJECT_TEXT_MAX - 1)}…` : text };
+}
+
+function processingFrom(declaration: ProcessingDeclaration, parts: readonly ProcessingOptions[]): InventoryProcessing {
+  const fields = declaration.models.flatMap(safeFields);
+  const specialCategories = unique([
+    ...declaration.categories.filter((c) => isSpecial('category', c)),
+    ...fields.filter((f) => f.special).flatMap((f) => f.categories),
+  ]);
+  return {
+    categories: [...declaration.categories],
+    declaredCategories: unique(parts.flatMap((p) => strings(p.categories))),
+    models: declaration.models.map((m) => m.name || '(anonymous class)'),
+    purposes: [...declaration.purposes],
+    basis: declaration.basis,
+    consentRequired: declaration.consentPurposes.length > 0,
+    consentPurposes: [...declaration.consentPurposes],
+    subject: subjectOf(declaration.subject),
+    subjectTypes: [...declaration.subjectTypes],
+    roles: [...declaration.roles],
+    retention: declaration.retention ?? null,
+    recipients: [...declaration.recipients],
+    special: declaration.special,
+    specialCategories,
+    description: declaration.description ?? null,
+  };
+}
+
+/** What a declaration that does not resolve still says, read leniently so the map can show it. */
+function looseProcessing(parts: readonly ProcessingOptions[]): InventoryProcessing {
+  const models = unique(parts.flatMap((p) => (Array.isArray(p.models) ? p.models : [])).filter((m): m is Function => typeof m === 'function'));
+  const fields = models.flatMap(safeFields);
+  const declaredCategories = unique(parts.flatMap((p) => strings(p.categories)));
+  const categories = unique([...declaredCategories, ...fields.flatMap((f) => f.categories)]);
+  const consent = unique(parts.flatMap((p) => strings(p.consent)));
+  const declaredPurposes = unique(parts.flatMap((p) => strings(p.purpose)));
+  const purposes = declaredPurposes.length > 0 ? declaredPurposes : consent;
+  const basisText = parts.map((p) => p.basis).find((b) => b !== undefined);
+  const basis = (LAWFUL_BASES as readonly unknown[]).includes(basisText) ? (basisText as LawfulBasis) : consent.length > 0 ? 'consent' : null;
+  const consentPurposes = basis === 'consent' && consent.length === 0 ? purposes : consent;
+  let retention: Retention | null = null;
+  const retentionText = parts.map((p) => p.retention).find((r) => r !== undefined);
+  try {
+    if (retentionText !== undefined) retention = parseRetention(retentionText, 'inventory');
+  } catch {
+    retention = null;
+  }
+  const subjectTypes = unique(parts.flatMap((p) => strings(p.subjectTypes)));
+  const specialCategories = unique([...categories.filter((c) => isSpecial('category', c)), ...fields.filter((f) => f.special).flatMap((f) => f.categories)]);
+  const description = parts.map((p) => p.description).find((d) => d !== undefined);
+  return {
+    categories,
+    declaredCategories,
+    models: models.map((m) => m.name || '(anonymous class)'),
+    purposes,
+    basis,
+    consentRequired: consentPurposes.length > 0,
+    consentPurposes,
+    subject: subjectOf(parts.map((p) => p.subject).find((s) => s !== undefined)),
+    subjectTypes: subjectTypes.length > 0 ? subjectTypes : ['customer'],
+    roles: unique(parts.flatMap((p) => strings(p.roles))),
+    retention,
+    recipients: unique(parts.flatMap((p) => strings(p.recipients))),
+    special: specialCategories.length > 0,
+    specialCategories,
+    description: description === undefined ? null : String(description),
+  };
+}
+
+/** Which rule a declaration that does not resolve breaks. */
+function ruleOf(error: unknown, parts: readonly ProcessingOptions[]): InventoryRule {
+  if (isPrivacyKitError(error) && UNKNOWN_CODES.has(error.code)) return 'unknown-key';
+  const loose = looseProcessing(parts);
+  if (loose.basis === null) return 'missing-basis';
+  if (loose.purposes.length === 0) return loose.basis === 'consent' ? 'consent-without-purpose' : 'missing-purpose';
+  return 'invalid-declaration';
+}
+
+function analyse(parts: readonly ProcessingOptions[], where: string, extra: readonly string[]): { processing: InventoryProcessing; problems: InventoryProblem[] } {
+  const problems: InventoryProblem[] = [];
+  let declaration: ProcessingDeclaration | undefined;
+  try {
+    // Validates each part first (unknown keys), then the merged declaration (basis, purpose).
+    declaration = resolveProcessing(parts, where, getPersonalFields);
+  } catch (error) {
+    problems.push({ rule: ruleOf(error, parts), message: isPrivacyKitError(error) ? error.message : String(error) });
+  }
+  for (const message of extra) {
+    if (!problems.some((p) => p.message === message)) problems.push({ rule: 'invalid-declaration', message });
+  }
+  return { processing: declaration === undefined ? looseProcessing(parts) : processingFrom(declaration, parts), problems };
+}
+
+function appOf(input: InventoryAppInput | undefined): InventoryApp {
+  const base = input?.securityMeasures ?? DEFAULT_SECURITY_MEASURES;
+  const c = input?.controller;
+  return {
+    name: input?.name ?? 'app',
+    controller: c === undefined ? null : { name: c.name, contact: c.contact ?? null, representative: c.representative ?? null, dpo: c.dpo ?? null },
+    securityMeasures: unique([...base, ...(input?.additionalSecurityMeasures ?? [])]),
+  };
+}
+
+function describe(kind: TermKind, keys: Iterable<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of [...new Set(keys)].sort()) {
+    try {
+      out[key] = resolveTerm(kind, key, 'inventory').description;
+    } catch {
+      out[key] = '(not in the vocabulary)';
+    }
+  }
+  return out;
+}
+
+function observedFor(ids: readonly string[], observations: DriftObservations | undefined, used: Set<string>): ObservedData | null {
+  const found: RouteObservation[] = [];
+  for (const id of ids) {
+    const seen = observations?.routes[id];
+    if (seen !== undefined) {
+      found.push(seen);
+      used.add(id);
+    }
+  }
+  if (found.length === 0) return null;
+  return {
+    categories: unique(found.flatMap((o) => o.categories)).sort(),
+    samples: found.reduce((n, o) => n + o.samples, 0),
+    firstSeen: found.map((o) => o.firstSeen).sort()[0] ?? '',
+    lastSeen: found.map((o) => o.lastSeen).sort().at(-1) ?? '',
+  };
+}
+
+/**
+ * Builds the inventory (the compliance map) from plain data: the routes an adapter discovered with their
+ * declaration parts, the annotated model classes, and what drift detection observed. Declarations that do not
+ * resolve are still shown, with their problems; nothing throws for a bad declaration.
+ *
+ * @param input - routes, app facts, models, observations
+ * @example
+ * const inventory = buildInventory({
+ *   app: { name: 'shop', controller: { name: 'Shop Ltd', contact: 'privacy@shop.example' } },
+ *   routes: [{ method: 'GET', path: '/me/profile', handler: 'getProfile', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }] }],
+ * });
+ */
+export function buildInventory(input: InventoryInput): Inventory {
+  specialCache.clear();
+  const observationList = input.observations === undefined ? [] : Array.isArray(input.observations) ? input.observations : [input.observations as DriftObservations];
+  const observations = observationList.length === 0 ? undefined : mergeDriftObservations(...(observationList as DriftObservations[]));
+  const usedObservations = new Set<string>();
+  const seenIds = new Map<string, number>();
+  const routeModels = new Map<Function, string[]>();
+
+  const routes: InventoryRoute[] = input.routes.map((r) => {
+    const method = r.method.toUpperCase();
+    const baseId = `${method} ${r.path}`;
+    const n = (seenIds.get(baseId) ?? 0) + 1;
+    seenIds.set(baseId, n);
+    const id = n === 1 ? baseId : `${baseId}#${n}`;
+    const aliases = [...(r.aliases ?? [])].filter((a) => a !== r.path);
+    const parts = r.parts ?? [];
+    const annotated = parts.length > 0;
+    const analysed = annotated ? analyse(parts, baseId, r.problems ?? []) : undefined;
+    if (annotated) {
+      for (const model of unique(parts.flatMap((p) => (Array.isArray(p.models) ? p.models : [])))) {
+        if (typeof model === 'function') routeModels.set(model, [...(routeModels.get(model) ?? []), id]);
+      }
+    }
+    const observed = n === 1 ? observedFor([baseId, ...aliases.map((a) => `${method} ${a}`)], observations, usedObservations) : null;
+    const undeclared = observed === null ? [] : undeclaredCategories(observed.categories, analysed?.processing.categories ?? []);
+    const problems = [...(analysed?.problems ?? [])];
+    if (undeclared.length > 0) {
+      problems.push({
+        rule: 'undeclared-personal-data',
+        message: annotated
+          ? `${baseId}: its responses contained ${undeclared.join(', ')} (seen in ${observed?.samples ?? 0} sampled response(s)), which the route does not declare. Add them to the route's categories or models, or stop returning them.`
+          : `${baseId}: its responses contained ${undeclared.join(', ')} (seen in ${observed?.samples ?? 0} sampled response(s)) but the route carries no annotation. Declare it with personalData({ categories, purpose, basis }) or stop returning personal data.`,
+      });
+    }
+    return {
+      id,
+      method,
+      path: r.path,
+      aliases,
+      handler: r.handler ?? '<anonymous>',
+      source: r.source ?? null,
+      annotated,
+      processing: analysed?.processing ?? null,
+      problems,
+      observed,
+      undeclared,
+    };
+  });
+
+  const modelClasses = unique([...(input.models ?? getAnnotatedClasses()), ...routeModels.keys()]);
+  const models: InventoryModel[] = modelClasses
+    .map((model) => ({ model, fields: safeFields(model) }))
+    .filter(({ fields }) => fields.length > 0)
+    .map(({ model, fields }) => ({
+      name: model.name || '(anonymous class)',
+      fields: fields.map((f) => ({
+        property: f.property,
+        categories: [...f.categories],
+        retention: f.retention ?? null,
+        special: f.special,
+        description: f.description ?? null,
+      })),
+      categories: unique(fields.flatMap((f) => f.categories)),
+      special: fields.some((f) => f.special),
+      usedBy: routeModels.get(model) ?? [],
+    }));
+
+  const processings = routes.map((r) => r.processing).filter((p): p is InventoryProcessing => p !== null);
+  const categories = unique([
+    ...processings.flatMap((p) => p.categories),
+    ...models.flatMap((m) => m.categories),
+    ...routes.flatMap((r) => r.observed?.categories ?? []),
+  ]).sort();
+  const purposes = unique(processings.flatMap((p) => [...p.purposes, ...p.consentPurposes])).sort();
+  const subjectTypes = unique(processings.flatMap((p) => p.subjectTypes)).sort();
+  const warnings = [...(input.warnings ?? [])];
+  for (const id of Object.keys(observations?.routes ?? {})) {
+    if (!usedObservations.has(id)) warnings.push(`Observed responses of '${id}', which is not a route of this app (a stale observations file, or a route the router walk cannot see).`);
+  }
+
+  return {
+    $schema: INVENTORY_SCHEMA_ID,
+    schemaVersion: INVENTORY_SCHEMA_VERSION,
+    generatedAt: isoTime(input.generatedAt ?? new Date()),
+    generator: 'privacy-kit',
+    app: appOf(input.app),
+    routes,
+    models,
+    terms: {
+      categories: describe('category', categories),
+      purposes: describe('purpose', purposes),
+      subjectTypes: describe('subjectType', subjectTypes),
+    },
+    summary: {
+      routes: routes.length,
+      annotated: routes.filter((r) => r.annotated).length,
+      unannotated: routes.filter((r) => !r.annotated).length,
+      withProblems: routes.filter((r) => r.problems.some((p) => p.rule !== 'undeclared-personal-data')).length,
+      withUndeclared: routes.filter((r) => r.undeclared.length > 0).length,
+      categories,
+      specialCategories: categories.filter((c) => isSpecial('category', c)),
+      purposes,
+      bases: unique(processings.map((p) => p.basis).filter((b): b is LawfulBasis => b !== null)).sort(),
+      subjectTypes,
+      recipients: unique(processings.flatMap((p) => p.recipients)).sort(),
+    },
+    warnings,
+  };
+}

@@ -1,0 +1,224 @@
+import {
+  INVENTORY_SCHEMA_ID,
+  PersonalData,
+  buildInventory,
+  type DriftObservations,
+  type InventoryRoute,
+} from '@privacy-kit/core';
+
+class Shopper {
+  @PersonalData({ category: 'user.name' })
+  name = '';
+
+  @PersonalData({ category: 'user.health_and_medical', retention: '1y', description: 'Allergies' })
+  allergies = '';
+}
+
+class NeverUsed {
+  @PersonalData({ category: 'user.device.ip_address' })
+  ip = '';
+}
+
+const at = new Date('2026-11-22T10:00:00Z');
+
+function route(inventory: ReturnType<typeof buildInventory>, id: string): InventoryRoute {
+  const found = inventory.routes.find((r) => r.id === id);
+  if (found === undefined) throw new Error(`no route ${id} in ${inventory.routes.map((r) => r.id).join(', ')}`);
+  return found;
+}
+
+function observed(routes: DriftObservations['routes']): DriftObservations {
+  return { version: 1, updatedAt: '2026-11-22T09:00:00.000+00:00', routes };
+}
+
+describe('buildInventory: an annotated route', () => {
+  const inventory = buildInventory({
+    generatedAt: at,
+    app: { name: 'shop', controller: { name: 'Shop Ltd', contact: 'privacy@shop.example' } },
+    models: [Shopper],
+    routes: [
+      {
+        method: 'get',
+        path: '/users/:id',
+        handler: 'getUser',
+        source: { file: 'src/app.ts', line: 12, column: 3 },
+        parts: [
+          {
+            categories: ['user.contact.email'],
+            models: [Shopper],
+            purpose: 'essential.service.operations.support',
+            basis: 'legitimate_interests',
+            subject: (req: { params: { id: string } }) => req.params.id,
+            subjectTypes: ['employee'],
+            roles: ['support'],
+            retention: '30d',
+            recipients: ['Helpdesk Inc. (support tool)'],
+          },
+        ],
+      },
+      {
+        method: 'GET',
+        path: '/me/recommendations',
+        handler: 'recommend',
+        parts: [{ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }, { consent: ['personalize.content'] }],
+      },
+    ],
+  });
+
+  it('records method, path, handler, source and every part of the declaration', () => {
+    const r = route(inventory, 'GET /users/:id');
+    expect(r).toMatchObject({ method: 'GET', path: '/users/:id', handler: 'getUser', annotated: true, source: { file: 'src/app.ts', line: 12, column: 3 }, problems: [] });
+    expect(r.processing).toEqual({
+      categories: ['user.contact.email', 'user.name', 'user.health_and_medical'],
+      declaredCategories: ['user.contact.email'],
+      models: ['Shopper'],
+      purposes: ['essential.service.operations.support'],
+      basis: 'legitimate_interests',
+      consentRequired: false,
+      consentPurposes: [],
+      subject: { resolution: 'resolver', resolver: expect.stringContaining('req.params.id') },
+      subjectTypes: ['employee'],
+      roles: ['support'],
+      retention: { text: '30d', amount: 30, unit: 'day' },
+      recipients: ['Helpdesk Inc. (support tool)'],
+      special: true,
+      specialCategories: ['user.health_and_medical'],
+      description: null,
+    });
+  });
+
+  it('records consent and its purposes, with the caller as the subject by default', () => {
+    const p = route(inventory, 'GET /me/recommendations').processing;
+    expect(p).toMatchObject({ basis: 'consent', consentRequired: true, consentPurposes: ['personalize.content'], subject: { resolution: 'self', resolver: null }, subjectTypes: ['customer'] });
+  });
+
+  it('lists annotated model classes with their fields and the routes that name them', () => {
+    expect(inventory.models).toEqual([
+      {
+        name: 'Shopper',
+        fields: [
+          { property: 'name', categories: ['user.name'], retention: null, special: false, description: null },
+          { property: 'allergies', categories: ['user.health_and_medical'], retention: { text: '1y', amount: 1, unit: 'year' }, special: true, description: 'Allergies' },
+        ],
+        categories: ['user.name', 'user.health_and_medical'],
+        special: true,
+        usedBy: ['GET /users/:id'],
+      },
+    ]);
+  });
+
+  it('carries the app facts, the vocabulary descriptions and a summary', () => {
+    expect(inventory.$schema).toBe(INVENTORY_SCHEMA_ID);
+    expect(inventory.generatedAt).toBe('2026-11-22T10:00:00.000+00:00');
+    expect(inventory.app.controller).toEqual({ name: 'Shop Ltd', contact: 'privacy@shop.example', representative: null, dpo: null });
+    expect(inventory.terms.categories['user.contact.email']).toBe('E-mail address');
+    expect(inventory.terms.purposes['personalize.content']).toBe('Personalised content and recommendations');
+    expect(inventory.summary).toMatchObject({
+      routes: 2,
+      annotated: 2,
+      unannotated: 0,
+      bases: ['consent', 'legitimate_interests'],
+      specialCategories: ['user.health_and_medical'],
+      recipients: ['Helpdesk Inc. (support tool)'],
+      subjectTypes: ['customer', 'employee'],
+    });
+  });
+});
+
+describe('buildInventory: routes without annotation and models', () => {
+  it('lists a route without annotation with no processing', () => {
+    const inventory = buildInventory({ routes: [{ method: 'GET', path: '/health' }], models: [] });
+    expect(route(inventory, 'GET /health')).toMatchObject({ annotated: false, processing: null, handler: '<anonymous>', source: null, problems: [] });
+    expect(inventory.summary.unannotated).toBe(1);
+  });
+
+  it('lists every annotated class the registry knows when no models are given', () => {
+    const inventory = buildInventory({ routes: [] });
+    expect(inventory.models.map((m) => m.name)).toEqual(expect.arrayContaining(['Shopper', 'NeverUsed']));
+    expect(inventory.models.find((m) => m.name === 'NeverUsed')?.usedBy).toEqual([]);
+    expect(NeverUsed).toBeDefined();
+  });
+
+  it('keeps ids unique when two routes share a method and path', () => {
+    const inventory = buildInventory({ routes: [{ method: 'GET', path: '/x' }, { method: 'GET', path: '/x' }], models: [] });
+    expect(inventory.routes.map((r) => r.id)).toEqual(['GET /x', 'GET /x#2']);
+  });
+});
+
+describe('buildInventory: declarations that do not resolve', () => {
+  it("flags personal data without a lawful basis as 'missing-basis', still showing what is declared", () => {
+    const inventory = buildInventory({ models: [], routes: [{ method: 'POST', path: '/orders', parts: [{ categories: ['user.contact.address'], purpose: 'essential.service' }] }] });
+    const r = route(inventory, 'POST /orders');
+    expect(r.problems).toEqual([{ rule: 'missing-basis', message: expect.stringContaining('no lawful basis') }]);
+    expect(r.processing).toMatchObject({ categories: ['user.contact.address'], purposes: ['essential.service'], basis: null });
+    expect(inventory.summary.withProblems).toBe(1);
+  });
+
+  it("flags a consent basis without a purpose as 'consent-without-purpose'", () => {
+    const inventory = buildInventory({ models: [], routes: [{ method: 'GET', path: '/me/feed', parts: [{ categories: ['user.behavior'], basis: 'consent' }] }] });
+    expect(route(inventory, 'GET /me/feed').problems).toEqual([{ rule: 'consent-without-purpose', message: expect.stringContaining('declares no purpose') }]);
+  });
+
+  it("flags a contract basis without a purpose as 'missing-purpose'", () => {
+    const inventory = buildInventory({ models: [], routes: [{ method: 'GET', path: '/me', parts: [{ categories: ['user.name'], basis: 'contract' }] }] });
+    expect(route(inventory, 'GET /me').problems.map((p) => p.rule)).toEqual(['missing-purpose']);
+  });
+
+  it("flags a key that is not in the vocabulary as 'unknown-key' with a suggestion", () => {
+    const inventory = buildInventory({ models: [], routes: [{ method: 'GET', path: '/me', parts: [{ categories: ['user.contact.emial'], purpose: 'essential.service', basis: 'contract' }] }] });
+    expect(route(inventory, 'GET /me').problems).toEqual([{ rule: 'unknown-key', message: expect.stringContaining("Did you mean 'user.contact.email'?") }]);
+  });
+
+  it("adds the adapter's own problems as 'invalid-declaration', without repeating one it found itself", () => {
+    const inventory = buildInventory({
+      models: [],
+      routes: [
+        { method: 'GET', path: '/users/:id', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }], problems: ['GET /users/:id: the path names someone but the route declares no data subject.'] },
+        { method: 'GET', path: '/a', parts: [{ categories: ['user.name'], purpose: 'essential.service' }], problems: [] },
+      ],
+    });
+    expect(route(inventory, 'GET /users/:id').problems).toEqual([{ rule: 'invalid-declaration', message: 'GET /users/:id: the path names someone but the route declares no data subject.' }]);
+    const missing = route(inventory, 'GET /a').problems[0]?.message ?? '';
+    const again = buildInventory({ models: [], routes: [{ method: 'GET', path: '/a', parts: [{ categories: ['user.name'], purpose: 'essential.service' }], problems: [missing] }] });
+    expect(route(again, 'GET /a').problems).toHaveLength(1);
+  });
+});
+
+describe('buildInventory: observed personal data (drift)', () => {
+  const seen = (categories: string[], samples = 3) => ({ categories, samples, firstSeen: '2026-11-22T08:00:00.000+00:00', lastSeen: '2026-11-22T09:00:00.000+00:00' });
+
+  it('shows observed categories beside the declared ones and flags what is not declared', () => {
+    const inventory = buildInventory({
+      models: [],
+      routes: [
+        { method: 'GET', path: '/me', parts: [{ categories: ['user.contact'], purpose: 'essential.service', basis: 'contract' }] },
+        { method: 'GET', path: '/debug' },
+        { method: 'GET', path: '/health' },
+      ],
+      observations: observed({ 'GET /me': seen(['user.contact.email', 'user.name']), 'GET /debug': seen(['user.contact.email']), 'GET /health': seen([]) }),
+    });
+    const me = route(inventory, 'GET /me');
+    expect(me.observed).toEqual(seen(['user.contact.email', 'user.name']));
+    expect(me.undeclared).toEqual(['user.name']);
+    expect(me.problems).toEqual([{ rule: 'undeclared-personal-data', message: expect.stringContaining('user.name') }]);
+    const debug = route(inventory, 'GET /debug');
+    expect(debug.undeclared).toEqual(['user.contact.email']);
+    expect(debug.problems[0]?.message).toContain('carries no annotation');
+    expect(route(inventory, 'GET /health')).toMatchObject({ undeclared: [], problems: [], observed: { samples: 3 } });
+    expect(inventory.summary.withUndeclared).toBe(2);
+  });
+
+  it('merges several observation sources and matches aliases of a route', () => {
+    const inventory = buildInventory({
+      models: [],
+      routes: [{ method: 'GET', path: '/a/status', aliases: ['/b/status'] }],
+      observations: [observed({ 'GET /a/status': seen([], 2) }), observed({ 'GET /b/status': seen(['user.device.ip_address'], 1) })],
+    });
+    expect(route(inventory, 'GET /a/status').observed).toMatchObject({ categories: ['user.device.ip_address'], samples: 3 });
+  });
+
+  it('warns about observations of routes the app does not have', () => {
+    const inventory = buildInventory({ models: [], routes: [], observations: observed({ 'GET /gone': seen(['user.name']) }) });
+    expect(inventory.warnings).toEqual([expect.stringContaining("'GET /gone'")]);
+  });
+});

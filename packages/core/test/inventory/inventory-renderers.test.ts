@@ -1,0 +1,150 @@
+import {
+  INVENTORY_FORMATS,
+  buildInventory,
+  dataFlowOf,
+  renderInventory,
+  renderInventoryHtml,
+  renderInventoryJson,
+  renderInventoryMarkdown,
+  renderInventoryMermaid,
+  renderInventorySvg,
+  type InventoryFormat,
+} from '@privacy-kit/core';
+import { sampleInventory } from './sample-inventory';
+
+const inventory = sampleInventory();
+const annotated = inventory.routes.filter((r) => r.annotated);
+
+describe('renderInventoryMarkdown: an Art. 30 record', () => {
+  const md = renderInventoryMarkdown(inventory);
+  const headings = md.split('\n').filter((l) => l.startsWith('## '));
+
+  it('has the sections of Art. 30(1) in order, then the route table, models and routes without annotation', () => {
+    expect(headings).toEqual([
+      '## 1. Controller',
+      '## 2. Purposes of the processing',
+      '## 3. Categories of data subjects',
+      '## 4. Categories of personal data',
+      '## 5. Recipients',
+      '## 6. Retention (time limits for erasure)',
+      '## 7. Technical and organisational security measures',
+      '## Routes',
+      '## Models',
+      '## Routes without annotation',
+      '## Problems',
+    ]);
+  });
+
+  it('names the controller and DPO, each purpose with its basis, and the special categories', () => {
+    expect(md).toContain('| Name | Shop Ltd |');
+    expect(md).toContain('| Data protection officer | dpo@shop.example |');
+    expect(md).toMatch(/\| `marketing\.communications\.email` \| Marketing e-mail \| consent \| yes \| POST \/me\/newsletter \|/);
+    expect(md).toMatch(/\| `user\.health_and_medical` \| Health data \(Art\. 9\) \| \*\*yes\*\* \|/);
+  });
+
+  it('lists recipients, retention periods and security measures', () => {
+    expect(md).toContain('- Mailer \\| Ltd: for `marketing.communications.email` (POST /me/newsletter)');
+    expect(md).toContain('| SampleCustomer.email | `3y` |');
+    expect(md).toContain('| GET /me/health | `6m` |');
+    expect(md).toMatch(/## 7\. Technical and organisational security measures\n\n- Lawful basis and consent checked/);
+  });
+
+  it('has one row per annotated route, pipes escaped, and flags undeclared data on routes without annotation', () => {
+    const section = md.slice(md.indexOf('## Routes\n'), md.indexOf('## Models'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual(annotated.map((r) => `| \`${r.id}\``));
+    expect(section).toContain('src/app.ts:10');
+    expect(md).toMatch(/\| `GET \/debug` \| debugDump \| \*\*user\.contact\.email\*\* \|/);
+    expect(md).toMatch(/- \*\*missing-basis\*\*: .*PUT \/me\/address/);
+  });
+
+  it('says so when the controller is not stated', () => {
+    expect(renderInventoryMarkdown(buildInventory({ routes: [], models: [] }))).toContain('_Not stated. Add it to `privacy-kit.config.json`');
+  });
+});
+
+describe('renderInventoryMermaid: the data-flow diagram', () => {
+  const mermaid = renderInventoryMermaid(inventory);
+
+  it('is a left-to-right flowchart with a column each for subjects, routes, purposes, stores and recipients', () => {
+    expect(mermaid.split('\n')[0]).toBe('flowchart LR');
+    expect(mermaid).toContain('subgraph col0["Data subjects"]');
+    expect(mermaid).toContain('subgraph col1["Routes"]');
+    expect(mermaid).toContain('subgraph col2["Purposes"]');
+    expect(mermaid).toContain('subgraph col3["Stores and recipients"]');
+  });
+
+  it('has one node per annotated route and edges subject → route → purpose → store/recipient', () => {
+    for (const r of annotated) expect(mermaid).toContain(`["${r.id}"]`);
+    expect(mermaid).not.toContain('GET /debug');
+    const flow = dataFlowOf(inventory);
+    const id = (label: string) => flow.columns.flatMap((c) => c.nodes).find((n) => n.label === label)?.id;
+    expect(mermaid).toContain(`${id('customer')} --> ${id('POST /me/newsletter')}`);
+    expect(mermaid).toContain(`${id('POST /me/newsletter')} --> ${id('marketing.communications.email')}`);
+    expect(mermaid).toContain(`${id('marketing.communications.email')} --> ${id('Mailer | Ltd')}`);
+    expect(mermaid).toContain(`${id('essential.service')} --> ${id('SampleCustomer')}`);
+  });
+
+  it('marks routes with special categories or problems with the warn class', () => {
+    const flow = dataFlowOf(inventory);
+    const warned = flow.columns[1]?.nodes.filter((n) => n.warn === true).map((n) => n.label);
+    expect(warned).toEqual(['GET /me/health', 'PUT /me/address']);
+    expect(mermaid).toMatch(/class r\d,r\d warn/);
+  });
+
+  it('escapes quotes in labels', () => {
+    const quoted = buildInventory({ models: [], routes: [{ method: 'GET', path: '/a"b', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }] }] });
+    expect(renderInventoryMermaid(quoted)).toContain('["GET /a#quot;b"]');
+  });
+});
+
+describe('renderInventorySvg and renderInventoryHtml: one offline page', () => {
+  const html = renderInventoryHtml(inventory);
+
+  it('draws one route node per annotated route in the inline SVG', () => {
+    const svg = renderInventorySvg(inventory);
+    const routeIds = [...svg.matchAll(/data-node-kind="route" data-node-role="route" data-route-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(routeIds).toEqual(annotated.map((r) => r.id));
+    expect((svg.match(/class="edge"/g) ?? []).length).toBe(dataFlowOf(inventory).edges.length);
+  });
+
+  it('is self-contained: no external script, style, image or link, and a policy that forbids them', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/\b(?:src|href)=["']?(?:https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(\s*['"]?https?:/i);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"`);
+  });
+
+  it('embeds the diagram, its Mermaid source, filters, the route table and the routes without annotation', () => {
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="data-flow"');
+    expect(html).toContain('<pre id="mermaid-source">flowchart LR');
+    for (const id of ['filter-category', 'filter-purpose', 'filter-basis']) expect(html).toContain(`id="${id}"`);
+    expect((html.match(/<tr data-route-id=/g) ?? []).length).toBe(annotated.length);
+    expect(html).toMatch(/<li data-route-id="GET \/debug">.*returns personal data: user\.contact\.email/);
+    expect(html).toMatch(/<li data-route-id="GET \/health">/);
+  });
+
+  it('escapes the app name and embeds the inventory JSON so that it parses back', () => {
+    expect(html).toContain('<title>Privacy map: Shop &lt;demo&gt; | &quot;quoted&quot;</title>');
+    const json = /<script type="application\/json" id="privacy-inventory">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+    expect(json).not.toContain('<');
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(inventory)));
+  });
+});
+
+describe('renderInventory', () => {
+  it('renders each format with its renderer', () => {
+    const renderers: Record<InventoryFormat, (i: typeof inventory) => string> = {
+      json: renderInventoryJson,
+      md: renderInventoryMarkdown,
+      mermaid: renderInventoryMermaid,
+      html: renderInventoryHtml,
+    };
+    for (const format of INVENTORY_FORMATS) expect(renderInventory(inventory, format)).toBe(renderers[format](inventory));
+    expect(JSON.parse(renderInventory(inventory, 'json'))).toEqual(JSON.parse(JSON.stringify(inventory)));
+  });
+
+  it('refuses an unknown format and lists the known ones', () => {
+    expect(() => renderInventory(inventory, 'pdf' as InventoryFormat)).toThrow(/unknown format "pdf"\. Use one of json, md, mermaid, html/);
+  });
+});

@@ -1,0 +1,73 @@
+import type { NextFunction, Request, Response } from 'express';
+import { INVENTORY_MEDIA_TYPES, renderInventory, type InventoryFormat } from '@privacy-kit/core';
+import { getRequestContext } from '../context/request-context';
+import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import { sendJsonError } from '../http/json-error';
+import { inventoryOf } from './inventory-of';
+
+const SUFFIX = /^\/admin\/inventory(?:\.(json|md|html|mmd))?\/?$/;
+const EXTENSIONS: Readonly<Record<string, InventoryFormat>> = { json: 'json', md: 'md', html: 'html', mmd: 'mermaid' };
+
+/** The format asked for: by extension, else by Accept (JSON by default). */
+function formatOf(req: Request, extension: string | undefined): InventoryFormat {
+  if (extension !== undefined) return EXTENSIONS[extension] as InventoryFormat;
+  const preferred = req.accepts(['application/json', 'text/html', 'text/markdown', 'text/vnd.mermaid']);
+  if (preferred === 'text/html') return 'html';
+  if (preferred === 'text/markdown') return 'md';
+  if (preferred === 'text/vnd.mermaid') return 'mermaid';
+  return 'json';
+}
+
+/** The inventory endpoint, with a cheap test of whether a request is for it. */
+export type InventoryEndpoint = ((req: Request, res: Response, next: NextFunction) => void) & {
+  /** A GET or HEAD of `{basePath}/admin/inventory[.ext]`. */
+  handles(req: Request): boolean;
+};
+
+/**
+ * `GET {basePath}/admin/inventory[.json|.md|.html|.mmd]`: the live inventory of the app the kit is mounted on,
+ * with what drift detection has observed so far. Only for callers with one of `adminRoles`, identified like every
+ * other request (JWT or `identify`). The format comes from the extension, else from Accept (JSON by default).
+ *
+ * @param engine - the kit's engine
+ * @param kit - the kit (its `parent` is the app to map)
+ */
+export function createInventoryEndpoint(engine: PrivacyEngine, kit: object): InventoryEndpoint {
+  const base = engine.options.basePath;
+  const matchOf = (req: Request): RegExpExecArray | null => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+    const path = req.path;
+    return path.startsWith(`${base}/admin/inventory`) ? SUFFIX.exec(path.slice(base.length)) : null;
+  };
+  const endpoint = function inventoryEndpoint(req: Request, res: Response, next: NextFunction): void {
+    const match = matchOf(req);
+    if (match === null) {
+      next();
+      return;
+    }
+    const ctx = getRequestContext(req);
+    if (ctx === undefined) {
+      next();
+      return;
+    }
+    engine.identify(req, ctx).then((result) => {
+      if (!result.ok) {
+        res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${result.reason}"`);
+        sendJsonError(res, 401, { error: 'unauthenticated', reason: result.reason });
+        return;
+      }
+      if (!result.identity.roles.some((role) => engine.options.adminRoles.includes(role))) {
+        sendJsonError(res, 403, { error: 'forbidden' });
+        return;
+      }
+      const app = (kit as { parent?: unknown }).parent;
+      const format = formatOf(req, match[1]);
+      const body = renderInventory(inventoryOf(app, { kit }), format);
+      res.status(200).set('Cache-Control', 'no-store').set('Vary', 'Accept').type(INVENTORY_MEDIA_TYPES[format]).send(body);
+    }).catch((error: unknown) => {
+      engine.report(error, 'the inventory endpoint');
+      sendJsonError(res, 500, { error: 'privacy_misconfigured' });
+    });
+  };
+  return Object.assign(endpoint, { handles: (req: Request) => matchOf(req) !== null });
+}

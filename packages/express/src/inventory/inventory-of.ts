@@ -1,0 +1,65 @@
+import { buildInventory, type DriftObservations, type Inventory, type InventoryAppInput } from '@privacy-kit/core';
+import { discoverApp } from '../discovery/walk-routes';
+import { compileRoute, isRouteProblem } from '../enforcement/route-compiler';
+import type { DriftRecorder } from '../drift/drift-recorder';
+
+/** Options of {@link inventoryOf}. */
+export interface InventoryOfOptions {
+  /** The `privacy()` kit; default: the one mounted on the app, if the walk can see it. */
+  readonly kit?: unknown;
+  /** Observed personal data to show beside the declarations (added to the kit's own drift observations). */
+  readonly observations?: DriftObservations | readonly DriftObservations[];
+  /** Controller, security measures, name (default: the kit's `appId`). */
+  readonly app?: InventoryAppInput;
+  /** Find where each handler is defined (uses the in-process inspector: for tools, not for servers). */
+  readonly sourceLocations?: boolean;
+  /** Source paths are relative to this folder. Default: the working directory. */
+  readonly cwd?: string;
+  readonly generatedAt?: Date;
+}
+
+interface KitLike {
+  readonly engine?: { readonly options?: { readonly appId?: string } };
+  readonly drift?: DriftRecorder;
+}
+
+/**
+ * The inventory (compliance map) of an Express 5 or 4 app: walks its router (nested routers, prefixes, mounted
+ * controllers), reads each route's privacy declaration, compiles it as the engine would, and adds what drift
+ * detection observed. Does not start the app.
+ *
+ * @param app - an Express application or Router
+ * @param options - the kit, observations, app facts, source locations
+ * @example
+ * const inventory = inventoryOf(app, { app: { controller: { name: 'Shop Ltd', contact: 'privacy@shop.example' } } });
+ * renderInventory(inventory, 'md');
+ */
+export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inventory {
+  const discovery = discoverApp(app, {
+    ...(options.sourceLocations === undefined ? {} : { sourceLocations: options.sourceLocations }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
+  const kit = (options.kit ?? discovery.kit) as KitLike | undefined;
+  const given = options.observations === undefined ? [] : Array.isArray(options.observations) ? options.observations : [options.observations as DriftObservations];
+  const observed = kit?.drift === undefined ? given : [kit.drift.snapshot(), ...given];
+  const name = options.app?.name ?? kit?.engine?.options?.appId;
+  return buildInventory({
+    app: { ...options.app, ...(name === undefined ? {} : { name }) },
+    routes: discovery.routes.map((r) => {
+      const parts = r.markers.flatMap((m) => m.parts);
+      const compiled = parts.length > 0 ? compileRoute(r.method, r.path, r.markers) : undefined;
+      return {
+        method: r.method,
+        path: r.path,
+        aliases: r.aliases,
+        handler: r.handlerName,
+        source: r.source ?? null,
+        parts,
+        problems: compiled !== undefined && isRouteProblem(compiled) ? compiled.problems : [],
+      };
+    }),
+    observations: observed as DriftObservations[],
+    warnings: discovery.warnings,
+    ...(options.generatedAt === undefined ? {} : { generatedAt: options.generatedAt }),
+  });
+}
