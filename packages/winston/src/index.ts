@@ -1,1 +1,2 @@
-export {};
+export { redactPii } from './redact-pii.format';
+export type { RedactPiiOptions } from './redact-pii.format';

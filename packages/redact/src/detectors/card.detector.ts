@@ -1,0 +1,87 @@
+import { isLuhnValid } from '../validators/luhn.validator';
+import type { Detector, ReportMatch } from './detector';
+import { maskKeepLastFour, normalizeAlnum } from './detector';
+import type { TextProfile } from '../text/text-profile';
+import { GroupReader } from './numeric-groups';
+
+const MIN_DIGITS = 13;
+const MAX_DIGITS = 19;
+
+/** Whether the group lengths are a way cards are printed: 4-4-4-4(-x), 4-6-5 (Amex) or 4-6-4 (Diners). */
+function isCardGrouping(lengths: readonly number[]): boolean {
+  if (lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4)) return true;
+  for (let k = 0; k < lengths.length - 1; k++) if (lengths[k] !== 4) return false;
+  const last = lengths[lengths.length - 1]!;
+  return last >= 1 && last <= 4;
+}
+
+/** Whether the issuer prefix allows this length (known schemes are checked; unknown ones need 13-19 digits). */
+function isPlausibleIssuer(digits: string): boolean {
+  const first = digits.charCodeAt(0) - 48;
+  if (first < 2) return false;
+  const n = digits.length;
+  if (first === 4) return n === 13 || n === 16 || n === 19;
+  const two = Number(digits.slice(0, 2));
+  if (two === 34 || two === 37) return n === 15;
+  if (two >= 51 && two <= 55) return n === 16;
+  const four = Number(digits.slice(0, 4));
+  if (four >= 2221 && four <= 2720) return n === 16;
+  return true;
+}
+
+/**
+ * Payment card numbers: 13-19 digits, written without separators or in the usual groups with spaces or
+ * dashes, with a plausible issuer prefix (not 0 or 1, the lengths of Visa/Mastercard/Amex) and a valid Luhn
+ * checksum. Luhn-invalid ids, epoch timestamps and numbers inside words stay untouched.
+ */
+export const cardDetector: Detector = {
+  name: 'card',
+  category: 'user.financial.credit_card',
+  label: 'card',
+  secret: false,
+  minLength: MIN_DIGITS,
+  minDigits: MIN_DIGITS,
+  requires: 0,
+  scan(text: string, report: ReportMatch, profile: TextProfile): void {
+    const clusters = profile.digitClusters();
+    const r = new GroupReader(text, clusters);
+    const lengths: number[] = [];
+    for (let c = 0; c < clusters.clusterCount; c++) {
+      const first = clusters.clusterStarts[c]!;
+      const last = clusters.clusterStarts[c + 1]!;
+      if (clusters.clusterDigits[c]! < MIN_DIGITS) continue;
+      let i = first;
+      while (i < last) {
+        let best = -1;
+        // Every card starts with a group of 4+ digits (compact, or 4-4-4-4, 4-6-5) whose first digit is 2-9.
+        if (r.length(i) >= 4 && r.digit(i, 0) >= 2 && r.freeBefore(i)) {
+          lengths.length = 0;
+          let digits = 0;
+          let separator = -1;
+          for (let j = i; j < last; j++) {
+            digits += r.length(j);
+            if (digits > MAX_DIGITS) break;
+            if (j > i) {
+              const gap = r.gapChar(j - 1);
+              if (gap !== 32 && gap !== 45) break;
+              if (separator === -1) separator = gap;
+              else if (gap !== separator) break;
+            }
+            lengths.push(r.length(j));
+            if (digits < MIN_DIGITS || !r.freeAfter(j)) continue;
+            if (lengths.length > 1 && !isCardGrouping(lengths)) continue;
+            const candidate = text.slice(r.start(i), r.end(j));
+            const compact = lengths.length > 1 ? candidate.replace(/[ -]/g, '') : candidate;
+            if (isPlausibleIssuer(compact) && isLuhnValid(compact)) best = j;
+          }
+        }
+        if (best >= 0) {
+          if (report(r.start(i), r.end(best))) return;
+          i = best + 1;
+        } else i++;
+      }
+    }
+  },
+  mask: maskKeepLastFour,
+  normalize: normalizeAlnum,
+};

@@ -1,0 +1,245 @@
+import type { Pseudonymizer } from '@privacy-kit/core';
+import { MIN_KEY_BYTES, PrivacyKitError, closest, createPseudonymizer } from '@privacy-kit/core';
+import { BUILT_IN_DETECTORS, BUILT_IN_DETECTOR_NAMES } from './detectors/built-in-detectors';
+import { checkCategory } from './detectors/define-detector';
+import type { Detector } from './detectors/detector';
+import { normalizeKey } from './keys/sensitive-keys';
+import type { PathSegment } from './paths/path-parser';
+import { parsePath } from './paths/path-parser';
+import type { Replacement } from './replacement/replacer';
+
+/** Objects nested deeper than this are replaced by `[REDACTED:depth-limit]`. */
+export const DEFAULT_MAX_DEPTH = 32;
+/** At most this many values are visited per call; the rest is replaced by `[REDACTED:size-limit]`. */
+export const DEFAULT_MAX_NODES = 50_000;
+/** Longer strings are cut to about this many characters (the kept part is redacted). */
+export const DEFAULT_MAX_STRING_LENGTH = 64 * 1024;
+/** At most this many characters of text are scanned per call; further strings become `[REDACTED:size-limit]`. */
+export const DEFAULT_MAX_TOTAL_TEXT = 1024 * 1024;
+/** The default replacement: a typed label such as `[REDACTED:email]`. */
+export const DEFAULT_REPLACEMENT: Replacement = 'label';
+
+/**
+ * The setting of one detector in {@link RedactOptions.detectors}: `false` switches it off, `true` on,
+ * `{ replacement }` changes how its matches are replaced, and a {@link Detector} replaces it (or adds a new one
+ * under a new name).
+ */
+export type DetectorSetting = boolean | Detector | { readonly enabled?: boolean; readonly replacement?: Replacement };
+
+/** Which field names are sensitive: the built-in table, plus `extra` names, minus `ignore` names. */
+export interface KeyOptions {
+  /** More sensitive field names, matched like the built-in ones (case and `-`/`_` ignored). */
+  readonly extra?: readonly string[];
+  /** Built-in names to leave alone, e.g. ['address'] if your logs use it for server addresses. */
+  readonly ignore?: readonly string[];
+}
+
+/** Options of {@link createRedactor}. Every option is optional: the defaults redact everything they know. */
+export interface RedactOptions {
+  /**
+   * Structured paths to redact, compiled once: 'user.password', 'headers["x-api-key"]', 'users[*].card',
+   * '*.secret', '**.password'. Paths are configuration, never user input.
+   */
+  readonly paths?: readonly string[];
+  /** Redact values of sensitive field names (password, token, authorization, cookie, email, ...). Default true. */
+  readonly keys?: boolean | KeyOptions;
+  /** Redact the `@PersonalData` fields of class instances without listing paths. Default true. */
+  readonly classAware?: boolean;
+  /** Run the free-text detectors over every string. Default true. */
+  readonly text?: boolean;
+  /** Switch detectors off, change their replacement, replace them or add your own (by name). */
+  readonly detectors?: Readonly<Record<string, DetectorSetting>>;
+  /** How values are replaced: 'label' (default), 'hash', 'mask' or your function. */
+  readonly replacement?: Replacement;
+  /** The secret key of the 'hash' replacement (at least 32 bytes). */
+  readonly hashKey?: string | Buffer;
+  /** Default {@link DEFAULT_MAX_DEPTH}. */
+  readonly maxDepth?: number;
+  /** Default {@link DEFAULT_MAX_NODES}. */
+  readonly maxNodes?: number;
+  /** Default {@link DEFAULT_MAX_STRING_LENGTH}. */
+  readonly maxStringLength?: number;
+  /** Default {@link DEFAULT_MAX_TOTAL_TEXT}. */
+  readonly maxTotalText?: number;
+}
+
+/** A detector switched on, with its replacement. */
+export interface ResolvedDetector {
+  readonly detector: Detector;
+  readonly replacement: Replacement;
+}
+
+/** {@link RedactOptions} validated, with every default applied. */
+export interface ResolvedRedactOptions {
+  readonly paths: readonly (readonly PathSegment[])[];
+  readonly keys: false | { readonly extra: ReadonlySet<string>; readonly ignore: ReadonlySet<string> };
+  readonly classAware: boolean;
+  readonly detectors: readonly ResolvedDetector[];
+  readonly replacement: Replacement;
+  readonly pseudonymize: Pseudonymizer | undefined;
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+  readonly maxStringLength: number;
+  readonly maxTotalText: number;
+}
+
+const KNOWN = [
+  'paths', 'keys', 'classAware', 'text', 'detectors', 'replacement', 'hashKey',
+  'maxDepth', 'maxNodes', 'maxStringLength', 'maxTotalText',
+] as const;
+
+function invalid(message: string): PrivacyKitError {
+  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/redact: ${message}`);
+}
+
+function isDetector(value: unknown): value is Detector {
+  return typeof value === 'object' && value !== null && typeof (value as Detector).scan === 'function' && typeof (value as Detector).name === 'string';
+}
+
+/** A detector given in the options, checked and with defaults for the fields a hand-written one may lack. */
+function normalizeDetector(d: Detector, name: string): Detector {
+  const category = checkCategory(d.category, `detector '${name}'`);
+  const normalized: Detector = {
+    name: d.name,
+    category,
+    label: typeof d.label === 'string' ? d.label : d.name,
+    secret: d.secret === true,
+    minLength: typeof d.minLength === 'number' ? d.minLength : 1,
+    minDigits: typeof d.minDigits === 'number' ? d.minDigits : 0,
+    requires: typeof d.requires === 'number' ? d.requires : 0,
+    scan: (text, report, profile) => d.scan(text, report, profile),
+  };
+  if (typeof d.mask === 'function') normalized.mask = (value) => d.mask!(value);
+  if (typeof d.normalize === 'function') normalized.normalize = (value) => d.normalize!(value);
+  return Object.freeze(normalized);
+}
+
+function checkReplacement(value: unknown, where: string): Replacement {
+  if (value === 'label' || value === 'hash' || value === 'mask' || typeof value === 'function') return value as Replacement;
+  throw invalid(`${where} must be 'label', 'hash', 'mask' or a function (match) => string; got ${JSON.stringify(value)}.`);
+}
+
+function checkLimit(options: RedactOptions, name: 'maxDepth' | 'maxNodes' | 'maxStringLength' | 'maxTotalText', fallback: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw invalid(`'${name}' must be a positive integer; got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function checkBoolean(options: RedactOptions, name: 'classAware' | 'text'): boolean {
+  const value = options[name];
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw invalid(`'${name}' must be true or false; got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function keyList(value: unknown, where: string): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value) || value.some((k) => typeof k !== 'string' || k === '')) throw invalid(`${where} must be an array of field names, e.g. ['customerRef'].`);
+  return new Set(value.map((k: string) => normalizeKey(k)));
+}
+
+function resolveKeys(value: RedactOptions['keys']): ResolvedRedactOptions['keys'] {
+  if (value === undefined || value === true) return { extra: new Set(), ignore: new Set() };
+  if (value === false) return false;
+  if (typeof value !== 'object' || value === null) throw invalid(`'keys' must be true, false or { extra?, ignore? }; got ${JSON.stringify(value)}.`);
+  for (const k of Object.keys(value)) if (k !== 'extra' && k !== 'ignore') throw invalid(`unknown option 'keys.${k}'. Known: keys.extra, keys.ignore.`);
+  return { extra: keyList(value.extra, "'keys.extra'"), ignore: keyList(value.ignore, "'keys.ignore'") };
+}
+
+/**
+ * Resolves detector settings (shared by {@link resolveRedactOptions} and the personal-data finder): the
+ * built-in detectors in order, minus those switched off, replaced where a Detector is given, then added ones.
+ *
+ * @param settings - the `detectors` option
+ * @param fallback - the replacement of detectors that do not set their own
+ */
+export function resolveDetectorSettings(settings: RedactOptions['detectors'] = {}, fallback: Replacement = DEFAULT_REPLACEMENT): ResolvedDetector[] {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw invalid("'detectors' must be an object such as { phone: false, card: { replacement: 'mask' } }.");
+  }
+  const builtIn: readonly string[] = BUILT_IN_DETECTOR_NAMES;
+  for (const [name, setting] of Object.entries(settings)) {
+    if (builtIn.includes(name) || isDetector(setting)) continue;
+    const suggestion = closest(name, builtIn);
+    throw invalid(
+      `unknown detector '${name}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} ` +
+        `Built-in detectors: ${builtIn.join(', ')}. To add your own, pass a Detector (see defineDetector()).`,
+    );
+  }
+  const names = [...builtIn, ...Object.keys(settings).filter((name) => !builtIn.includes(name))];
+  const resolved: ResolvedDetector[] = [];
+  for (const name of names) {
+    const setting = settings[name];
+    const where = `'detectors.${name}'`;
+    if (setting === false) continue;
+    if (setting === undefined || setting === true) {
+      resolved.push({ detector: BUILT_IN_DETECTORS[name as keyof typeof BUILT_IN_DETECTORS], replacement: fallback });
+    } else if (isDetector(setting)) {
+      resolved.push({ detector: normalizeDetector(setting, name), replacement: fallback });
+    } else if (typeof setting === 'object' && setting !== null) {
+      for (const k of Object.keys(setting)) if (k !== 'enabled' && k !== 'replacement') throw invalid(`unknown option '${name}.${k}' in ${where}. Known: enabled, replacement.`);
+      if (setting.enabled === false) continue;
+      const replacement = setting.replacement === undefined ? fallback : checkReplacement(setting.replacement, `${where}.replacement`);
+      resolved.push({ detector: BUILT_IN_DETECTORS[name as keyof typeof BUILT_IN_DETECTORS], replacement });
+    } else {
+      throw invalid(`${where} must be true, false, { replacement } or a Detector; got ${JSON.stringify(setting)}.`);
+    }
+  }
+  return resolved;
+}
+
+function resolvePseudonymizer(hashKey: unknown, used: boolean): Pseudonymizer | undefined {
+  if (hashKey === undefined) {
+    if (used) {
+      throw invalid(
+        `the 'hash' replacement needs 'hashKey': a secret of at least ${MIN_KEY_BYTES} bytes, the same in every process whose logs you ` +
+          "want to correlate (e.g. deriveKey(process.env.PRIVACY_KIT_SECRET, 'log-pseudonyms') from @privacy-kit/core).",
+      );
+    }
+    return undefined;
+  }
+  const bytes = typeof hashKey === 'string' ? Buffer.byteLength(hashKey, 'utf8') : Buffer.isBuffer(hashKey) ? hashKey.length : -1;
+  if (bytes < MIN_KEY_BYTES) {
+    throw invalid(
+      `'hashKey' must be a string or Buffer of at least ${MIN_KEY_BYTES} bytes (got ${bytes < 0 ? typeof hashKey : `${bytes} bytes`}). ` +
+        "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"",
+    );
+  }
+  return createPseudonymizer(hashKey as string | Buffer);
+}
+
+/**
+ * Validates the options of {@link createRedactor} and applies the defaults. Pure apart from validation errors;
+ * paths are parsed here, so a bad path fails when the redactor is created, not when it first logs.
+ *
+ * @param options - as passed by the app
+ * @example
+ * resolveRedactOptions({ paths: ['user.password'], detectors: { phone: false } }).detectors.length; // 10
+ */
+export function resolveRedactOptions(options: RedactOptions = {}): ResolvedRedactOptions {
+  if (typeof options !== 'object' || options === null) throw invalid(`createRedactor() takes an options object; got ${JSON.stringify(options)}.`);
+  for (const key of Object.keys(options)) {
+    if ((KNOWN as readonly string[]).includes(key)) continue;
+    const suggestion = closest(key, KNOWN);
+    throw invalid(`unknown option '${key}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Known options: ${KNOWN.join(', ')}.`);
+  }
+  const paths = options.paths ?? [];
+  if (!Array.isArray(paths)) throw invalid(`'paths' must be an array of strings such as ['user.password', '**.token'].`);
+  const replacement = options.replacement === undefined ? DEFAULT_REPLACEMENT : checkReplacement(options.replacement, "'replacement'");
+  const text = checkBoolean(options, 'text');
+  const detectors = text ? resolveDetectorSettings(options.detectors, replacement) : [];
+  const hashUsed = replacement === 'hash' || detectors.some((d) => d.replacement === 'hash');
+  return {
+    paths: paths.map((path: string) => parsePath(path)),
+    keys: resolveKeys(options.keys),
+    classAware: checkBoolean(options, 'classAware'),
+    detectors,
+    replacement,
+    pseudonymize: resolvePseudonymizer(options.hashKey, hashUsed),
+    maxDepth: checkLimit(options, 'maxDepth', DEFAULT_MAX_DEPTH),
+    maxNodes: checkLimit(options, 'maxNodes', DEFAULT_MAX_NODES),
+    maxStringLength: checkLimit(options, 'maxStringLength', DEFAULT_MAX_STRING_LENGTH),
+    maxTotalText: checkLimit(options, 'maxTotalText', DEFAULT_MAX_TOTAL_TEXT),
+  };
+}
