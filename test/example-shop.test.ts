@@ -7,6 +7,7 @@ import winston from 'winston';
 import { Writable } from 'node:stream';
 import { createShopApp, type Shop } from '../examples/shop/src/app';
 import { JWT_AUDIENCE, JWT_ISSUER, loadConfig } from '../examples/shop/src/config';
+import { shopLogFormat } from '../examples/shop/src/logger';
 
 describe('examples/shop end to end', () => {
   let dir: string;
@@ -20,7 +21,7 @@ describe('examples/shop end to end', () => {
     dir = mkdtempSync(join(tmpdir(), 'pk-shop-'));
     lines = [];
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    const logger = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] });
+    const logger = winston.createLogger({ format: shopLogFormat(), transports: [new winston.transports.Stream({ stream: sink })] });
     shop = createShopApp({ ...config, dbFile: join(dir, 'shop.db') }, logger);
   });
   afterEach(async () => {
@@ -68,6 +69,17 @@ describe('examples/shop end to end', () => {
     await request(shop.app).get('/me/recommendations').set('Authorization', tokenFor('user-1'));
     await new Promise((r) => setTimeout(r, 30));
     expect(await shop.store.verifyAudit()).toEqual(expect.objectContaining({ ok: true }));
+  });
+
+  it('logs its request line with the caller e-mail and IP redacted', async () => {
+    await request(shop.app).get('/me/profile').set('Authorization', tokenFor('user-1')).set('X-Forwarded-For', '203.0.113.7');
+    await new Promise((r) => setTimeout(r, 20));
+    const line = lines.find((l) => l.includes('GET /me/profile'));
+    expect(line).toBeDefined();
+    expect(line).toContain('[REDACTED:email]');
+    expect(line).toMatch(/\[REDACTED:ip/);
+    expect(line).not.toContain('user-1@example.com');
+    expect(line).not.toContain('203.0.113.7');
   });
 
   it('checks its own route declarations without problems', () => {

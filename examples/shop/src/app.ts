@@ -30,6 +30,8 @@ export function createShopApp(config: ShopConfig, logger: winston.Logger = creat
   const data = new ShopData();
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy on the same host, req.ip is the client's address from X-Forwarded-For.
+  app.set('trust proxy', 'loopback');
 
   // One request line per request. It names the caller's e-mail and IP: the log format must redact them.
   app.use(function requestLog(req: Request, res: Response, next: NextFunction): void {
