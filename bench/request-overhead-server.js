@@ -38,7 +38,7 @@ async function main() {
     let store;
     if (storeKind === 'sqlite') {
       const { createSqliteStore } = require('@privacy-kit/sqlite');
-      store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'pk-bench-')), 'bench.db'), auditKey: randomBytes(32), auditWriter: process.env.BENCH_WRITER || 'worker' });
+      store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'pk-bench-')), 'bench.db'), auditKey: randomBytes(32) });
     } else {
       const { createPostgresStore } = require('@privacy-kit/postgres');
       store = await createPostgresStore({ connectionString: process.env.DATABASE_URL, auditKey: randomBytes(32) });

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import {
   PrivacyKitError,
+  auditEntryOf,
+  auditHeadMac,
+  auditMac,
   deriveConsentStates,
   isPrivacyKitError,
   isoTime,
@@ -23,8 +26,6 @@ import {
   type RightsRequestStatus,
 } from '@privacy-kit/core';
 import { MIGRATIONS } from './schema';
-import { configureConnection, createAuditAppender, type AuditAppender } from './audit-append';
-import { WorkerAuditWriter, auditWorkerFile } from './audit-writer';
 
 const PACKAGE = '@privacy-kit/sqlite';
 
@@ -39,11 +40,6 @@ export interface SqliteStoreOptions {
   readonly auditKey: string | Buffer;
   /** How long a writer waits for another process's lock, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
-  /**
-   * 'worker' (default) commits audit records on a writer thread, so the fsync of each group commit does not block
-   * the event loop; 'inline' commits on the calling thread. ':memory:' databases always write inline.
-   */
-  readonly auditWriter?: 'worker' | 'inline';
 }
 
 interface AuditRow {
@@ -123,10 +119,8 @@ export class SqliteStore implements PrivacyStore {
   readonly db: Database.Database;
   private readonly key: Buffer;
   private closed = false;
-  private readonly appendInline: AuditAppender;
-  /** The writer thread, unless the store writes inline (':memory:', or `auditWriter: 'inline'`). */
-  private readonly writer: WorkerAuditWriter | undefined;
-  /** Entries waiting for the next inline group commit. */
+  private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditRecord[]>;
+  /** Entries waiting for the next group commit. */
   private pending: { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void }[] = [];
 
   constructor(options: SqliteStoreOptions) {
@@ -143,11 +137,44 @@ export class SqliteStore implements PrivacyStore {
     } catch (cause) {
       throw new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: cannot open the database file '${filename}'. Check that its folder exists and is writable.`, { cause });
     }
-    configureConnection(this.db);
+    this.db.pragma('journal_mode = WAL');
+    // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
+    this.db.pragma('synchronous = FULL');
     this.migrate();
-    this.appendInline = createAuditAppender(this.db, this.key);
-    const workerFile = options.auditWriter === 'inline' || filename === ':memory:' ? undefined : auditWorkerFile();
-    this.writer = workerFile === undefined ? undefined : new WorkerAuditWriter(workerFile, filename, this.key, options.busyTimeoutMs ?? 5000);
+    const insert = this.db.prepare(
+      `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
+         decision, reason, status, duration_ms, details, prev_mac, mac)
+       VALUES (@seq, @event, @time, @requestId, @appId, @actor, @subject, @method, @route, @purposes, @basis, @categories,
+         @decision, @reason, @status, @durationMs, @details, @prevMac, @mac)`,
+    );
+    const readHead = this.db.prepare('SELECT seq, mac FROM audit_head WHERE id = 1');
+    const writeHead = this.db.prepare(
+      'INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac',
+    );
+    this.appendTx = this.db.transaction((entries: readonly AuditEntry[]): AuditRecord[] => {
+      const head = readHead.get() as { seq: number; mac: string } | undefined;
+      let seq = head?.seq ?? 0;
+      let prevMac = head?.mac ?? '';
+      const records = entries.map((entry) => {
+        const clean = auditEntryOf(entry);
+        seq += 1;
+        const mac = auditMac(this.key, clean, prevMac);
+        insert.run({
+          ...clean,
+          seq,
+          purposes: JSON.stringify(clean.purposes),
+          categories: JSON.stringify(clean.categories),
+          details: clean.details === undefined ? null : JSON.stringify(clean.details),
+          prevMac,
+          mac,
+        });
+        const record: AuditRecord = { ...clean, seq, prevMac, mac };
+        prevMac = mac;
+        return record;
+      });
+      writeHead.run(seq, prevMac, auditHeadMac(this.key, seq, prevMac));
+      return records;
+    });
   }
 
   private migrate(): void {
@@ -179,12 +206,13 @@ export class SqliteStore implements PrivacyStore {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
     this.flushAudit();
-    this.closed = true;
-    await this.writer?.close();
-    this.db.close();
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+    return Promise.resolve();
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
@@ -222,7 +250,6 @@ export class SqliteStore implements PrivacyStore {
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
     if (this.closed) return this.run('appendAudit', () => undefined as never);
-    if (this.writer !== undefined) return this.writer.append(entry);
     return new Promise<AuditRecord>((resolve, reject) => {
       this.pending.push({ entry, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flushAudit());
@@ -233,7 +260,7 @@ export class SqliteStore implements PrivacyStore {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.run('appendAudit', () => this.appendInline(batch.map((b) => b.entry))).then(
+    this.run('appendAudit', () => this.appendTx.immediate(batch.map((b) => b.entry))).then(
       (records) => batch.forEach((b, i) => b.resolve(records[i] as AuditRecord)),
       (error: unknown) => batch.forEach((b) => b.reject(error)),
     );
