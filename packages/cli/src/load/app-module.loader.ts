@@ -30,6 +30,7 @@ export function isExpressApp(value: unknown): boolean {
 }
 
 function describe(value: unknown): string {
+  if (isExpressApp(value)) return 'an Express app';
   if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -49,7 +50,7 @@ function registerTypeScript(): void {
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 async function importEsm(file: string, typescript: boolean): Promise<Record<string, unknown>> {
-  if (typescript) (require('tsx/esm/api') as { register(): unknown }).register();
+  if (typescript) ((await importModule('tsx/esm/api')) as { register(): unknown }).register();
   return importModule(pathToFileURL(file).href);
 }
 
@@ -71,10 +72,12 @@ function loadFailure(file: string, shown: string, error: unknown): CliFailure {
     return new CliFailure(error.code, `cannot load ${shown}: a privacy declaration is invalid: ${error.message.replace(/^@privacy-kit\/[a-z]+: /, '')}`, EXIT_CODES.MODULE, { cause: error });
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  const where = error instanceof Error ? error.stack?.split('\n').find((l) => l.includes(file)) : undefined;
+  const frame = error instanceof Error ? error.stack?.split('\n').find((l) => l.includes(file)) : undefined;
+  const position = frame === undefined ? undefined : /:(\d+):(\d+)\)?\s*$/.exec(frame);
+  const where = position === null || position === undefined ? undefined : `at ${shown}:${position[1]}:${position[2]}`;
   return new CliFailure(
     'PK_CONFIG',
-    `cannot load ${shown}: ${message}${where === undefined ? '' : ` (${where.trim()})`}. Fix the error, or point privacy-kit at a module that builds the app without starting it.`,
+    `cannot load ${shown}: ${message}${where === undefined ? '' : ` (${where})`}. Fix the error, or point privacy-kit at a module that builds the app without starting it.`,
     EXIT_CODES.MODULE,
     { cause: error },
   );
@@ -156,11 +159,12 @@ export async function loadAppModule(specifier: string, options: { readonly cwd?:
     const [name, value] = apps[0] as [string, unknown];
     return { app: value, exportName: name, file };
   }
+  if (apps.length > 1) {
+    throw new CliFailure('PK_CONFIG', `${specifier} exports several Express apps (${apps.map(([n]) => n).join(', ')}): choose one with --export <name>.`, EXIT_CODES.MODULE);
+  }
   const listing = [...candidates].map(([name, value]) => `${name} (${describe(value)})`).join(', ') || '(nothing)';
   const factory = [...candidates].find(([, v]) => typeof v === 'function' && !isExpressApp(v));
-  const hint = apps.length > 1
-    ? ` It exports several apps (${apps.map(([n]) => n).join(', ')}): choose one with --export <name>.`
-    : factory !== undefined
+  const hint = factory !== undefined
       ? ` '${factory[0]}' is a function, not an app: privacy-kit does not call factories. Export the app itself, e.g. a module with \`export const app = ${factory[0]}(config);\`.`
       : ' Export the app: `export const app = express();` (or `module.exports = app`).';
   throw new CliFailure('PK_CONFIG', `${specifier} does not export an Express app. It exports: ${listing}.${hint}`, EXIT_CODES.MODULE);

@@ -40,7 +40,6 @@ export function stylesFor(color: boolean): Styles {
   return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The printed width of a string (ANSI codes excluded). */

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { PrivacyKitError, getProcessingParts } from '@privacy-kit/core';
 import { guardFor } from '../routes/route-twins';
+import { HANDLER_TARGET } from '../discovery/source-location';
 
 /** An HTTP method a controller route can answer. */
 export type HttpVerb = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -83,6 +84,8 @@ export function mountController(router: Pick<Router, HttpVerb>, controller: obje
           })
           .catch(next);
       }, 'name', { value: `${className}.${name}` });
+      // The inventory locates the method itself, not this wrapper.
+      Object.defineProperty(handler, HANDLER_TARGET, { value: fn });
       const annotation = getProcessingParts(fn);
       if (annotation === undefined) router[meta.verb](meta.path, handler);
       else router[meta.verb](meta.path, guardFor(annotation.parts, `${className}.${name}`), handler);

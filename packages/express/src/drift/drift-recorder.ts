@@ -104,7 +104,6 @@ export class DriftRecorder {
       if (!(Math.random() < this.options.sampleRate)) return;
       preSampled = true;
     }
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
     const json = res.json;
     const send = res.send;
@@ -131,7 +130,9 @@ export class DriftRecorder {
     if (route === undefined || this.app === undefined) return undefined;
     let byMethod = this.ids.get(route);
     if (byMethod === undefined) {
-      if (this.unknown.has(route) && Date.now() - this.refreshedAt < REFRESH_EVERY_MS) return undefined;
+      // A route the walk did not find (privacy-kit's own, or added later): walk again at most once a second,
+      // and never again for a route object a walk has already missed.
+      if (this.unknown.has(route) || Date.now() - this.refreshedAt < REFRESH_EVERY_MS) return undefined;
       this.refresh();
       byMethod = this.ids.get(route);
       if (byMethod === undefined) {

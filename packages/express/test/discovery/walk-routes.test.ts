@@ -102,6 +102,12 @@ describe('discoverApp: Express 4', () => {
     ]);
   });
 
+  it('keeps a RegExp mount that Express 4 did not generate as regexp:<source>', () => {
+    const app = express4();
+    app.use(/^\/v\d+/, express4.Router().get('/items', ok));
+    expect(summary(discoverRoutes(app))).toEqual(['GET regexp:^\\/v\\d+/items']);
+  });
+
   it('reads twin declarations on Express 4 routes and use() middleware', () => {
     const app = express4();
     const router = express4.Router();
@@ -152,7 +158,6 @@ describe('discoverApp: sub-apps and the privacy() kit', () => {
 });
 
 describe('discoverApp: source locations', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const handlers = require('./fixtures/located-handlers.js') as Record<string, (req: unknown, res: { json(v: unknown): void }) => void>;
 
   it('finds the file and line where each answering handler is defined, relative to cwd', () => {

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INVENTORY_SCHEMA } from '@privacy-kit/core';
+import { shouldColor } from '@privacy-kit/cli';
+import { FIXTURES, ROOT, runCli } from './support/run-cli';
+
+describe('privacy-kit: help, errors and colour', () => {
+  it.each([[[]], [['map']], [['check']], [['coverage']], [['audit']], [['audit', 'verify']], [['schema']]])('prints help for %j with --help (exit 0)', (command) => {
+    const run = runCli([...command, '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: privacy-kit/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('documents the exit codes in the main help', () => {
+    expect(runCli(['--help']).stdout).toContain('Exit codes:\n  0  success\n  1  check found problems, coverage below --min, or the audit chain is broken\n  2  usage or configuration error\n  3  the app module could not be loaded, or exports no Express app');
+  });
+
+  it('prints usage and exits 2 on no command, an unknown option or an unknown format', () => {
+    expect(runCli([]).status).toBe(2);
+    const unknown = runCli(['map', `${FIXTURES}/twins-app.ts`, '--bogus']);
+    expect(unknown).toMatchObject({ status: 2, stderr: "error: unknown option '--bogus'\n(add --help for usage)\n" });
+    const format = runCli(['map', `${FIXTURES}/twins-app.ts`, '--format', 'pdf']);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toContain("error: option '-f, --format <format>' argument 'pdf' is invalid. Allowed choices are table, json, md, mermaid, html.");
+  });
+
+  it('colours only when asked: NO_COLOR wins, FORCE_COLOR forces, a pipe gets none', () => {
+    const plain = runCli(['check', `${FIXTURES}/twins-app.ts`]);
+    expect(plain.stdout).not.toContain('\u001b[');
+    const forced = runCli(['check', `${FIXTURES}/twins-app.ts`], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\u001b[32m✔ privacy-kit check passed');
+    expect(shouldColor(true, {})).toBe(true);
+    expect(shouldColor(true, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor(true, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor(false, {})).toBe(false);
+    expect(shouldColor(true, { TERM: 'dumb' })).toBe(false);
+    expect(shouldColor(false, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
+  });
+});
+
+describe('the inventory JSON Schema as shipped', () => {
+  it('is printed by `privacy-kit schema`', () => {
+    const run = runCli(['schema']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(INVENTORY_SCHEMA)));
+  });
+
+  it('is the file @privacy-kit/cli exports as inventory.schema.json, in step with the code', () => {
+    const file = JSON.parse(readFileSync(join(ROOT, 'packages', 'cli', 'inventory.schema.json'), 'utf8')) as unknown;
+    expect(file).toEqual(JSON.parse(JSON.stringify(INVENTORY_SCHEMA)));
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import winston from 'winston';
+import { INVENTORY_SCHEMA, type Inventory } from '@privacy-kit/core';
+import { createShopApp } from '../../../examples/shop/src/app';
+import { JWT_AUDIENCE, JWT_ISSUER, loadConfig } from '../../../examples/shop/src/config';
+import { runCli } from './support/run-cli';
+
+const MODULE = 'examples/shop/src/privacy-map.ts';
+
+describe('privacy-kit on the example shop', () => {
+  it('maps it: every route, valid against the schema, the controller route among them', () => {
+    const run = runCli(['map', MODULE, '--format', 'json']);
+    expect(run.status).toBe(0);
+    const inventory = JSON.parse(run.stdout) as Inventory;
+    expect(new Ajv({ allowUnionTypes: true }).validate(INVENTORY_SCHEMA, inventory)).toBe(true);
+    expect(inventory.app.name).toBe('shop');
+    expect(inventory.routes.filter((r) => r.annotated).map((r) => r.id)).toEqual(expect.arrayContaining(['GET /me/profile', 'GET /users/:id', 'GET /me/recommendations']));
+    expect(inventory.routes.find((r) => r.id === 'GET /users/:id')?.processing).toMatchObject({ roles: ['support'], basis: 'legitimate_interests', subject: { resolution: 'resolver' } });
+    expect(inventory.models.length).toBeGreaterThan(0);
+  });
+
+  it('checks it: complete declarations pass', () => {
+    const run = runCli(['check', MODULE]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^✔ privacy-kit check passed: \d+ routes, no problems/);
+  });
+
+  it('measures which annotated routes a test run exercised', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pk-shop-coverage-'));
+    try {
+      const config = { ...loadConfig({}), jwtSecret: 'test-only-jwt-secret-0123456789abcdefghij', dbFile: join(dir, 'shop.db') };
+      const logger = winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
+      const shop = createShopApp(config, logger);
+      const token = (sub: string, roles: string[] = []) => `Bearer ${jwt.sign({ sub, roles }, config.jwtSecret, { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: '5m' })}`;
+      await request(shop.app).get('/me/profile').set('Authorization', token('user-1')).expect(200);
+      await request(shop.app).get('/users/user-2').set('Authorization', token('staff-1', ['support'])).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      shop.kit.dispose();
+      await shop.store.close();
+      const run = runCli(['coverage', MODULE, '--db', config.dbFile, '--json']);
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as { exercised: { id: string }[]; missed: string[]; total: number };
+      expect(report.exercised.map((e) => e.id)).toEqual(['GET /me/profile', 'GET /users/:id']);
+      expect(report.missed).toEqual(expect.arrayContaining(['GET /me/recommendations']));
+      expect(report.total).toBe(report.exercised.length + report.missed.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

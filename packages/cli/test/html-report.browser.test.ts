@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Inventory } from '@privacy-kit/core';
+import { FIXTURES, ROOT, runCli } from './support/run-cli';
+
+/**
+ * The HTML report in a real headless browser (Debian's chromium, driven by playwright-core): it renders offline,
+ * draws a node per annotated route, filters, and leaves a screenshot in test-output/.
+ * CI installs the browser first with `bash scripts/install-chromium.sh`; without it this suite fails, on purpose.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const OUTPUT = join(ROOT, 'test-output');
+const REPORT = join(OUTPUT, 'privacy-map.html');
+const SCREENSHOT = join(OUTPUT, 'privacy-map.png');
+
+jest.setTimeout(60_000);
+
+describe('the HTML report in a headless browser', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let inventory: Inventory;
+  const requests: string[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is not installed at ${CHROMIUM}, so the HTML report cannot be tested in a browser. Run \`bash scripts/install-chromium.sh\` (as root; CI runs it before the tests).`);
+    }
+    mkdirSync(OUTPUT, { recursive: true });
+    const args = ['map', `${FIXTURES}/twins-app.ts`, '--observed', `${FIXTURES}/observed-twins.json`, '--config', `${FIXTURES}/allow-health.config.json`];
+    const written = runCli([...args, '--out', REPORT]);
+    expect(written.status).toBe(0);
+    inventory = JSON.parse(runCli([...args, '--format', 'json']).stdout) as Inventory;
+    profile = mkdtempSync(join(tmpdir(), 'pk-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      viewport: { width: 1400, height: 1000 },
+    });
+    // Offline: anything but the file itself is recorded and refused.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      return url.startsWith('file:') ? route.continue() : route.abort();
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(String(error)));
+    await page.goto(pathToFileURL(REPORT).href);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const annotatedIds = (): string[] => inventory.routes.filter((r) => r.annotated).map((r) => r.id);
+  const visibleRows = (): Promise<string[]> => page.$$eval('#routes tbody tr', (rows) => rows.filter((r) => !r.hasAttribute('hidden')).map((r) => r.getAttribute('data-route-id') ?? ''));
+  const choose = async (filter: string, value: string): Promise<void> => {
+    await page.selectOption(`#filter-${filter}`, value);
+  };
+
+  it('renders from the file alone: no request leaves the page and no script error occurs', async () => {
+    expect(await page.title()).toBe('Privacy map: twins-shop');
+    expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(await page.locator('svg.data-flow').isVisible()).toBe(true);
+  });
+
+  it('draws one diagram node per annotated route, linked to its purposes', async () => {
+    const nodes = await page.$$eval('svg [data-node-kind="route"]', (els) => els.map((e) => e.getAttribute('data-route-id')));
+    expect(nodes).toEqual(annotatedIds());
+    expect(await page.locator('svg [data-node-kind="subject"]').count()).toBe(1);
+    expect(await page.locator('svg [data-node-kind="purpose"]').count()).toBe(4);
+    expect(await page.locator('svg path.edge').count()).toBeGreaterThanOrEqual(annotatedIds().length * 2);
+    const box = await page.locator('svg [data-route-id="GET /me/profile"]').boundingBox();
+    expect(box?.width).toBeGreaterThan(100);
+  });
+
+  it('filters the routes by category, including narrower categories, and dims the others in the diagram', async () => {
+    expect(await visibleRows()).toEqual(annotatedIds());
+    await choose('category', 'user.contact.email');
+    expect(await visibleRows()).toEqual(['GET /me/profile', 'POST /me/newsletter']);
+    expect(await page.textContent('#route-count')).toBe('2 of 4 routes shown');
+    const dimmed = await page.$$eval('svg [data-node-kind="route"].dim', (els) => els.map((e) => e.getAttribute('data-route-id')));
+    expect(dimmed).toEqual(['GET /users/:id', 'GET /me/recommendations']);
+    await page.click('#filter-reset');
+    expect(await visibleRows()).toEqual(annotatedIds());
+  });
+
+  it('filters by purpose (with its sub-purposes) and by lawful basis, together', async () => {
+    await choose('purpose', 'essential.service');
+    expect(await visibleRows()).toEqual(['GET /me/profile', 'GET /users/:id']);
+    await choose('basis', 'legitimate_interests');
+    expect(await visibleRows()).toEqual(['GET /users/:id']);
+    await page.click('#filter-reset');
+    await choose('basis', 'consent');
+    expect(await visibleRows()).toEqual(['GET /me/recommendations', 'POST /me/newsletter']);
+    await page.click('#filter-reset');
+  });
+
+  it('lists the routes without annotation, flagging one that returned personal data', async () => {
+    const items = await page.$$eval('#unannotated li', (els) => els.map((e) => e.textContent ?? ''));
+    expect(items).toHaveLength(1);
+    expect(items[0]).toContain('GET /health');
+    expect(items[0]).toContain('returns personal data: user.contact.email');
+  });
+
+  it('carries the Mermaid source and the inventory JSON', async () => {
+    expect((await page.textContent('#mermaid-source'))?.startsWith('flowchart LR')).toBe(true);
+    const embedded = JSON.parse((await page.textContent('#privacy-inventory')) ?? '{}') as Inventory;
+    expect(embedded.routes.map((r) => r.id)).toEqual(inventory.routes.map((r) => r.id));
+    expect(readFileSync(REPORT, 'utf8')).toContain('Twins Shop Ltd');
+  });
+
+  it('leaves a full-page screenshot in test-output/', async () => {
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+  });
+});
