@@ -4,7 +4,7 @@ import { resolveDetectorSettings } from '../redact-options';
 import { classifyKey } from '../keys/sensitive-keys';
 import { Replacer } from '../replacement/replacer';
 import { TextRedactor } from '../text/text-redactor';
-import { personalFieldsOf } from '../walk/class-fields';
+import { personalFieldsOf, refreshDeclaredKeys } from '../walk/class-fields';
 
 /** At most this many values are visited per call. */
 export const DEFAULT_FIND_MAX_NODES = 2_000;
@@ -212,6 +212,7 @@ class Finder {
 export function createPersonalDataFinder(options?: FindPersonalDataOptions): (value: unknown) => readonly string[] {
   const resolved = resolveFindPersonalDataOptions(options);
   return function findPersonalDataIn(value: unknown): readonly string[] {
+    if (resolved.classAware) refreshDeclaredKeys();
     const found = new Set<string>();
     new Finder(resolved, found).root(value);
     return [...found].sort();

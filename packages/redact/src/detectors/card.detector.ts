@@ -46,7 +46,8 @@ export const cardDetector: Detector = {
     const clusters = profile.digitClusters();
     const r = new GroupReader(text, clusters);
     const lengths: number[] = [];
-    for (let c = 0; c < clusters.clusterCount; c++) {
+    for (let b = 0; b < clusters.bigClusterCount; b++) {
+      const c = clusters.bigClusters[b]!;
       const first = clusters.clusterStarts[c]!;
       const last = clusters.clusterStarts[c + 1]!;
       if (clusters.clusterDigits[c]! < MIN_DIGITS) continue;

@@ -43,8 +43,9 @@ export const ibanDetector: Detector = {
   minDigits: 2,
   requires: HAS_LETTER,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
-    const { groups, clusterStarts, clusterCount } = profile.digitClusters();
-    for (let c = 0; c < clusterCount; c++) {
+    const { groups, clusterStarts, letterClusters, letterClusterCount } = profile.digitClusters();
+    for (let l = 0; l < letterClusterCount; l++) {
+      const c = letterClusters[l]!;
       // Every IBAN starts with two letters directly followed by the two check digits: the start of a digit group.
       const s = groups[2 * clusterStarts[c]!]!;
       const start = s - 2;

@@ -29,7 +29,8 @@ export const ipv4Detector: Detector = {
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
     const clusters = profile.digitClusters();
     const r = new GroupReader(text, clusters);
-    for (let c = 0; c < clusters.clusterCount; c++) {
+    for (let b = 0; b < clusters.bigClusterCount; b++) {
+      const c = clusters.bigClusters[b]!;
       const first = clusters.clusterStarts[c]!;
       const last = clusters.clusterStarts[c + 1]!;
       if (last - first < 4) continue;

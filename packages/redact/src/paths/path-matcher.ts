@@ -17,6 +17,10 @@ interface TrieNode {
 export interface PathState {
   /** Whether a path ends here: the value at this position is redacted. */
   readonly terminal: boolean;
+  /** Whether any key can continue a path from here (a `*` or `**`); if not, only `literals` can. */
+  readonly wildcard: boolean;
+  /** The keys that continue a path from here by name. */
+  readonly literals: readonly string[];
 }
 
 interface DfaState extends PathState {
@@ -55,6 +59,12 @@ export class PathMatcher {
       at.terminal = true;
     }
     this.root = paths.length === 0 ? null : this.intern(this.closure([trie]));
+  }
+
+  /** Whether a state's only wildcard is `*` (no `**`), so that every key without a literal rule goes to one state. */
+  isPlainStar(state: PathState): boolean {
+    const d = state as DfaState;
+    return d.nodes.some((n) => n.star !== undefined) && !d.nodes.some((n) => n.isGlobstar || n.globstar !== undefined);
   }
 
   /** The state below `key`, or null when no path continues there. */
@@ -109,7 +119,15 @@ export class PathMatcher {
     if (existing !== undefined) return existing;
     const literalKeys = new Set<string>();
     for (const n of nodes) for (const k of n.literal.keys()) literalKeys.add(k);
-    const state: DfaState = { nodes, literalKeys, transitions: new Map(), other: undefined, terminal: nodes.some((n) => n.terminal) };
+    const state: DfaState = {
+      nodes,
+      literalKeys,
+      literals: [...literalKeys],
+      wildcard: nodes.some((n) => n.star !== undefined || n.isGlobstar || n.globstar !== undefined),
+      transitions: new Map(),
+      other: undefined,
+      terminal: nodes.some((n) => n.terminal),
+    };
     if (this.states.size < MAX_STATES) this.states.set(id, state);
     return state;
   }

@@ -126,6 +126,8 @@ export function decodedWindows(text: string, hasPercent: boolean, plusAsSpace: b
     let end = anchor + 1;
     while (end < n && !endsToken(text.charCodeAt(end))) end++;
     covered = end;
+    // A '+' means a space only in a form-encoded value (right after '='): not in "+01:00" or "+44 20 ...".
+    if (!isPercent && (start === 0 || text.charCodeAt(start - 1) !== 61)) continue;
     const window = new DecodedWindow(start, text.slice(start, end), plusAsSpace);
     if (window.text.length !== end - start || plusAsSpace) windows.push(window);
   }

@@ -1,7 +1,7 @@
 /**
  * One pass over a string that records which kinds of characters it holds, so the text engine can skip every
- * detector that cannot match (most log strings need none), and, on demand, where its digit groups are, so the
- * numeric detectors (cards, phones, SSNs, IPv4, IBANs, NI numbers) share one scan instead of one each.
+ * detector that cannot match (most log strings need few), and where its digit groups are, so the numeric
+ * detectors (cards, phones, SSNs, IPv4, IBANs, NI numbers) share one scan instead of one each.
  */
 
 /** The string contains '@'. */
@@ -23,11 +23,6 @@ export const HAS_LETTER = 128;
 
 const LETTER = /[A-Za-z]/;
 
-/** Characters that may join two digit groups of one cluster: space - . ( ) + */
-function isJoiner(c: number): boolean {
-  return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43;
-}
-
 /** The longest run of joiners that still links two digit groups (e.g. ") " or " - "). */
 const MAX_JOIN = 3;
 
@@ -47,29 +42,39 @@ export interface DigitClusters {
   readonly clusterDigits: Int32Array;
   /** How many clusters there are. */
   readonly clusterCount: number;
+  /** Indexes of the clusters with 6+ digits or 4+ groups: the only ones a card, phone, SSN, NI number or IPv4 can be. */
+  readonly bigClusters: Int32Array;
+  readonly bigClusterCount: number;
+  /** Indexes of the clusters right after a letter: the only ones that can be the check digits of an IBAN. */
+  readonly letterClusters: Int32Array;
+  readonly letterClusterCount: number;
 }
-
-/** Texts up to this long reuse the scratch arrays of their redactor; longer ones get arrays of their own. */
-const RETAINED_CAPACITY = 128 * 1024;
 
 /**
  * Scratch arrays for {@link TextProfile}, reused from one string to the next so that profiling allocates
- * nothing in the common case. One set serves one profile at a time.
+ * nothing in the common case. They grow with the number of digit groups met (not the text length). One set
+ * serves one profile at a time.
  */
 export class ProfileBuffers {
-  groups = new Int32Array(256);
-  clusterStarts = new Int32Array(130);
-  clusterDigits = new Int32Array(130);
+  groups: Int32Array = new Int32Array(256);
+  clusterStarts: Int32Array = new Int32Array(130);
+  clusterDigits: Int32Array = new Int32Array(130);
+  bigClusters: Int32Array = new Int32Array(130);
+  letterClusters: Int32Array = new Int32Array(130);
 
-  /** Makes room for a text of `length` characters (at most one group per two characters). */
-  reserve(length: number): ProfileBuffers {
-    if (this.groups.length >= length + 2) return this;
-    const target = length > RETAINED_CAPACITY ? new ProfileBuffers() : this;
-    const size = Math.max(length + 2, target.groups.length * 2);
-    target.groups = new Int32Array(size);
-    target.clusterStarts = new Int32Array((size >> 1) + 2);
-    target.clusterDigits = new Int32Array((size >> 1) + 2);
-    return target;
+  /** Doubles the capacity, keeping the first `groupCount` groups and `clusterCount` clusters. */
+  grow(): void {
+    const copy = (a: Int32Array, size: number): Int32Array => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.groups = copy(this.groups, this.groups.length * 2);
+    const clusters = this.groups.length / 2 + 2;
+    this.clusterStarts = copy(this.clusterStarts, clusters);
+    this.clusterDigits = copy(this.clusterDigits, clusters);
+    this.bigClusters = copy(this.bigClusters, clusters);
+    this.letterClusters = copy(this.letterClusters, clusters);
   }
 }
 
@@ -88,16 +93,28 @@ export class TextProfile implements DigitClusters {
   readonly clusterStarts: Int32Array;
   readonly clusterDigits: Int32Array;
   readonly clusterCount: number;
+  readonly bigClusters: Int32Array;
+  readonly bigClusterCount: number;
+  readonly letterClusters: Int32Array;
+  readonly letterClusterCount: number;
 
   constructor(text: string, buffers: ProfileBuffers = new ProfileBuffers()) {
-    const b = buffers.reserve(text.length);
+    const b = buffers;
+    const counts = scanDigitGroups(text, b, text.length <= SHORT);
     this.groups = b.groups;
     this.clusterStarts = b.clusterStarts;
     this.clusterDigits = b.clusterDigits;
-    const counts = scanDigitGroups(text, b.groups, b.clusterStarts, b.clusterDigits);
+    this.bigClusters = b.bigClusters;
+    this.letterClusters = b.letterClusters;
     this.digits = counts.digits;
     this.groupCount = counts.groups;
     this.clusterCount = counts.clusters;
+    this.bigClusterCount = counts.big;
+    this.letterClusterCount = counts.lettered;
+    if (text.length <= SHORT) {
+      this.flags = counts.flags;
+      return;
+    }
     let flags = 0;
     if (text.indexOf('@') !== -1) flags |= HAS_AT;
     if (text.indexOf(':') !== -1) flags |= HAS_COLON;
@@ -116,42 +133,92 @@ export class TextProfile implements DigitClusters {
   }
 }
 
-/** Whether text[from, to) is 1-3 joiners, so the digit groups around it belong to one cluster. */
-function joins(text: string, from: number, to: number): boolean {
-  if (to - from > MAX_JOIN) return false;
-  for (let k = from; k < to; k++) if (!isJoiner(text.charCodeAt(k))) return false;
-  return true;
+const counts = { digits: 0, groups: 0, clusters: 0, big: 0, lettered: 0, flags: 0 };
+
+/** Up to this length, flags are collected in the digit loop; longer texts use native searches for them. */
+const SHORT = 256;
+
+const FLAG_OF = new Uint8Array(128);
+FLAG_OF[64] = HAS_AT;
+FLAG_OF[58] = HAS_COLON;
+FLAG_OF[61] = HAS_EQUALS;
+FLAG_OF[37] = HAS_PERCENT;
+FLAG_OF[43] = HAS_PLUS;
+FLAG_OF[46] = HAS_DOT;
+for (let c = 65; c <= 90; c++) FLAG_OF[c] = HAS_LETTER;
+for (let c = 97; c <= 122; c++) FLAG_OF[c] = HAS_LETTER;
+FLAG_OF[66] = HAS_B | HAS_LETTER;
+FLAG_OF[98] = HAS_B | HAS_LETTER;
+
+/** Whether the character before `start` is an ASCII letter. */
+function letterBefore(text: string, start: number): boolean {
+  if (start === 0) return false;
+  const c = text.charCodeAt(start - 1) | 0x20;
+  return c >= 97 && c <= 122;
 }
 
-const counts = { digits: 0, groups: 0, clusters: 0 };
+/** Whether text[start-2, start) are two letters at a word boundary (the country code of an IBAN). */
+function ibanAnchor(text: string, start: number): boolean {
+  if (start < 2 || !letterBefore(text, start - 1)) return false;
+  if (start === 2) return true;
+  const c = text.charCodeAt(start - 3);
+  return !((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122));
+}
 
 /**
  * Fills the digit groups and clusters of `text` (one pass over its characters) and returns the counts.
  * A plain function with small-integer locals, so that the optimizing compiler keeps it fast.
  */
-function scanDigitGroups(text: string, groups: Int32Array, clusterStarts: Int32Array, clusterDigits: Int32Array): typeof counts {
+function scanDigitGroups(text: string, b: ProfileBuffers, withFlags: boolean): typeof counts {
+  let { groups, clusterStarts, clusterDigits, bigClusters, letterClusters } = b;
   const n = text.length;
+  let flags = 0;
   let digits = 0;
   let prevEnd = -1;
   let clusterSize = 0;
   let g = 0;
   let c = 0;
+  let big = 0;
+  let lettered = 0;
   let i = 0;
   while (i < n) {
     const ch = text.charCodeAt(i);
     if (ch < 48 || ch > 57) {
+      if (withFlags && ch < 128) flags |= FLAG_OF[ch]!;
       i++;
       continue;
     }
     const start = i;
     i++;
+    let after = 0;
     while (i < n) {
-      const d = text.charCodeAt(i);
-      if (d < 48 || d > 57) break;
+      after = text.charCodeAt(i);
+      if (after < 48 || after > 57) break;
       i++;
     }
-    if (prevEnd < 0 || !joins(text, prevEnd, start)) {
-      if (prevEnd >= 0) clusterDigits[c - 1] = clusterSize;
+    const before = start > 0 ? text.charCodeAt(start - 1) | 0x20 : 0;
+    const letterBeforeRun = before >= 97 && before <= 122;
+    // Digits between two letters ("4bf92f35" in a hash) are no number a detector looks for, unless they can be
+    // an IBAN's check digits (two letters after a word boundary, as in "GB82WEST...").
+    if (letterBeforeRun && i < n && ((after | 0x20) >= 97 && (after | 0x20) <= 122) && !ibanAnchor(text, start)) {
+      if (withFlags) flags |= HAS_LETTER;
+      continue;
+    }
+    if (2 * g + 2 > groups.length) {
+      b.grow();
+      ({ groups, clusterStarts, clusterDigits, bigClusters, letterClusters } = b);
+    }
+    let joined = prevEnd >= 0 && start - prevEnd <= MAX_JOIN;
+    for (let k = prevEnd; joined && k < start; k++) {
+      const j = text.charCodeAt(k);
+      joined = j === 32 || j === 45 || j === 46 || j === 40 || j === 41 || j === 43;
+    }
+    if (!joined) {
+      if (prevEnd >= 0) {
+        clusterDigits[c - 1] = clusterSize;
+        if (clusterSize >= 6 || g - clusterStarts[c - 1]! >= 4) bigClusters[big++] = c - 1;
+      }
+      if (letterBeforeRun) letterClusters[lettered++] = c;
       clusterStarts[c++] = g;
       clusterSize = 0;
     }
@@ -162,10 +229,16 @@ function scanDigitGroups(text: string, groups: Int32Array, clusterStarts: Int32A
     g++;
     prevEnd = i;
   }
-  if (prevEnd >= 0) clusterDigits[c - 1] = clusterSize;
+  if (prevEnd >= 0) {
+    clusterDigits[c - 1] = clusterSize;
+    if (clusterSize >= 6 || g - clusterStarts[c - 1]! >= 4) bigClusters[big++] = c - 1;
+  }
   clusterStarts[c] = g;
   counts.digits = digits;
   counts.groups = g;
   counts.clusters = c;
+  counts.big = big;
+  counts.lettered = lettered;
+  counts.flags = flags;
   return counts;
 }

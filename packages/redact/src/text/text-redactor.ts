@@ -185,6 +185,7 @@ export class TextRedactor {
 
   private replacement(value: string, owner: ActiveDetector, kind: MatchKind | undefined): string {
     const d = owner.detector;
+    if (owner.replacement === 'label') return this.replacer.label(kind === undefined ? d.label : kind.label);
     const match = kind === undefined
       ? { label: d.label, category: d.category, source: d.name, secret: d.secret }
       : { label: kind.label, category: kind.category, source: d.name, secret: kind.secret };

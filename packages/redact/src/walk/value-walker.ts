@@ -7,6 +7,8 @@ import { phoneDetector } from '../detectors/phone.detector';
 import { ssnDetector } from '../detectors/ssn.detector';
 import { classifyKey, normalizeKey } from '../keys/sensitive-keys';
 import type { KeyKind } from '../keys/sensitive-keys';
+import type { CompiledPathContext, CompiledPaths } from '../paths/compiled-paths';
+import { compilePaths } from '../paths/compiled-paths';
 import type { PathMatcher, PathState } from '../paths/path-matcher';
 import type { Replacement, Replacer, ValueHelper } from '../replacement/replacer';
 import type { TextRedactor } from '../text/text-redactor';
@@ -76,9 +78,24 @@ export class ValueWalker {
   private textUsed = 0;
   private readonly stack: object[] = [];
   private readonly recheck = { done: false };
+  /** Paths are all there is to apply (no keys, classes or text): subtrees no path reaches are left as they are. */
+  private readonly pathsOnly: boolean;
+  /** In paths-only mode, the paths compiled to property accesses (see compilePaths). */
+  private readonly compiled: CompiledPaths | undefined;
+  private readonly compiledContext: CompiledPathContext;
   busy = false;
 
-  constructor(private readonly config: WalkerConfig) {}
+  constructor(private readonly config: WalkerConfig) {
+    this.pathsOnly = config.keys === false && !config.classAware && !config.text.active;
+    this.compiled = this.pathsOnly && config.paths !== undefined ? compilePaths(config.paths) : undefined;
+    this.compiledContext = {
+      replace: (value) => this.replaceWhole(value, PATH_KIND, 'path', true),
+      generic: (value, state, depth) => this.object(value as object, state, depth),
+      unreadable: UNREADABLE,
+      copy: (value) => this.shallowCopy(value as Record<PropertyKey, unknown>),
+      copyArray: (value) => this.copyArray(value, value.length),
+    };
+  }
 
   /** The redacted value. Never throws: a failure gives {@link FAILED} (in an object, for object input). */
   redact(value: unknown): unknown {
@@ -119,7 +136,14 @@ export class ValueWalker {
       case 'bigint':
         return this.numeric(value, value.toString());
       case 'object':
-        return value === null ? null : this.object(value, state, depth);
+        if (value === null) return null;
+        if (this.pathsOnly) {
+          if (state === null) return value;
+          if (depth === 0 && this.compiled !== undefined && !Array.isArray(value)) return this.compiled(value, this.compiledContext);
+          // Without wildcards a path is a fixed chain of keys: depth and size are bounded by the paths, no cycle can be walked.
+          if (!state.wildcard && !Array.isArray(value)) return this.byPath(value as Record<PropertyKey, unknown>, state, depth);
+        }
+        return this.object(value, state, depth);
       default:
         return value;
     }
@@ -178,6 +202,30 @@ export class ValueWalker {
     return this.plain(value as Record<PropertyKey, unknown>, state, depth, fields, false);
   }
 
+  /**
+   * Paths-only redaction of an object where no wildcard applies: only the keys the paths name are read, and
+   * the object is copied (all its own enumerable keys, symbols included) only if one of them changes.
+   */
+  private byPath(value: Record<PropertyKey, unknown>, state: PathState, depth: number): unknown {
+    let out: Record<PropertyKey, unknown> | undefined;
+    for (const key of state.literals) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      let item: unknown;
+      let redacted: unknown;
+      try {
+        item = value[key];
+        const next = this.config.paths!.step(state, key);
+        redacted = next !== null && next.terminal ? this.replaceWhole(item, PATH_KIND, 'path', true) : this.walk(item, next, depth + 1);
+      } catch {
+        redacted = UNREADABLE;
+      }
+      if (redacted === item) continue;
+      out ??= this.shallowCopy(value);
+      setKey(out, key, redacted);
+    }
+    return out ?? value;
+  }
+
   private entry(key: string, value: unknown, state: PathState | null, depth: number, fields: ReadonlyMap<string, Kind> | undefined): unknown {
     let next: PathState | null = null;
     if (state !== null) {
@@ -214,7 +262,7 @@ export class ValueWalker {
     if (typeof value === 'boolean' && !booleans) return value;
     const config = this.config;
     const replacer = config.replacer;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') return replacer.label(kind.label);
+    if (config.replacement === 'label' || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')) return replacer.label(kind.label);
     const text = String(value);
     let helper: ValueHelper | undefined = HELPERS.get(kind.label);
     if (config.replacement === 'mask' && text.length < MIN_MASKED_LENGTH) helper = undefined;
@@ -313,6 +361,25 @@ export class ValueWalker {
       if (out !== undefined) for (let k = 0; k < symbols.length; k++) out[symbols[k]!] = redactedSymbols[k];
     }
     return out ?? value;
+  }
+
+  /** `{ ...value }`, or a key-by-key copy with placeholders when a getter throws. */
+  private shallowCopy(value: Record<PropertyKey, unknown>): Record<PropertyKey, unknown> {
+    try {
+      return { ...value };
+    } catch {
+      const keys = Object.keys(value);
+      const out = this.copyObject(value, keys, keys.length, false);
+      for (const symbol of Object.getOwnPropertySymbols(value)) {
+        if (!Object.prototype.propertyIsEnumerable.call(value, symbol)) continue;
+        try {
+          out[symbol] = value[symbol];
+        } catch {
+          out[symbol] = UNREADABLE;
+        }
+      }
+      return out;
+    }
   }
 
   private copyObject(value: Record<PropertyKey, unknown>, keys: readonly string[], count: number, nullProto: boolean): Record<PropertyKey, unknown> {

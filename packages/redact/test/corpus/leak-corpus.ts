@@ -282,3 +282,51 @@ export function generateMessages(seed: number, count: number): CorpusRecord[] {
     .filter((r) => typeof r.value === 'string')
     .slice(0, count);
 }
+
+const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
+const COMPONENTS = ['http', 'cache', 'db', 'payments', 'auth', 'scheduler', 'search', 'mailer'];
+
+/**
+ * Application log lines as a service writes them: mostly operational (requests, cache, queries, retries, stack
+ * frames) with a personal value in about one line in four. Sparser than {@link generateCorpus}, whose every
+ * record is full of personal data; both are used to measure free-text throughput.
+ *
+ * @param seed - the PRNG seed
+ * @param count - how many lines
+ */
+export function generateLogLines(seed: number, count: number): CorpusRecord[] {
+  const rng = new Prng(seed);
+  const records: CorpusRecord[] = [];
+  for (let id = 0; id < count; id++) {
+    const b = new Builder(rng);
+    const head = `${b.keep(neg.isoTimestamp(rng))} ${rng.pick(LEVELS)} [${rng.pick(COMPONENTS)}]`;
+    let line: string;
+    switch (rng.int(0, 7)) {
+      case 0:
+        line = `${head} GET /api/v1/products?page=${rng.int(1, 40)}&sort=price ${rng.pick([200, 200, 304, 404])} ${b.keep(neg.count(rng))}b ${b.keep(neg.duration(rng))} reqId=${b.keep(neg.uuid(rng))}`;
+        break;
+      case 1:
+        line = `${head} cache hit key=product:${rng.int(1, 99999)} ttl=${rng.int(10, 3600)}s etag=${b.keep(neg.hexHash(rng))}`;
+        break;
+      case 2:
+        line = `${head} query took ${b.keep(neg.duration(rng))} rows=${rng.int(0, 5000)} pool=${rng.int(1, 20)}/${rng.int(20, 50)} trace=${b.keep(neg.traceId(rng))}`;
+        break;
+      case 3:
+        line = `${head} retrying charge ${rng.int(1, 5)}/5 for order ${b.keep(neg.orderId(rng))} amount ${b.keep(neg.price(rng))} after ${rng.int(50, 900)}ms`;
+        break;
+      case 4:
+        line = `${head} worker ${b.keep(neg.version(rng))} listening on ${b.keep(neg.port(rng))} pid=${rng.int(100, 65000)} uptime=${b.keep(neg.duration(rng))}`;
+        break;
+      case 5:
+        line = `${head} job ${b.keep(neg.uuid(rng))} finished at ${b.keep(neg.epochMillis(rng))} processed ${b.keep(neg.count(rng))}`;
+        break;
+      case 6:
+        line = `${head} login ok for ${rng.chance(0.5) ? b.email() : b.phone()} from ${rng.chance(0.7) ? b.ipv4() : b.ipv6()} span=${b.keep(neg.hexHash(rng))}`;
+        break;
+      default:
+        line = `${head} Error: upstream ${rng.pick([502, 503, 504])} after ${b.keep(neg.duration(rng))}\n    at Client.request (/app/src/http/client.ts:${rng.int(10, 300)}:${rng.int(1, 40)})\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)`;
+    }
+    records.push({ id, shape: 'prose', value: line, planted: b.planted, negatives: b.negatives });
+  }
+  return records;
+}

@@ -42,3 +42,32 @@ describe('structured path redaction', () => {
     expect(out.other).toBe(input.other);
   });
 });
+
+describe('compiled paths (paths-only mode)', () => {
+  const plain = (paths: string[]) => createRedactor({ paths, keys: false, text: false, classAware: false });
+
+  it('treats keys with quotes and code-like characters as data', () => {
+    const key = 'x"]);throw new Error("injected");//';
+    const redact = plain([`a[${JSON.stringify(key)}]`]);
+    expect(redact({ a: { [key]: 'secret', y: 1 } })).toEqual({ a: { [key]: '[REDACTED]', y: 1 } });
+  });
+
+  it('replaces a throwing getter on a path by a placeholder', () => {
+    const input = { user: Object.defineProperty({ id: 1 }, 'nick', { enumerable: true, get: () => { throw new Error('x'); } }) };
+    expect(plain(['user.nick'])(input)).toEqual({ user: { id: 1, nick: '[REDACTED:unreadable]' } });
+  });
+
+  it('keeps symbol keys of the objects it copies', () => {
+    const LEVEL = Symbol.for('level');
+    const out = plain(['user.nick'])({ [LEVEL]: 'info', user: { nick: 'x' } }) as Record<symbol, unknown>;
+    expect(out[LEVEL]).toBe('info');
+  });
+
+  it('hands arrays and wildcards on the way to the generic walker', () => {
+    const redact = plain(['orders[*].card.number', 'meta.*.pin']);
+    expect(redact({ orders: [{ card: { number: '1', brand: 'v' } }], meta: { a: { pin: 1 }, b: { pin: 2 } } })).toEqual({
+      orders: [{ card: { number: '[REDACTED]', brand: 'v' } }],
+      meta: { a: { pin: '[REDACTED]' }, b: { pin: '[REDACTED]' } },
+    });
+  });
+});

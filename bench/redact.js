@@ -1,0 +1,266 @@
+'use strict';
+/**
+ * npm run bench:redact: @privacy-kit/redact and @privacy-kit/winston side by side with the usual tools, in one
+ * process, on the same inputs.
+ *
+ *   structured   JSON.stringify, fast-redact, @pinojs/redact and ours, on the same paths
+ *   end to end   winston json, winston + fast-redact, winston + redactPii()
+ *   free text    redact-pii and ours on 100 B, 1 KB, 16 KB and 256 KB messages of the leak corpus
+ *   accuracy     leaks and changed hard negatives on the leak corpus
+ *
+ * Requires the built packages (`npm run build`); the corpus generator is TypeScript test code, loaded with
+ * ts-node in transpile-only mode. `--quick` runs shorter rounds; `--only=structured,winston,text,accuracy`
+ * runs some sections. Throughputs are medians of interleaved rounds, so that a busy machine slows
+ * every contender alike; the ratios are what to read.
+ */
+require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+
+const { Writable } = require('node:stream');
+const winston = require('winston');
+const Transport = require('winston-transport');
+const fastRedact = require('fast-redact');
+const pinoRedact = require('@pinojs/redact');
+const { SyncRedactor } = require('redact-pii');
+const { createRedactor } = require('@privacy-kit/redact');
+const { redactPii } = require('@privacy-kit/winston');
+const { generateCorpus, generateLogLines, generateMessages } = require('../packages/redact/test/corpus/leak-corpus.ts');
+const { changedNegatives, findLeaks, serialize } = require('../packages/redact/test/corpus/leak-check.ts');
+const pii = require('../packages/redact/test/corpus/personal-values.ts');
+const { Prng } = require('../packages/redact/test/corpus/prng.ts');
+
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 3 : 7;
+const ROUND_MS = QUICK ? 150 : 300;
+
+// ---------------------------------------------------------------------------------------------- measuring
+
+function opsPerSecond(fn, inputs, ms) {
+  let i = 0;
+  let calls = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  do {
+    for (let k = 0; k < 8; k++) {
+      fn(inputs[i]);
+      i = i + 1 === inputs.length ? 0 : i + 1;
+      calls++;
+    }
+    elapsed = Number(process.hrtime.bigint() - start);
+  } while (elapsed < ms * 1e6);
+  return calls / (elapsed / 1e9);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs the contenders in interleaved rounds and returns the median ops/s of each. */
+function compare(contenders, inputs, ms = ROUND_MS) {
+  for (const c of contenders) opsPerSecond(c.fn, inputs, Math.min(ms, 100));
+  const samples = contenders.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    contenders.forEach((c, k) => samples[k].push(opsPerSecond(c.fn, inputs, ms)));
+  }
+  return contenders.map((c, k) => ({ name: c.name, ops: median(samples[k]) }));
+}
+
+function fmt(n) {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+function table(title, rows, extra = () => '') {
+  console.log(`\n${title}`);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  for (const r of rows) console.log(`  ${r.name.padEnd(width)}  ${fmt(r.ops).padStart(12)} ops/s${extra(r)}`);
+}
+
+const verdicts = [];
+function verdict(label, ok, detail) {
+  verdicts.push(`${ok ? 'MET    ' : 'NOT MET'}  ${label}: ${detail}`);
+}
+
+// ---------------------------------------------------------------------------------------------- inputs
+
+const PATHS = ['user.password', 'user.email', 'headers.authorization', 'headers.cookie', 'payment.card.number', 'customers[*].email', 'customers[*].phone'];
+
+function requestRecord(rng) {
+  return {
+    requestId: `req-${rng.hex(12)}`,
+    route: 'POST /api/v1/checkout',
+    status: 200,
+    durationMs: rng.int(1, 900) / 10,
+    user: { id: rng.int(1, 99999), email: pii.email(rng), password: pii.password(rng), plan: 'gold' },
+    headers: { authorization: `Bearer ${pii.bearerToken(rng)}`, cookie: `sid=${pii.sessionId(rng)}`, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.6099.109', accept: 'application/json' },
+    payment: { card: { number: pii.card(rng), expiry: '12/29' }, amountCents: rng.int(100, 99999), currency: 'EUR' },
+    customers: [{ email: pii.email(rng), phone: pii.phone(rng), tier: 2 }, { email: pii.email(rng), phone: pii.phone(rng), tier: 1 }],
+    tags: ['checkout', 'web'],
+  };
+}
+
+const rng = new Prng(2024);
+const records = Array.from({ length: 256 }, () => requestRecord(rng));
+const clonePool = () => records.map((r) => JSON.parse(JSON.stringify(r)));
+
+// ---------------------------------------------------------------------------------------------- structured
+
+function structured() {
+  const fr = fastRedact({ paths: PATHS });
+  const pr = pinoRedact({ paths: PATHS });
+  const oursPaths = createRedactor({ paths: PATHS, keys: false, text: false, classAware: false });
+  const oursFull = createRedactor({ paths: PATHS });
+  const planted = records[0].user.password;
+  for (const [name, out] of [['fast-redact', fr(records[0])], ['@pinojs/redact', pr(records[0])], ['ours', JSON.stringify(oursPaths(records[0]))]]) {
+    if (out.includes(planted)) throw new Error(`${name} did not redact the benchmark paths`);
+  }
+  const rows = compare(
+    [
+      { name: 'JSON.stringify (no redaction)', fn: (r) => JSON.stringify(r) },
+      { name: 'fast-redact', fn: (r) => fr(r) },
+      { name: '@pinojs/redact', fn: (r) => pr(r) },
+      { name: 'privacy-kit createRedactor({ paths }) paths only + JSON.stringify', fn: (r) => JSON.stringify(oursPaths(r)) },
+      { name: 'privacy-kit createRedactor({ paths }) full defaults + JSON.stringify', fn: (r) => JSON.stringify(oursFull(r)) },
+    ],
+    records,
+  );
+  const base = rows[1].ops;
+  table(`Structured: ${PATHS.length} paths on a ${JSON.stringify(records[0]).length}-byte request record, output a JSON string`, rows, (r) => `   ${(r.ops / base).toFixed(2)}x fast-redact`);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------- winston
+
+class NullTransport extends Transport {
+  log(info, callback) {
+    callback();
+  }
+}
+
+function winstonLogger(format) {
+  return winston.createLogger({ level: 'info', format, transports: [new NullTransport()] });
+}
+
+function endToEnd() {
+  const { format } = winston;
+  const { combine, json } = format;
+  // fast-redact in winston: redact in place before json(), restore the caller's objects after it.
+  const fr = fastRedact({ paths: PATHS, serialize: false });
+  const frRedact = format((info) => fr(info))();
+  const frRestore = format((info) => fr.restore(info))();
+  const loggers = [
+    { name: 'winston json()', logger: winstonLogger(combine(json())) },
+    { name: 'winston + fast-redact (redact, json(), restore)', logger: winstonLogger(combine(frRedact, json(), frRestore)) },
+    { name: 'winston + redactPii({ paths }) paths only', logger: winstonLogger(combine(redactPii({ paths: PATHS, keys: false, text: false, classAware: false }), json())) },
+    { name: 'winston + redactPii({ paths }) full defaults', logger: winstonLogger(combine(redactPii({ paths: PATHS }), json())) },
+    { name: 'winston + redactPii() no options', logger: winstonLogger(combine(redactPii(), json())) },
+  ];
+  const pools = loggers.map(() => clonePool());
+  let k = 0;
+  const rows = compare(
+    loggers.map((l, index) => ({ name: l.name, fn: () => l.logger.info('request handled', pools[index][(k = (k + 1) & 255)]) })),
+    [0],
+  );
+  const base = rows[1].ops;
+  table('End to end: logger.info(message, record) through winston into a null transport', rows, (r) => `   ${(r.ops / base).toFixed(2)}x winston + fast-redact`);
+  verdict('path redaction inside winston >= 1.0x winston + fast-redact', rows[2].ops / base >= 1, `${(rows[2].ops / base).toFixed(2)}x (paths only); full defaults ${(rows[3].ops / base).toFixed(2)}x`);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------- free text
+
+function freeTextOn(title, corpusText) {
+  const theirs = new SyncRedactor();
+  const ours = createRedactor({ maxStringLength: 512 * 1024 });
+  const results = [];
+  console.log(`\nFree text: redact-pii SyncRedactor (defaults) vs createRedactor().text(), ${title}`);
+  for (const size of [100, 1024, 16 * 1024, 256 * 1024]) {
+    const count = size >= 256 * 1024 ? 2 : size >= 16 * 1024 ? 8 : 64;
+    const messages = [];
+    for (let m = 0; m < count; m++) {
+      const start = Math.floor(((corpusText.length - size) * m) / count);
+      messages.push(corpusText.slice(start, start + size));
+    }
+    const [a, b] = compare([{ name: 'redact-pii', fn: (s) => theirs.redact(s) }, { name: 'privacy-kit', fn: (s) => ours.text(s) }], messages, size >= 256 * 1024 ? ROUND_MS * 2 : ROUND_MS);
+    const ratio = b.ops / a.ops;
+    results.push({ size, ratio });
+    const label = size >= 1024 ? `${size / 1024} KB` : `${size} B`;
+    console.log(
+      `  ${label.padStart(6)}  redact-pii ${fmt(a.ops).padStart(9)} ops/s ${((a.ops * size) / 1e6).toFixed(1).padStart(6)} MB/s   ` +
+        `privacy-kit ${fmt(b.ops).padStart(9)} ops/s ${((b.ops * size) / 1e6).toFixed(1).padStart(6)} MB/s   ratio ${ratio.toFixed(1)}x`,
+    );
+  }
+  return results;
+}
+
+function density(records, text) {
+  const planted = records.reduce((n, r) => n + r.planted.length, 0);
+  return `one personal value per ${Math.round(text.length / planted)} bytes`;
+}
+
+function freeText() {
+  const dense = generateMessages(99, 3000);
+  const denseText = dense.map((r) => r.value).join('\n');
+  const sparse = generateLogLines(99, 12000);
+  const sparseText = sparse.map((r) => r.value).join('\n');
+  const a = freeTextOn(`leak-corpus messages (${density(dense, denseText)})`, denseText);
+  const b = freeTextOn(`application log lines (${density(sparse, sparseText)})`, sparseText);
+  const line = (results) => results.map((r) => `${r.size >= 1024 ? `${r.size / 1024} KB` : `${r.size} B`} ${r.ratio.toFixed(1)}x`).join(', ');
+  verdict('free text >= 20x redact-pii throughput, leak-corpus messages', Math.min(...a.map((r) => r.ratio)) >= 20, line(a));
+  verdict('free text >= 20x redact-pii throughput, application log lines', Math.min(...b.map((r) => r.ratio)) >= 20, line(b));
+}
+
+// ---------------------------------------------------------------------------------------------- accuracy
+
+function accuracy() {
+  const corpus = generateCorpus(20240115, 2000);
+  const ours = createRedactor();
+  const theirs = new SyncRedactor();
+  const score = (records, redactFn) => {
+    let planted = 0;
+    let leaks = 0;
+    let negatives = 0;
+    let changed = 0;
+    for (const record of records) {
+      const out = serialize(redactFn(record.value));
+      planted += record.planted.length;
+      leaks += findLeaks(out, record.planted).length;
+      negatives += record.negatives.length;
+      changed += changedNegatives(out, record.negatives).length;
+    }
+    return { records: records.length, planted, leaks, negatives, changed };
+  };
+  const strings = corpus.filter((r) => typeof r.value === 'string');
+  const lines = generateLogLines(20240115, 4000);
+  const rows = [
+    ['privacy-kit, whole corpus (text + objects)', score(corpus, (v) => ours(v))],
+    ['privacy-kit, text records', score(strings, (v) => ours(v))],
+    ['redact-pii, text records', score(strings, (v) => theirs.redact(v))],
+    ['privacy-kit, application log lines', score(lines, (v) => ours(v))],
+    ['redact-pii, application log lines', score(lines, (v) => theirs.redact(v))],
+  ];
+  console.log('\nAccuracy on the leak corpus (seed 20240115)');
+  for (const [name, s] of rows) {
+    console.log(
+      `  ${name.padEnd(44)} ${String(s.records).padStart(5)} records  ${String(s.leaks).padStart(5)} / ${s.planted} planted values leaked  ` +
+        `${String(s.changed).padStart(5)} / ${s.negatives} hard negatives changed (${((100 * s.changed) / s.negatives).toFixed(2)}%)`,
+    );
+  }
+  const whole = rows[0][1];
+  const logLines = rows[3][1];
+  verdict('0 leaks on the corpus', whole.leaks === 0 && logLines.leaks === 0, `${whole.leaks} of ${whole.planted} (corpus), ${logLines.leaks} of ${logLines.planted} (log lines)`);
+  verdict(
+    '<= 1% of hard negatives changed',
+    whole.changed <= whole.negatives / 100 && logLines.changed <= logLines.negatives / 100,
+    `${((100 * whole.changed) / whole.negatives).toFixed(2)}% (corpus), ${((100 * logLines.changed) / logLines.negatives).toFixed(2)}% (log lines)`,
+  );
+}
+
+console.log(`@privacy-kit/redact benchmark  node ${process.version}  ${require('node:os').cpus().length} CPUs  load ${require('node:os').loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice(7).split(',').filter(Boolean);
+const wanted = (name) => only.length === 0 || only.includes(name);
+if (wanted('structured')) structured();
+if (wanted('winston')) endToEnd();
+if (wanted('text')) freeText();
+if (wanted('accuracy')) accuracy();
+console.log('\nTargets');
+for (const line of verdicts) console.log(`  ${line}`);

@@ -1,0 +1,118 @@
+import type { PathMatcher, PathState } from './path-matcher';
+
+/** What compiled path code calls back into. */
+export interface CompiledPathContext {
+  /** The replacement of a value at the end of a path. */
+  replace(value: unknown): unknown;
+  /** Redacts a subtree the compiled code does not handle (arrays, wildcards) with the generic walker. */
+  generic(value: unknown, state: PathState, depth: number): unknown;
+  /** The placeholder of a value whose getter threw. */
+  readonly unreadable: unknown;
+  /** A shallow copy of an object (its own enumerable keys and symbols), never throwing. */
+  copy(value: object): Record<PropertyKey, unknown>;
+  /** A copy of an array, never throwing. */
+  copyArray(value: readonly unknown[]): unknown[];
+}
+
+/** Redacts an object by compiled paths; returns the object itself when nothing changed. */
+export type CompiledPaths = (value: object, context: CompiledPathContext) => unknown;
+
+/** States deeper than this are left to the generic walker (paths are rarely longer than a handful of keys). */
+const MAX_COMPILED_DEPTH = 16;
+
+/**
+ * Compiles the wildcard-free part of the path automaton into plain functions, one per state, with a property
+ * access per named key and a loop for `[*]` over arrays, the way fast-redact does. Keys only ever appear as
+ * JSON string literals in the generated code. Other wildcards (`**`, `*` over object keys) are handed to the
+ * generic walker.
+ *
+ * @param matcher - the compiled paths
+ * @returns the root function, or undefined when the root itself has a wildcard (e.g. `**.password`)
+ */
+export function compilePaths(matcher: PathMatcher): CompiledPaths | undefined {
+  const root = matcher.root;
+  if (root === null || root.wildcard) return undefined;
+  const states: PathState[] = [];
+  const names = new Map<PathState, string>();
+  const functions: string[] = [];
+  let arrays = 0;
+
+  const stateIndex = (state: PathState): number => {
+    let index = states.indexOf(state);
+    if (index === -1) index = states.push(state) - 1;
+    return index;
+  };
+
+  /** The code that redacts `c` (the value reached in state `next`) into `r`. */
+  const valueCode = (next: PathState, depth: number): string => {
+    if (next.terminal) return 'r = ctx.replace(c);';
+    const generic = `ctx.generic(c, states[${stateIndex(next)}], ${depth})`;
+    if (depth >= MAX_COMPILED_DEPTH) return `r = (typeof c === 'object' && c !== null) ? ${generic} : c;`;
+    if (!next.wildcard) return `r = (typeof c !== 'object' || c === null) ? c : Array.isArray(c) ? ${generic} : ${emit(next, depth)}(c, ctx);`;
+    const element = elementState(next);
+    if (element === undefined) return `r = (typeof c === 'object' && c !== null) ? ${generic} : c;`;
+    return `r = (typeof c !== 'object' || c === null) ? c : Array.isArray(c) ? ${emitArray(element, depth)}(c, ctx) : ${generic};`;
+  };
+
+  /** For `list[*]`-like states (a star and nothing else), the one state every element goes to. */
+  const elementState = (state: PathState): PathState | null | undefined => {
+    if (state.literals.length > 0 || !matcher.isPlainStar(state)) return undefined;
+    return matcher.step(state, '');
+  };
+
+  const emitArray = (element: PathState | null, depth: number): string => {
+    const name = `a${arrays++}`;
+    const body = element === null ? 'r = c;' : valueCode(element, depth + 1);
+    functions.push(
+      [
+        `function ${name}(v, ctx) {`,
+        '  let o;',
+        '  for (let i = 0; i < v.length; i++) {',
+        '    let c, r;',
+        '    try {',
+        '      c = v[i];',
+        `      ${body}`,
+        '    } catch { r = ctx.unreadable; }',
+        '    if (r !== c) { if (o === undefined) o = ctx.copyArray(v); o[i] = r; }',
+        '  }',
+        '  return o === undefined ? v : o;',
+        '}',
+      ].join('\n'),
+    );
+    return name;
+  };
+
+  const emit = (state: PathState, depth: number): string => {
+    const existing = names.get(state);
+    if (existing !== undefined) return existing;
+    const name = `s${names.size}`;
+    names.set(state, name);
+    const lines: string[] = [`function ${name}(v, ctx) {`, '  let o;'];
+    for (const key of state.literals) {
+      const next = matcher.step(state, key);
+      if (next === null) continue;
+      const literal = JSON.stringify(key);
+      lines.push(
+        `  if (hasOwn(v, ${literal})) {`,
+        '    let c, r;',
+        '    try {',
+        `      c = v[${literal}];`,
+        `      ${valueCode(next, depth + 1)}`,
+        '    } catch { r = ctx.unreadable; }',
+        `    if (r !== c) { if (o === undefined) { try { o = { ...v }; } catch { o = ctx.copy(v); } } o[${literal}] = r; }`,
+        '  }',
+      );
+    }
+    lines.push('  return o === undefined ? v : o;', '}');
+    functions.push(lines.join('\n'));
+    return name;
+  };
+
+  const rootName = emit(root, 0);
+  // Generated code, like fast-redact: keys enter it only as JSON string literals, never as code.
+  const factory = new Function('hasOwn', 'states', `'use strict';\n${functions.join('\n')}\nreturn ${rootName};`) as (
+    hasOwn: (o: object, key: string) => boolean,
+    states: readonly PathState[],
+  ) => CompiledPaths;
+  return factory((o, key) => Object.prototype.hasOwnProperty.call(o, key), states);
+}
