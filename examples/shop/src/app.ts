@@ -55,7 +55,7 @@ export function createShopApp(config: ShopConfig, logger: winston.Logger = creat
   app.use(kit);
   app.use(express.json({ limit: '32kb' }));
 
-  app.get('/health', (_req, res) => {
+  app.get('/health', function health(_req: Request, res: Response) {
     res.json({ status: 'ok' });
   });
 
