@@ -24,6 +24,21 @@ describe('privacy-kit on the example shop', () => {
     expect(inventory.models.length).toBeGreaterThan(0);
   });
 
+  it("records each category's time limit for erasure in the Art. 30 record: the birth date 2 years, the order data 10", () => {
+    const run = runCli(['map', MODULE, '--format', 'md']);
+    expect(run.status).toBe(0);
+    const section = run.stdout.slice(run.stdout.indexOf('## 6. Time limits for erasure (Art. 30(1)(f))'), run.stdout.indexOf('## 7. '));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows).toEqual(expect.arrayContaining([
+      '| `user.demographic.date_of_birth` | `2y` | field UserProfile.dateOfBirth |',
+      '| `user.behavior.purchase_history` | `10y` | route GET /me/orders, field Order.lines |',
+      '| `user.contact.address.street` | `10y` | route GET /me/orders, field Order.shipTo |',
+      '| `user.unique_id` | `10y` | route GET /me/orders |',
+      '| `user.name` | none declared: kept until erased | – |',
+    ]));
+    expect(rows).toHaveLength(8);
+  });
+
   it('checks it: complete declarations pass', () => {
     const run = runCli(['check', MODULE]);
     expect(run.status).toBe(0);

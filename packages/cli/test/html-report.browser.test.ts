@@ -113,6 +113,16 @@ describe('the HTML report in a headless browser', () => {
     expect(items[0]).toContain('returns personal data: user.contact.email');
   });
 
+  it("shows each category's time limit for erasure, and which are kept until erased", async () => {
+    const rows = await page.$$eval('#retention tbody tr', (trs) => trs.map((tr) => [1, 2, 3].map((n) => tr.querySelector(`td:nth-child(${n}) > :first-child`)?.textContent ?? '')));
+    expect(rows).toEqual([
+      ['user.behavior.purchase_history', 'none declared: kept until erased', '–'],
+      ['user.contact.email', '2y', 'route GET /me/profile'],
+      ['user.name', '2y', 'route GET /me/profile'],
+    ]);
+    expect(await page.locator('#retention').isVisible()).toBe(true);
+  });
+
   it('carries the Mermaid source and the inventory JSON', async () => {
     expect((await page.textContent('#mermaid-source'))?.startsWith('flowchart LR')).toBe(true);
     const embedded = JSON.parse((await page.textContent('#privacy-inventory')) ?? '{}') as Inventory;

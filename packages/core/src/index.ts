@@ -76,6 +76,7 @@ export {
 export type {
   Inventory,
   InventoryApp,
+  InventoryCategoryRetention,
   InventoryController,
   InventoryField,
   InventoryModel,
@@ -91,6 +92,8 @@ export type {
 } from './inventory/inventory.model';
 export { INVENTORY_SCHEMA } from './inventory/inventory.schema';
 export { DEFAULT_SECURITY_MEASURES, buildInventory } from './inventory/inventory.builder';
+export { categoryRetentionOf } from './inventory/category-retention';
+export type { CategoryRetentionDeclaration } from './inventory/category-retention';
 export type { InventoryAppInput, InventoryInput, InventoryRouteInput } from './inventory/inventory.builder';
 export {
   DRIFT_OBSERVATIONS_VERSION,

@@ -102,9 +102,9 @@ const SCRIPT = `
 /**
  * Renders an inventory as one self-contained HTML page that works offline (no CDN, no external request; a
  * Content-Security-Policy forbids them): summary, the data-flow diagram as inline SVG (with its Mermaid source),
- * the route table with filters by category, purpose and lawful basis, the models, the routes without annotation
- * and what drift detection observed. The inventory JSON is embedded as `<script type="application/json"
- * id="privacy-inventory">`.
+ * the route table with filters by category, purpose and lawful basis, the routes without annotation and what drift
+ * detection observed, the models, and each category's time limit for erasure. The inventory JSON is embedded as
+ * `<script type="application/json" id="privacy-inventory">`.
  *
  * @param inventory - from `buildInventory` or `inventoryOf`
  * @example
@@ -126,6 +126,12 @@ export function renderInventoryHtml(inventory: Inventory): string {
   const modelRows = models.flatMap((m) => m.fields.map((f, i) =>
     `<tr data-categories="${e(f.categories.join(' '))}"><td>${i === 0 ? `<code>${e(m.name)}</code>` : ''}</td><td><code>${e(f.property)}</code></td><td>${list(f.categories)}</td>` +
     `<td>${e(f.retention?.text ?? '–')}</td><td>${f.special ? '<strong class="special">yes</strong>' : 'no'}</td><td>${i === 0 ? e(m.usedBy.join(', ')) : ''}</td></tr>`));
+
+  const retentionRows = inventory.retention.map((r) =>
+    `<tr data-category="${e(r.category)}" data-retention="${e(r.retention?.text ?? '')}"><td><code>${e(r.category)}</code>` +
+    `${terms.categories[r.category] === undefined ? '' : `<div class="muted">${e(terms.categories[r.category] as string)}</div>`}</td>` +
+    `<td>${r.retention === null ? '<span class="muted">none declared: kept until erased</span>' : `<strong>${e(r.retention.text)}</strong>`}</td>` +
+    `<td>${r.declaredBy.length === 0 ? '<span class="muted">–</span>' : r.declaredBy.map((by) => `<div>${e(by)}</div>`).join('')}</td></tr>`);
 
   const bareRows = bare.map((r) =>
     `<li data-route-id="${e(r.id)}"><code>${e(r.id)}</code> <span class="muted">${e(r.handler)} ${e(formatSource(r.source))}</span>` +
@@ -187,6 +193,11 @@ ${bare.length === 0 ? '<p class="muted">Every route is annotated.</p>' : `<ul id
 <section id="models-section">
 <h2>Models with personal data</h2>
 ${models.length === 0 ? '<p class="muted">No @PersonalData classes.</p>' : `<div class="table-wrap"><table id="models"><thead><tr><th>Model</th><th>Field</th><th>Categories</th><th>Retention</th><th>Special</th><th>Used by</th></tr></thead><tbody>\n${modelRows.join('\n')}\n</tbody></table></div>`}
+</section>
+<section id="retention-section">
+<h2>Time limits for erasure</h2>
+${inventory.retention.length === 0 ? '<p class="muted">No categories of personal data.</p>' : `<p class="muted">How long each category of personal data is kept (Art. 30(1)(f)). Where routes and fields declare several periods for a category, the longest is in force, unless the retention.categories option of privacy() sets one; a period for a broader category covers the narrower ones.</p>
+<div class="table-wrap"><table id="retention"><thead><tr><th>Category</th><th>Time limit</th><th>Declared by</th></tr></thead><tbody>\n${retentionRows.join('\n')}\n</tbody></table></div>`}
 </section>
 <section id="measures-section">
 <h2>Security measures</h2>

@@ -6,6 +6,7 @@ import { resolveProcessing } from '../metadata/resolve-declarations';
 import { parseRetention, type Retention } from '../retention/retention';
 import { LAWFUL_BASES, type LawfulBasis } from '../vocabulary/taxonomy';
 import { resolveTerm, type TermKind } from '../vocabulary/vocabulary';
+import { categoryRetentionOf, inheritedCategoryRetention, type CategoryRetentionDeclaration } from './category-retention';
 import type { DriftObservations, RouteObservation } from './drift-observations';
 import { mergeDriftObservations, undeclaredCategories } from './drift-observations';
 import {
@@ -13,6 +14,7 @@ import {
   INVENTORY_SCHEMA_VERSION,
   type Inventory,
   type InventoryApp,
+  type InventoryCategoryRetention,
   type InventoryController,
   type InventoryModel,
   type InventoryProblem,
@@ -62,8 +64,15 @@ export interface InventoryInput {
   /** Annotated classes to list; default: every class the metadata registry knows. */
   readonly models?: readonly Function[];
   readonly observations?: DriftObservations | readonly DriftObservations[];
+  /**
+   * Each category's retention as the app enforces it, e.g. `kit.retentionPolicy().categories` of
+   * `@privacy-kit/express` (which knows the `retention.categories` option). Categories it does not cover inherit
+   * from a broader category it covers, else are worked out from the routes' and fields' periods (the longest wins).
+   * Default: all worked out from the routes and fields.
+   */
+  readonly retention?: readonly InventoryCategoryRetention[];
   readonly warnings?: readonly string[];
-  /** Default: now. */
+  /** Default: now; also the instant periods of different units are compared at. */
   readonly generatedAt?: Date;
 }
 
@@ -240,6 +249,43 @@ function observedFor(ids: readonly string[], observations: DriftObservations | u
   };
 }
 
+/** The periods the routes and the fields of the models declare, one per category they name. */
+function retentionDeclarations(routes: readonly InventoryRoute[], models: readonly InventoryModel[]): CategoryRetentionDeclaration[] {
+  const out: CategoryRetentionDeclaration[] = [];
+  for (const route of routes) {
+    const retention = route.processing?.retention;
+    if (retention === null || retention === undefined) continue;
+    for (const category of route.processing?.categories ?? []) out.push({ category, retention, by: `route ${route.id}` });
+  }
+  for (const model of models) {
+    for (const field of model.fields) {
+      if (field.retention === null) continue;
+      for (const category of field.categories) out.push({ category, retention: field.retention, by: `field ${model.name}.${field.property}` });
+    }
+  }
+  return out;
+}
+
+/** Each category's retention: as given (copied to plain data), inherited from a broader given one, else worked out. */
+function retentionOf(
+  categories: readonly string[],
+  given: readonly InventoryCategoryRetention[] | undefined,
+  declarations: readonly CategoryRetentionDeclaration[],
+  now: Date,
+): InventoryCategoryRetention[] {
+  const known = new Map<string, InventoryCategoryRetention>();
+  for (const entry of given ?? []) {
+    const r = entry.retention;
+    known.set(entry.category, {
+      category: entry.category,
+      retention: r === null ? null : { text: r.text, amount: r.amount, unit: r.unit },
+      declaredBy: [...entry.declaredBy],
+    });
+  }
+  const derived = new Map(categoryRetentionOf([...categories, ...known.keys()], declarations, now).map((e) => [e.category, e]));
+  return [...derived.keys()].map((category) => known.get(category) ?? inheritedCategoryRetention(category, known) ?? (derived.get(category) as InventoryCategoryRetention));
+}
+
 /**
  * Builds the inventory (the compliance map) from plain data: the routes an adapter discovered with their
  * declaration parts, the annotated model classes, and what drift detection observed. Declarations that do not
@@ -255,6 +301,7 @@ function observedFor(ids: readonly string[], observations: DriftObservations | u
 export function buildInventory(input: InventoryInput): Inventory {
   specialCache.clear();
   const observationList = input.observations === undefined ? [] : Array.isArray(input.observations) ? input.observations : [input.observations as DriftObservations];
+  const generatedAt = input.generatedAt ?? new Date();
   const observations = observationList.length === 0 ? undefined : mergeDriftObservations(...(observationList as DriftObservations[]));
   const usedObservations = new Set<string>();
   const seenIds = new Map<string, number>();
@@ -325,6 +372,7 @@ export function buildInventory(input: InventoryInput): Inventory {
     ...models.flatMap((m) => m.categories),
     ...routes.flatMap((r) => r.observed?.categories ?? []),
   ]).sort();
+  const retention = retentionOf(categories, input.retention, retentionDeclarations(routes, models), generatedAt);
   const purposes = unique(processings.flatMap((p) => [...p.purposes, ...p.consentPurposes])).sort();
   const subjectTypes = unique(processings.flatMap((p) => p.subjectTypes)).sort();
   const warnings = [...(input.warnings ?? [])];
@@ -335,13 +383,14 @@ export function buildInventory(input: InventoryInput): Inventory {
   return {
     $schema: INVENTORY_SCHEMA_ID,
     schemaVersion: INVENTORY_SCHEMA_VERSION,
-    generatedAt: isoTime(input.generatedAt ?? new Date()),
+    generatedAt: isoTime(generatedAt),
     generator: 'privacy-kit',
     app: appOf(input.app),
     routes,
     models,
+    retention,
     terms: {
-      categories: describe('category', categories),
+      categories: describe('category', [...categories, ...retention.map((r) => r.category)]),
       purposes: describe('purpose', purposes),
       subjectTypes: describe('subjectType', subjectTypes),
     },

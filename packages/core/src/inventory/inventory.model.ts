@@ -1,11 +1,14 @@
 import type { LawfulBasis } from '../vocabulary/taxonomy';
 import type { Retention } from '../retention/retention';
 
-/** The version of the inventory format; bumped on any incompatible change of {@link Inventory}. */
-export const INVENTORY_SCHEMA_VERSION = 1;
+/**
+ * The version of the inventory format; bumped on any incompatible change of {@link Inventory}.
+ * Version 2 added the required {@link Inventory.retention} (each category's time limit for erasure).
+ */
+export const INVENTORY_SCHEMA_VERSION = 2;
 
 /** The `$id` of the JSON Schema of {@link Inventory}, also written as `$schema` into every inventory. */
-export const INVENTORY_SCHEMA_ID = 'https://privacy-kit.dev/schemas/inventory/v1.json';
+export const INVENTORY_SCHEMA_ID = 'https://privacy-kit.dev/schemas/inventory/v2.json';
 
 /** Where a route handler is defined in the app's source. `line` and `column` count from 1. */
 export interface SourceLocation {
@@ -133,6 +136,24 @@ export interface InventoryModel {
   readonly usedBy: readonly string[];
 }
 
+/**
+ * How long one category of personal data is kept: the time limit for erasure of GDPR Art. 30(1)(f).
+ *
+ * @example
+ * { category: 'user.demographic.date_of_birth', retention: { text: '2y', amount: 2, unit: 'year' }, declaredBy: ['field UserProfile.dateOfBirth'] }
+ */
+export interface InventoryCategoryRetention {
+  readonly category: string;
+  /** The period in force for the category; null when nothing declares one: the data is kept until erased. */
+  readonly retention: Retention | null;
+  /**
+   * Who declared it: 'retention.categories' (the `privacy()` option, which wins), 'route GET /me/orders',
+   * 'field Order.lines'; a period inherited from a broader category names it, e.g. 'route GET /me (user.contact)'.
+   * Where several declare a period, the longest is in force. Empty when `retention` is null.
+   */
+  readonly declaredBy: readonly string[];
+}
+
 /** The controller of Art. 30(1)(a). */
 export interface InventoryController {
   readonly name: string;
@@ -184,6 +205,11 @@ export interface Inventory {
   readonly app: InventoryApp;
   readonly routes: readonly InventoryRoute[];
   readonly models: readonly InventoryModel[];
+  /**
+   * Each category's time limit for erasure (Art. 30(1)(f)), sorted by category: every category the inventory
+   * mentions (declared, in a model, observed) and every category a retention period is configured for.
+   */
+  readonly retention: readonly InventoryCategoryRetention[];
   readonly terms: InventoryTerms;
   readonly summary: InventorySummary;
   /** Things the inventory could not see (e.g. a sub-app whose routes are hidden from the router walk). */

@@ -31,7 +31,7 @@ export const INVENTORY_SCHEMA = {
   description: 'The compliance map of an app: routes with their privacy declarations, annotated models, observed personal data.',
   type: 'object',
   additionalProperties: false,
-  required: ['$schema', 'schemaVersion', 'generatedAt', 'generator', 'app', 'routes', 'models', 'terms', 'summary', 'warnings'],
+  required: ['$schema', 'schemaVersion', 'generatedAt', 'generator', 'app', 'routes', 'models', 'retention', 'terms', 'summary', 'warnings'],
   properties: {
     $schema: { const: INVENTORY_SCHEMA_ID },
     schemaVersion: { const: INVENTORY_SCHEMA_VERSION },
@@ -54,6 +54,7 @@ export const INVENTORY_SCHEMA = {
     },
     routes: { type: 'array', items: { $ref: '#/definitions/route' } },
     models: { type: 'array', items: { $ref: '#/definitions/model' } },
+    retention: { type: 'array', items: { $ref: '#/definitions/categoryRetention' } },
     terms: {
       type: 'object',
       additionalProperties: false,
@@ -166,6 +167,12 @@ export const INVENTORY_SCHEMA = {
         special: { type: 'boolean' },
         usedBy: stringList,
       },
+    },
+    categoryRetention: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['category', 'retention', 'declaredBy'],
+      properties: { category: { type: 'string', minLength: 1 }, retention, declaredBy: stringList },
     },
   },
 } as const;

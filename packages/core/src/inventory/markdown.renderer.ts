@@ -6,6 +6,9 @@ function cell(value: string | readonly string[] | null | undefined): string {
   return text === '' ? '–' : text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }
 
+/** What the record says for a category without a period. */
+const KEPT_UNTIL_ERASED = 'none declared: kept until erased';
+
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
@@ -27,8 +30,9 @@ function subjectText(route: InventoryRoute): string {
 
 /**
  * Renders an inventory as a record of processing activities in the spirit of GDPR Art. 30(1): controller,
- * purposes, categories of data subjects and of personal data, recipients, retention, security measures; then
- * the route table, the annotated models, the routes without annotation and what drift detection observed.
+ * purposes, categories of data subjects and of personal data, recipients, each category's time limit for erasure,
+ * security measures; then the route table, the annotated models, the routes without annotation and what drift
+ * detection observed.
  *
  * @param inventory - from `buildInventory` or `inventoryOf`
  * @example
@@ -103,18 +107,20 @@ export function renderInventoryMarkdown(inventory: Inventory): string {
   }
   para('Transfers to third countries (Art. 30(1)(e)) are not visible in code: state them here if any.');
 
-  para('## 6. Retention (time limits for erasure)');
-  const kept = [
-    ...annotated.filter((r) => r.processing?.retention != null).map((r) => [r.id, r.processing?.retention?.text ?? ''] as const),
-    ...models.flatMap((m) => m.fields.filter((f) => f.retention !== null).map((f) => [`${m.name}.${f.property}`, f.retention?.text ?? ''] as const)),
-  ];
-  if (kept.length === 0) para('_No retention periods declared. Add `retention: \'30d\'` to a route declaration or a `@PersonalData` field._');
+  para('## 6. Time limits for erasure (Art. 30(1)(f))');
+  if (inventory.retention.length === 0) para('_No categories of personal data._');
   else {
-    out.push(...table(['Data', 'Kept for'], kept.map(([what, text]) => [cell(what), code(text)])));
+    out.push(...table(['Category', 'Time limit', 'Declared by'], inventory.retention.map((r) => [
+      code(r.category),
+      r.retention === null ? KEPT_UNTIL_ERASED : code(r.retention.text),
+      cell(r.declaredBy),
+    ])));
     out.push('');
+    para('Where routes and fields declare several periods for a category, the longest is in force, and `privacy({ retention: { categories } })` overrides them; a broader category\'s period covers the narrower ones.');
+    if (inventory.retention.some((r) => r.retention === null)) {
+      para('_For data kept until erased, declare a period: `retention: \'30d\'` on a route or a `@PersonalData` field, or `privacy({ retention: { categories: { \'user.device\': \'30d\' } } })`._');
+    }
   }
-  const unlimited = annotated.filter((r) => r.processing?.retention === null && !(r.processing?.models.length));
-  if (unlimited.length > 0) para(`No retention declared for: ${unlimited.map((r) => r.id).join(', ')}.`);
 
   para('## 7. Technical and organisational security measures');
   if (app.securityMeasures.length === 0) para('_None listed._');

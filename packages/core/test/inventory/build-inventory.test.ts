@@ -2,8 +2,10 @@ import {
   INVENTORY_SCHEMA_ID,
   PersonalData,
   buildInventory,
+  resolveTerm,
   type DriftObservations,
   type InventoryRoute,
+  type Retention,
 } from '@privacy-kit/core';
 
 class Shopper {
@@ -220,5 +222,109 @@ describe('buildInventory: observed personal data (drift)', () => {
   it('warns about observations of routes the app does not have', () => {
     const inventory = buildInventory({ models: [], routes: [], observations: observed({ 'GET /gone': seen(['user.name']) }) });
     expect(inventory.warnings).toEqual([expect.stringContaining("'GET /gone'")]);
+  });
+});
+
+describe("buildInventory: each category's time limit for erasure", () => {
+  const period = (text: string, amount: number, unit: Retention['unit']): Retention => ({ text, amount, unit });
+  const entry = (inventory: ReturnType<typeof buildInventory>, category: string) => inventory.retention.find((r) => r.category === category);
+
+  class Order {
+    @PersonalData({ category: 'user.behavior.purchase_history', retention: '10y' })
+    lines = '';
+
+    @PersonalData({ category: 'user.contact.address.street', retention: '1y' })
+    shipTo = '';
+
+    @PersonalData({ category: 'user.unique_id' })
+    customerId = '';
+  }
+
+  const inventory = buildInventory({
+    generatedAt: at,
+    models: [Order],
+    routes: [
+      { method: 'GET', path: '/me/orders', parts: [{ models: [Order], purpose: 'essential.service', basis: 'contract', retention: '18m' }] },
+      { method: 'GET', path: '/me/contact', parts: [{ categories: ['user.contact'], purpose: 'essential.service', basis: 'contract', retention: '400d' }] },
+      { method: 'GET', path: '/me/name', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }] },
+      { method: 'GET', path: '/debug' },
+    ],
+    observations: observed({ 'GET /debug': { categories: ['user.contact.email', 'user.device.ip_address'], samples: 1, firstSeen: 'a', lastSeen: 'a' } }),
+  });
+
+  it('covers every category the inventory mentions, declared, in a model or observed, sorted', () => {
+    expect(inventory.retention.map((r) => r.category)).toEqual(inventory.summary.categories);
+    expect(inventory.retention.map((r) => r.category)).toEqual([
+      'user.behavior.purchase_history',
+      'user.contact',
+      'user.contact.address.street',
+      'user.contact.email',
+      'user.device.ip_address',
+      'user.name',
+      'user.unique_id',
+    ]);
+  });
+
+  it('gives a category the longest period its routes and fields declare, naming each of them', () => {
+    expect(entry(inventory, 'user.behavior.purchase_history')).toEqual({
+      category: 'user.behavior.purchase_history',
+      retention: period('10y', 10, 'year'),
+      declaredBy: ['route GET /me/orders', 'field Order.lines'],
+    });
+    expect(entry(inventory, 'user.unique_id')).toEqual({ category: 'user.unique_id', retention: period('18m', 18, 'month'), declaredBy: ['route GET /me/orders'] });
+  });
+
+  it('compares periods of different units as calendar time: 18 months outlast a year, 400 days outlast 12 months', () => {
+    expect(entry(inventory, 'user.contact.address.street')?.retention).toEqual(period('18m', 18, 'month'));
+    expect(entry(inventory, 'user.contact.address.street')?.declaredBy).toEqual(['route GET /me/orders', 'field Order.shipTo']);
+    const days = buildInventory({
+      generatedAt: at,
+      models: [],
+      routes: [
+        { method: 'GET', path: '/a', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', retention: '12m' }] },
+        { method: 'GET', path: '/b', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', retention: '400d' }] },
+      ],
+    });
+    expect(entry(days, 'user.name')).toEqual({ category: 'user.name', retention: period('400d', 400, 'day'), declaredBy: ['route GET /a', 'route GET /b'] });
+  });
+
+  it("lets a broader category's period cover a narrower one that declares none, naming where it comes from", () => {
+    expect(entry(inventory, 'user.contact.email')).toEqual({ category: 'user.contact.email', retention: period('400d', 400, 'day'), declaredBy: ['route GET /me/contact (user.contact)'] });
+  });
+
+  it('shows a category that nothing gives a period as kept until erased: no period, no declarer', () => {
+    expect(entry(inventory, 'user.name')).toEqual({ category: 'user.name', retention: null, declaredBy: [] });
+    expect(entry(inventory, 'user.device.ip_address')).toEqual({ category: 'user.device.ip_address', retention: null, declaredBy: [] });
+  });
+
+  it('takes the retention it is given (e.g. the kit\'s policy), narrower categories inheriting from it, and works out the rest', () => {
+    const given = buildInventory({
+      generatedAt: at,
+      models: [Order],
+      routes: [{ method: 'GET', path: '/me/orders', parts: [{ models: [Order], purpose: 'essential.service', basis: 'contract' }] }, { method: 'GET', path: '/debug' }],
+      observations: observed({ 'GET /debug': { categories: ['user.behavior.browsing_history'], samples: 1, firstSeen: 'a', lastSeen: 'a' } }),
+      retention: [
+        { category: 'user.behavior', retention: period('90d', 90, 'day'), declaredBy: ['retention.categories'] },
+        { category: 'user.behavior.purchase_history', retention: period('10y', 10, 'year'), declaredBy: ['field Order.lines'] },
+      ],
+    });
+    expect(given.retention).toEqual([
+      { category: 'user.behavior', retention: period('90d', 90, 'day'), declaredBy: ['retention.categories'] },
+      { category: 'user.behavior.browsing_history', retention: period('90d', 90, 'day'), declaredBy: ['retention.categories (user.behavior)'] },
+      { category: 'user.behavior.purchase_history', retention: period('10y', 10, 'year'), declaredBy: ['field Order.lines'] },
+      { category: 'user.contact.address.street', retention: period('1y', 1, 'year'), declaredBy: ['field Order.shipTo'] },
+      { category: 'user.unique_id', retention: null, declaredBy: [] },
+    ]);
+    expect(given.terms.categories['user.behavior']).toBe(resolveTerm('category', 'user.behavior', 'test').description);
+  });
+
+  it('keeps the name of the broader category a given entry already inherits from', () => {
+    const given = buildInventory({
+      models: [],
+      routes: [{ method: 'GET', path: '/debug' }],
+      observations: observed({ 'GET /debug': { categories: ['user.contact.address.city'], samples: 1, firstSeen: 'a', lastSeen: 'a' } }),
+      retention: [{ category: 'user.contact.address', retention: period('30d', 30, 'day'), declaredBy: ['retention.categories (user.contact)', 'route GET /me'] }],
+    });
+    expect(entry(given, 'user.contact.address.city')?.declaredBy).toEqual(['retention.categories (user.contact)', 'route GET /me (user.contact.address)']);
   });
 });

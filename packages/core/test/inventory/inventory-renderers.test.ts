@@ -26,7 +26,7 @@ describe('renderInventoryMarkdown: an Art. 30 record', () => {
       '## 3. Categories of data subjects',
       '## 4. Categories of personal data',
       '## 5. Recipients',
-      '## 6. Retention (time limits for erasure)',
+      '## 6. Time limits for erasure (Art. 30(1)(f))',
       '## 7. Technical and organisational security measures',
       '## Routes',
       '## Models',
@@ -42,11 +42,29 @@ describe('renderInventoryMarkdown: an Art. 30 record', () => {
     expect(md).toMatch(/\| `user\.health_and_medical` \| Health data \(Art\. 9\) \| \*\*yes\*\* \|/);
   });
 
-  it('lists recipients, retention periods and security measures', () => {
+  it('lists recipients and security measures', () => {
     expect(md).toContain('- Mailer \\| Ltd: for `marketing.communications.email` (POST /me/newsletter)');
-    expect(md).toContain('| SampleCustomer.email | `3y` |');
-    expect(md).toContain('| GET /me/health | `6m` |');
     expect(md).toMatch(/## 7\. Technical and organisational security measures\n\n- Lawful basis and consent checked/);
+  });
+
+  it("has a table of each category's time limit for erasure, with who declared it", () => {
+    const section = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
+    expect(section.split('\n').filter((l) => l.startsWith('| '))).toEqual([
+      '| Category | Time limit | Declared by |',
+      '| --- | --- | --- |',
+      '| `user.contact.address` | none declared: kept until erased | – |',
+      '| `user.contact.email` | `3y` | field SampleCustomer.email |',
+      '| `user.health_and_medical` | `6m` | route GET /me/health |',
+      '| `user.name` | none declared: kept until erased | – |',
+    ]);
+    expect(section).toContain("declare a period: `retention: '30d'` on a route or a `@PersonalData` field");
+  });
+
+  it('says so when no category has a time limit to show, and gives no hint when every category has a period', () => {
+    expect(renderInventoryMarkdown(buildInventory({ routes: [], models: [] }))).toContain('## 6. Time limits for erasure (Art. 30(1)(f))\n\n_No categories of personal data._');
+    const kept = renderInventoryMarkdown(buildInventory({ models: [], routes: [{ method: 'GET', path: '/me', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', retention: '30d' }] }] }));
+    expect(kept).toContain('| `user.name` | `30d` | route GET /me |');
+    expect(kept).not.toContain('kept until erased');
   });
 
   it('has one row per annotated route, pipes escaped, and flags undeclared data on routes without annotation', () => {
@@ -122,6 +140,20 @@ describe('renderInventorySvg and renderInventoryHtml: one offline page', () => {
     expect((html.match(/<tr data-route-id=/g) ?? []).length).toBe(annotated.length);
     expect(html).toMatch(/<li data-route-id="GET \/debug">.*returns personal data: user\.contact\.email/);
     expect(html).toMatch(/<li data-route-id="GET \/health">/);
+  });
+
+  it("shows each category's time limit for erasure in a table, and says which are kept until erased", () => {
+    const rows = [...html.matchAll(/<tr data-category="([^"]+)" data-retention="([^"]*)">(.*?)<\/tr>/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows.map(([category, period]) => [category, period])).toEqual([
+      ['user.contact.address', ''],
+      ['user.contact.email', '3y'],
+      ['user.health_and_medical', '6m'],
+      ['user.name', ''],
+    ]);
+    expect(html).toContain('<table id="retention"><thead><tr><th>Category</th><th>Time limit</th><th>Declared by</th></tr></thead>');
+    expect(rows[1]?.[2]).toContain('<strong>3y</strong></td><td><div>field SampleCustomer.email</div></td>');
+    expect(rows[1]?.[2]).toContain('<div class="muted">E-mail address</div>');
+    expect(rows[0]?.[2]).toContain('none declared: kept until erased');
   });
 
   it('escapes the app name and embeds the inventory JSON so that it parses back', () => {

@@ -28,4 +28,20 @@ describe('the inventory JSON Schema', () => {
     expect(validate(json)).toBe(false);
     expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/routes/0/problems/0/rule', '/routes/1']));
   });
+
+  it("requires each category's time limit: a period or null, and who declared it", () => {
+    const json = JSON.parse(JSON.stringify(sampleInventory())) as { retention: Record<string, unknown>[] };
+    expect(json.retention).toEqual(expect.arrayContaining([
+      { category: 'user.contact.email', retention: { text: '3y', amount: 3, unit: 'year' }, declaredBy: ['field SampleCustomer.email'] },
+      { category: 'user.name', retention: null, declaredBy: [] },
+    ]));
+    expect(validate(json)).toBe(true);
+    (json.retention[0] as { retention: unknown }).retention = { text: '3 fortnights', amount: 3, unit: 'fortnight' };
+    delete json.retention[1]?.declaredBy;
+    expect(validate(json)).toBe(false);
+    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/retention/0/retention/unit', '/retention/1']));
+    const without = JSON.parse(JSON.stringify(sampleInventory())) as Record<string, unknown>;
+    delete without.retention;
+    expect(validate(without)).toBe(false);
+  });
 });

@@ -1,7 +1,8 @@
-import { buildInventory, type DriftObservations, type Inventory, type InventoryAppInput } from '@privacy-kit/core';
+import { buildInventory, type DriftObservations, type Inventory, type InventoryAppInput, type InventoryCategoryRetention } from '@privacy-kit/core';
 import { discoverApp } from '../discovery/walk-routes';
 import { compileRoute, isRouteProblem } from '../enforcement/route-compiler';
 import type { DriftRecorder } from '../drift/drift-recorder';
+import type { RetentionPolicy } from '../retention/retention-policy';
 
 /** Options of {@link inventoryOf}. */
 export interface InventoryOfOptions {
@@ -21,12 +22,26 @@ export interface InventoryOfOptions {
 interface KitLike {
   readonly engine?: { readonly options?: { readonly appId?: string } };
   readonly drift?: DriftRecorder;
+  readonly retentionPolicy?: (now?: Date) => RetentionPolicy;
+}
+
+/** The kit's retention per category (its `retention.categories` option, routes and fields), if it has one. */
+function kitRetention(kit: KitLike | undefined, now: Date, warnings: string[]): readonly InventoryCategoryRetention[] | undefined {
+  if (typeof kit?.retentionPolicy !== 'function') return undefined;
+  try {
+    return kit.retentionPolicy(now).categories;
+  } catch (error) {
+    warnings.push(`The kit's retention policy could not be read (${error instanceof Error ? error.message : String(error)}); each category's retention is worked out from the routes and fields alone.`);
+    return undefined;
+  }
 }
 
 /**
  * The inventory (compliance map) of an Express 5 or 4 app: walks its router (nested routers, prefixes, mounted
  * controllers), reads each route's privacy declaration, compiles it as the engine would, and adds what drift
- * detection observed. Does not start the app.
+ * detection observed and each category's retention (the kit's `retentionPolicy()`, which knows the
+ * `retention.categories` option; without a kit, worked out from the routes' and fields' periods). Does not start
+ * the app.
  *
  * @param app - an Express application or Router
  * @param options - the kit, observations, app facts, source locations
@@ -43,6 +58,9 @@ export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inv
   const given = options.observations === undefined ? [] : Array.isArray(options.observations) ? options.observations : [options.observations as DriftObservations];
   const observed = kit?.drift === undefined ? given : [kit.drift.snapshot(), ...given];
   const name = options.app?.name ?? kit?.engine?.options?.appId;
+  const generatedAt = options.generatedAt ?? new Date();
+  const warnings = [...discovery.warnings];
+  const retention = kitRetention(kit, generatedAt, warnings);
   return buildInventory({
     app: { ...options.app, ...(name === undefined ? {} : { name }) },
     routes: discovery.routes.map((r) => {
@@ -59,7 +77,8 @@ export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inv
       };
     }),
     observations: observed as DriftObservations[],
-    warnings: discovery.warnings,
-    ...(options.generatedAt === undefined ? {} : { generatedAt: options.generatedAt }),
+    ...(retention === undefined ? {} : { retention }),
+    warnings,
+    generatedAt,
   });
 }
