@@ -1,4 +1,4 @@
-import { getAnnotatedClasses, getPersonalFields, retentionCutoff, type Retention } from '@privacy-kit/core';
+import { categoryRetentionOf, getAnnotatedClasses, getPersonalFields, retentionCutoff, type CategoryRetentionDeclaration, type Retention } from '@privacy-kit/core';
 import type { CompiledRoute } from '../enforcement/route-compiler';
 import type { PurgeScope } from '../rights/data-source';
 import type { RegisteredSource } from '../rights/data-source.registry';
@@ -42,11 +42,7 @@ export interface RetentionInputs {
   readonly now: Date;
 }
 
-interface Declared {
-  readonly retention: Retention;
-  readonly by: string;
-}
-
+/** The category, then each broader one: 'user.contact.email', 'user.contact', 'user'. */
 function ancestorsOrSelf(category: string): string[] {
   const out: string[] = [];
   for (let key: string | undefined = category; key !== undefined; key = key.includes('.') ? key.slice(0, key.lastIndexOf('.')) : undefined) out.push(key);
@@ -63,14 +59,11 @@ function ancestorsOrSelf(category: string): string[] {
  */
 export function buildRetentionPolicy(inputs: RetentionInputs): RetentionPolicy {
   const longer = (a: Retention, b: Retention): boolean => retentionCutoff(a, inputs.now).getTime() < retentionCutoff(b, inputs.now).getTime();
-  const declared = new Map<string, Declared[]>();
+  const declarations: CategoryRetentionDeclaration[] = [];
   const seen = new Set<string>(inputs.categories.keys());
   const add = (category: string, retention: Retention | undefined, by: string): void => {
     seen.add(category);
-    if (retention === undefined) return;
-    const list = declared.get(category) ?? [];
-    if (!list.some((d) => d.by === by)) list.push({ retention, by });
-    declared.set(category, list);
+    if (retention !== undefined) declarations.push({ category, retention, by });
   };
   for (const route of inputs.routes) {
     for (const category of route.declaration.categories) add(category, route.declaration.retention, `route ${route.method} ${route.pattern}`);
@@ -81,19 +74,16 @@ export function buildRetentionPolicy(inputs: RetentionInputs): RetentionPolicy {
       for (const category of field.categories) add(category, field.retention, `field ${model.name}.${field.property}`);
     }
   }
+  for (const registered of inputs.sources) for (const category of registered.categories) seen.add(category);
+  // The rule without the option is core's, shared with the inventory: longest declared period, nearest ancestor.
+  const derived = new Map(categoryRetentionOf(seen, declarations, inputs.now).map((entry) => [entry.category, entry]));
 
   const effective = (category: string): CategoryRetention => {
     for (const key of ancestorsOrSelf(category)) {
       const option = inputs.categories.get(key);
       if (option !== undefined) return { category, retention: option, declaredBy: [key === category ? 'retention.categories' : `retention.categories (${key})`] };
     }
-    for (const key of ancestorsOrSelf(category)) {
-      const list = declared.get(key);
-      if (list === undefined || list.length === 0) continue;
-      const longest = list.reduce((a, b) => (longer(b.retention, a.retention) ? b : a));
-      return { category, retention: longest.retention, declaredBy: list.map((d) => (key === category ? d.by : `${d.by} (${key})`)) };
-    }
-    return { category, retention: null, declaredBy: [] };
+    return derived.get(category) ?? (categoryRetentionOf([category], declarations, inputs.now).find((e) => e.category === category) as CategoryRetention);
   };
 
   const sources = inputs.sources.map((registered): SourceRetentionPlan => {
@@ -124,7 +114,6 @@ export function buildRetentionPolicy(inputs: RetentionInputs): RetentionPolicy {
     return { source: registered.name, purge: registered.source.purge !== undefined, scopes, unlimited };
   });
 
-  for (const registered of inputs.sources) for (const category of registered.categories) seen.add(category);
   const categories = [...seen].sort().map(effective);
   return { categories, sources };
 }
