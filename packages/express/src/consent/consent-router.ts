@@ -1,10 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { validate } from 'class-validator';
 import { isKnownTerm, type ConsentEvent, type ConsentState } from '@privacy-kit/core';
-import { getRequestContext, type RequestContextState } from '../context/request-context';
 import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import { identifyCaller, type Caller } from '../http/caller';
 import { sendJsonError } from '../http/json-error';
-import type { Identity } from '../identity/identity';
 import { ConsentBody } from './consent-body.dto';
 
 const CONSENT_DECLARATION = {
@@ -46,21 +45,9 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
   const base = engine.options.basePath;
   const json = express.json({ limit: '16kb', strict: true });
 
-  /** Identifies the caller; answers 401 and returns undefined when that fails. */
-  async function caller(req: Request, res: Response): Promise<{ identity: Identity; subject: string; ctx: RequestContextState } | undefined> {
-    const ctx = getRequestContext(req) as RequestContextState;
-    const result = await engine.identify(req, ctx);
-    if (!result.ok) {
-      res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${result.reason}"`);
-      sendJsonError(res, 401, { error: 'unauthenticated', reason: result.reason });
-      return undefined;
-    }
-    return { identity: result.identity, subject: engine.pseudonym(result.identity.id), ctx };
-  }
-
   /** Audits the read or change of the caller's own consent records. */
-  function auditSelf(req: Request, who: { subject: string; ctx: RequestContextState }, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): Promise<unknown> {
-    return engine.audit(req, who.ctx, { actor: who.subject, subject: who.subject }, { method: req.method, pattern: `${engine.options.basePath}${pattern}` }, {
+  function auditSelf(req: Request, who: Caller, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): Promise<unknown> {
+    return engine.audit(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, { method: req.method, pattern: `${engine.options.basePath}${pattern}` }, {
       ...CONSENT_DECLARATION, models: [], subject: 'self', subjectTypes: ['customer'], roles: [], recipients: [], consentPurposes: [], special: false,
     }, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
   }
@@ -74,18 +61,18 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
   };
 
   router.get(`${base}/me/consents`, handle(async (req, res) => {
-    const who = await caller(req, res);
+    const who = await identifyCaller(engine, req, res);
     if (who === undefined) return;
     await auditSelf(req, who, '/me/consents', 'access');
-    const states = await engine.options.store.currentConsents(who.subject);
+    const states = await engine.options.store.currentConsents(who.pseudonym);
     res.set('Cache-Control', 'no-store').json({ consents: states.map(stateView) });
   }));
 
   router.get(`${base}/me/consents/history`, handle(async (req, res) => {
-    const who = await caller(req, res);
+    const who = await identifyCaller(engine, req, res);
     if (who === undefined) return;
     await auditSelf(req, who, '/me/consents/history', 'access');
-    const events = await engine.options.store.consentHistory(who.subject);
+    const events = await engine.options.store.consentHistory(who.pseudonym);
     res.set('Cache-Control', 'no-store').json({ events: events.map(eventView) });
   }));
 
@@ -98,7 +85,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
       next();
     });
   }, handle(async (req, res) => {
-    const who = await caller(req, res);
+    const who = await identifyCaller(engine, req, res);
     if (who === undefined) return;
     const purpose = String(req.params.purpose);
     if (!isKnownTerm('purpose', purpose)) {
@@ -120,9 +107,9 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
       sendJsonError(res, 400, { error: 'invalid_body', problems });
       return;
     }
-    await engine.recordConsent(who.subject, purpose, body.granted, body.policyVersion, 'api');
+    await engine.recordConsent(who.pseudonym, purpose, body.granted, body.policyVersion, 'api');
     await auditSelf(req, who, '/me/consents/:purpose', 'consent', { purpose, granted: body.granted, policyVersion: body.policyVersion });
-    const states = await engine.options.store.currentConsents(who.subject);
+    const states = await engine.options.store.currentConsents(who.pseudonym);
     const state = states.find((s) => s.purpose === purpose);
     res.set('Cache-Control', 'no-store').json({ consent: state === undefined ? null : stateView(state) });
   }));

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { INVENTORY_MEDIA_TYPES, renderInventory, type InventoryFormat } from '@privacy-kit/core';
 import { getRequestContext } from '../context/request-context';
 import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import { identifyAdmin } from '../http/caller';
 import { sendJsonError } from '../http/json-error';
 import { inventoryOf } from './inventory-of';
 
@@ -50,16 +51,8 @@ export function createInventoryEndpoint(engine: PrivacyEngine, kit: object): Inv
       next();
       return;
     }
-    engine.identify(req, ctx).then((result) => {
-      if (!result.ok) {
-        res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${result.reason}"`);
-        sendJsonError(res, 401, { error: 'unauthenticated', reason: result.reason });
-        return;
-      }
-      if (!result.identity.roles.some((role) => engine.options.adminRoles.includes(role))) {
-        sendJsonError(res, 403, { error: 'forbidden' });
-        return;
-      }
+    identifyAdmin(engine, req, res, `${base}/admin/inventory`).then((admin) => {
+      if (admin === undefined) return;
       const app = (kit as { parent?: unknown }).parent;
       const format = formatOf(req, match[1]);
       const body = renderInventory(inventoryOf(app, { kit }), format);

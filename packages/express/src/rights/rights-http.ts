@@ -1,8 +1,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { getRequestContext, type RequestContextState } from '../context/request-context';
 import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import { identifyAdmin as identifySharedAdmin, identifyCaller as identifySharedCaller, type Caller } from '../http/caller';
 import { sendJsonError, type HttpErrorBody, type HttpErrorCode } from '../http/json-error';
-import type { Identity } from '../identity/identity';
 import type { RightsActor } from './rights.service';
 
 /** Error codes of the rights API on top of the shared ones. */
@@ -23,11 +22,7 @@ export function sendRightsError(res: Response, status: number, body: { readonly 
 }
 
 /** The identified caller of a rights endpoint. */
-export interface RightsCaller {
-  readonly identity: Identity;
-  /** The caller's pseudonym. */
-  readonly pseudonym: string;
-  readonly ctx: RequestContextState;
+export interface RightsCaller extends Caller {
   /** For the audit records written on the caller's behalf. */
   readonly by: RightsActor;
 }
@@ -38,15 +33,7 @@ export interface RightsCaller {
  * @param pattern - the route pattern for the audit, base path included
  */
 export async function identifyCaller(engine: PrivacyEngine, req: Request, res: Response, pattern: string): Promise<RightsCaller | undefined> {
-  const ctx = getRequestContext(req) as RequestContextState;
-  const result = await engine.identify(req, ctx);
-  if (!result.ok) {
-    res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${result.reason}"`);
-    sendJsonError(res, 401, { error: 'unauthenticated', reason: result.reason });
-    return undefined;
-  }
-  const pseudonym = engine.pseudonym(result.identity.id);
-  return { identity: result.identity, pseudonym, ctx, by: { requestId: ctx.requestId, actor: pseudonym, method: req.method, route: pattern } };
+  return asRightsCaller(await identifySharedCaller(engine, req, res), req, pattern);
 }
 
 /**
@@ -55,16 +42,12 @@ export async function identifyCaller(engine: PrivacyEngine, req: Request, res: R
  * @param pattern - the route pattern for the audit, base path included
  */
 export async function identifyAdmin(engine: PrivacyEngine, req: Request, res: Response, pattern: string): Promise<RightsCaller | undefined> {
-  const caller = await identifyCaller(engine, req, res, pattern);
+  return asRightsCaller(await identifySharedAdmin(engine, req, res, pattern), req, pattern);
+}
+
+function asRightsCaller(caller: Caller | undefined, req: Request, pattern: string): RightsCaller | undefined {
   if (caller === undefined) return undefined;
-  if (!engine.options.adminRoles.some((role) => caller.identity.roles.includes(role))) {
-    await engine.audit(req, caller.ctx, { actor: caller.pseudonym, subject: null }, { method: req.method, pattern }, undefined, {
-      event: 'denied', decision: 'denied', reason: 'forbidden', status: 403, durationMs: null,
-    });
-    sendJsonError(res, 403, { error: 'forbidden' });
-    return undefined;
-  }
-  return caller;
+  return { ...caller, by: { requestId: caller.ctx.requestId, actor: caller.pseudonym, method: req.method, route: pattern } };
 }
 
 /** Wraps an async handler: a store failure (or any unexpected error) answers 503 and is reported. */
