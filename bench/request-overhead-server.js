@@ -54,6 +54,12 @@ async function main() {
       if (msg === 'count') process.send({ audit: (await store.readAudit()).length });
     });
   }
+  process.on('message', (msg) => {
+    if (msg === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send({ cpuMicros: user + system });
+    }
+  });
   const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 }
 

@@ -29,6 +29,9 @@ import { MIGRATIONS } from './schema';
 
 const PACKAGE = '@privacy-kit/sqlite';
 
+/** How long an outcome record may wait to share a commit with the next access record, in ms. */
+export const OUTCOME_COMMIT_DELAY_MS = 5;
+
 /** The default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_FILENAME = 'privacy-kit.db';
 
@@ -122,6 +125,8 @@ export class SqliteStore implements PrivacyStore {
   private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditRecord[]>;
   /** Entries waiting for the next group commit. */
   private pending: { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void }[] = [];
+  private immediate: NodeJS.Immediate | undefined;
+  private delayed: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -247,16 +252,26 @@ export class SqliteStore implements PrivacyStore {
   /**
    * Appends an entry. Entries appended in the same turn of the event loop are committed together in one
    * transaction (group commit): one fsync for the batch, and every promise resolves only after that commit.
+   * An `outcome` record (written after the response went out, so nobody waits for it) may wait up to
+   * {@link OUTCOME_COMMIT_DELAY_MS} to share the next batch's fsync.
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
     if (this.closed) return this.run('appendAudit', () => undefined as never);
     return new Promise<AuditRecord>((resolve, reject) => {
       this.pending.push({ entry, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flushAudit());
+      if (entry.event !== 'outcome') {
+        this.immediate ??= setImmediate(() => this.flushAudit());
+      } else if (this.immediate === undefined) {
+        this.delayed ??= setTimeout(() => this.flushAudit(), OUTCOME_COMMIT_DELAY_MS);
+      }
     });
   }
 
   private flushAudit(): void {
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    if (this.delayed !== undefined) clearTimeout(this.delayed);
+    this.immediate = undefined;
+    this.delayed = undefined;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
