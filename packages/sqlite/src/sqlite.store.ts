@@ -146,11 +146,11 @@ export class SqliteStore implements PrivacyStore {
     // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
     this.db.pragma('synchronous = FULL');
     this.migrate();
+    // Positional parameters: binding them is cheaper than named ones on this hot path.
     const insert = this.db.prepare(
       `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
          decision, reason, status, duration_ms, details, prev_mac, mac)
-       VALUES (@seq, @event, @time, @requestId, @appId, @actor, @subject, @method, @route, @purposes, @basis, @categories,
-         @decision, @reason, @status, @durationMs, @details, @prevMac, @mac)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const readHead = this.db.prepare('SELECT seq, mac FROM audit_head WHERE id = 1');
     const writeHead = this.db.prepare(
@@ -164,15 +164,11 @@ export class SqliteStore implements PrivacyStore {
         const clean = auditEntryOf(entry);
         seq += 1;
         const mac = auditMac(this.key, clean, prevMac);
-        insert.run({
-          ...clean,
-          seq,
-          purposes: JSON.stringify(clean.purposes),
-          categories: JSON.stringify(clean.categories),
-          details: clean.details === undefined ? null : JSON.stringify(clean.details),
-          prevMac,
-          mac,
-        });
+        insert.run(
+          seq, clean.event, clean.time, clean.requestId, clean.appId, clean.actor, clean.subject, clean.method, clean.route,
+          JSON.stringify(clean.purposes), clean.basis, JSON.stringify(clean.categories), clean.decision, clean.reason,
+          clean.status, clean.durationMs, clean.details === undefined ? null : JSON.stringify(clean.details), prevMac, mac,
+        );
         const record: AuditRecord = { ...clean, seq, prevMac, mac };
         prevMac = mac;
         return record;

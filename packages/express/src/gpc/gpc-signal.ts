@@ -24,5 +24,7 @@ export function gpcHeaderValues(req: Pick<Request, 'headers'> & { readonly heade
  * hasGpcSignal(req); // true for `Sec-GPC: 1`
  */
 export function hasGpcSignal(req: Pick<Request, 'headers'> & { readonly headersDistinct?: Request['headersDistinct'] }): boolean {
+  // Most requests carry no signal: answer without building `headersDistinct`, which copies every header.
+  if (req.headers?.[GPC_HEADER] === undefined) return false;
   return gpcHeaderValues(req).some((value) => value.replace(OWS, '') === '1');
 }
