@@ -4,7 +4,8 @@ import { createShopApp } from './app';
 const config = loadConfig();
 const { app, store, logger } = createShopApp(config);
 if (config.defaulted.some((name) => name.endsWith('SECRET'))) {
-  logger.warn(`Using demo defaults for ${config.defaulted.filter((n) => n.endsWith('SECRET')).join(', ')}: fine on your machine, never in production.`);
+  const names = config.defaulted.filter((n) => n.endsWith('SECRET')).join(' and ');
+  logger.warn(`Using the public demo values of ${names} (fine on your machine, never in production); set them before exposing the app.`);
 }
 const server = app.listen(config.port, () => {
   const address = server.address();
