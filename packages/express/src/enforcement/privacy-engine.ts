@@ -127,7 +127,7 @@ export class PrivacyEngine implements RouteEnforcer {
       appId: this.options.appId,
       actor: who.actor,
       subject: who.subject,
-      method: route?.method ?? req.method,
+      method: req.method,
       route: route?.pattern ?? null,
       purposes: declaration?.purposes ?? [],
       basis: declaration?.basis ?? null,

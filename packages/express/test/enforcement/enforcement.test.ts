@@ -147,6 +147,14 @@ describe('enforcing a declared route', () => {
     expect(handled).toEqual([]);
   });
 
+  it('records the request method when one declaration guards several methods of a route', async () => {
+    const guard = personalData({ categories: ['user.contact.email'], purpose: 'essential.service', basis: 'contract' });
+    app.route('/me/email').get(guard, (_req, res) => { res.json({}); }).post(guard, (_req, res) => { res.json({}); });
+    await request(app).post('/me/email').set('Authorization', bearer('user-a')).expect(200);
+    const [record] = await t.store.readAudit({ event: 'access' });
+    expect(record).toEqual(expect.objectContaining({ method: 'POST', route: '/me/email' }));
+  });
+
   it('leaves unannotated routes alone', async () => {
     app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
     const res = await request(app).get('/health');
