@@ -102,6 +102,45 @@ describe('redactPii()', () => {
     expect(single.token).toBe('abc');
   });
 
+  it('with paths only, returns a new record that shares untouched subtrees and leaves the caller’s objects unchanged', () => {
+    const format = redactPii({ paths: ['user.password', 'customers[*].email', 'teams.*.pin'], keys: false, text: false, classAware: false });
+    const make = () => ({
+      level: 'info',
+      message: 'checkout',
+      [LEVEL]: 'info',
+      [SPLAT]: [],
+      user: { password: 'pw', prefs: { theme: 'dark' } },
+      customers: [{ email: 'a@example.com' }, { tier: 1 }],
+      teams: { red: { pin: 1 } },
+      tags: ['web'],
+    });
+    const info = make();
+    const out = format.transform(info) as ReturnType<typeof make>;
+    expect(info).toEqual(make());
+    expect(out).not.toBe(info);
+    expect(out[LEVEL]).toBe('info');
+    expect(out[SPLAT]).toBe(info[SPLAT]);
+    expect(out.user).toEqual({ password: '[REDACTED]', prefs: { theme: 'dark' } });
+    expect(out.user.prefs).toBe(info.user.prefs);
+    expect(out.customers).toEqual([{ email: '[REDACTED]' }, { tier: 1 }]);
+    expect(out.customers[1]).toBe(info.customers[1]);
+    expect(out.teams).toEqual({ red: { pin: '[REDACTED]' } });
+    expect(out.tags).toBe(info.tags);
+  });
+
+  it('with paths only, never modifies the objects the caller logged', () => {
+    const { log, out } = logger(combine(redactPii({ paths: ['user.password', 'list[*].pin', 'token'], keys: false, text: false, classAware: false }), json()));
+    const meta = { user: { password: 'x', id: 1 }, list: [{ pin: 1 }, { pin: 2 }] };
+    const single = { message: 'object form', token: 'abc', user: { password: 'y' } };
+    log.info('meta', meta);
+    log.info(single);
+    expect(meta).toEqual({ user: { password: 'x', id: 1 }, list: [{ pin: 1 }, { pin: 2 }] });
+    expect(single.token).toBe('abc');
+    expect(single.user).toEqual({ password: 'y' });
+    expect(JSON.parse(out.lines[0]!)).toEqual({ level: 'info', message: 'meta', user: { password: '[REDACTED]', id: 1 }, list: [{ pin: '[REDACTED]' }, { pin: '[REDACTED]' }] });
+    expect(JSON.parse(out.lines[1]!)).toEqual({ level: 'info', message: 'object form', token: '[REDACTED]', user: { password: '[REDACTED]' } });
+  });
+
   it('redacts @PersonalData class instances in metadata', () => {
     class Customer {
       @PersonalData({ category: 'user.name' }) nickname = 'Ada';

@@ -8,7 +8,7 @@ import { ssnDetector } from '../detectors/ssn.detector';
 import { classifyKey, normalizeKey } from '../keys/sensitive-keys';
 import type { KeyKind } from '../keys/sensitive-keys';
 import type { CompiledPathContext, CompiledPaths } from '../paths/compiled-paths';
-import { compilePaths } from '../paths/compiled-paths';
+import { cloneRecord, compilePaths } from '../paths/compiled-paths';
 import type { PathMatcher, PathState } from '../paths/path-matcher';
 import type { Replacement, Replacer, ValueHelper } from '../replacement/replacer';
 import type { TextRedactor } from '../text/text-redactor';
@@ -90,6 +90,7 @@ export class ValueWalker {
     this.compiled = this.pathsOnly && config.paths !== undefined ? compilePaths(config.paths) : undefined;
     this.compiledContext = {
       replace: (value) => this.replaceWhole(value, PATH_KIND, 'path', true),
+      label: config.replacement === 'label' ? config.replacer.label(PATH_KIND.label) : undefined,
       generic: (value, state, depth) => this.object(value as object, state, depth),
       unreadable: UNREADABLE,
       copy: (value) => this.shallowCopy(value as Record<PropertyKey, unknown>),
@@ -101,7 +102,7 @@ export class ValueWalker {
   redact(value: unknown): unknown {
     this.nodes = 0;
     this.textUsed = 0;
-    this.stack.length = 0;
+    if (this.stack.length !== 0) this.stack.length = 0;
     this.recheck.done = false;
     this.busy = true;
     try {
@@ -109,7 +110,7 @@ export class ValueWalker {
     } catch {
       return typeof value === 'object' && value !== null ? { message: FAILED } : FAILED;
     } finally {
-      this.stack.length = 0;
+      if (this.stack.length !== 0) this.stack.length = 0;
       this.busy = false;
     }
   }
@@ -366,7 +367,7 @@ export class ValueWalker {
   /** `{ ...value }`, or a key-by-key copy with placeholders when a getter throws. */
   private shallowCopy(value: Record<PropertyKey, unknown>): Record<PropertyKey, unknown> {
     try {
-      return { ...value };
+      return cloneRecord(value);
     } catch {
       const keys = Object.keys(value);
       const out = this.copyObject(value, keys, keys.length, false);
