@@ -116,3 +116,5 @@ export { checkInventory, matchesRoutePattern, parseAllowList } from './inventory
 export type { AllowRule, CheckFinding, CheckOptions, CheckReport } from './inventory/inventory.check';
 export { coverageOf } from './inventory/test-coverage';
 export type { AuditRouteHit, CoverageReport, CoveredRoute } from './inventory/test-coverage';
+export { auditRecordFromRow, consentEventFromRow, rightsRequestFromRow } from './stores/store-rows';
+export type { AuditRow, ConsentRow, RightsRow } from './stores/store-rows';

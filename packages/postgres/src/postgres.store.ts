@@ -22,6 +22,12 @@ import {
   type RightsRequestInput,
   type RightsRequestPatch,
   type RightsRequestStatus,
+  auditRecordFromRow,
+  consentEventFromRow,
+  rightsRequestFromRow,
+  type AuditRow,
+  type ConsentRow,
+  type RightsRow,
 } from '@privacy-kit/core';
 import { ConsentWatcher, type ListenConnection } from './consent-watcher';
 import { PACKAGE, isConnectionError, storeClosed, storeUnavailable } from './postgres-errors';
@@ -33,77 +39,11 @@ const MAX_SUBJECT_BYTES = 4096;
 const APPLICATION_NAME = 'privacy-kit';
 
 interface ChainHead { readonly seq: number; readonly mac: string }
-interface AuditRow {
-  seq: string; event: string; time: string; request_id: string; app_id: string; actor: string | null; subject: string | null;
-  method: string | null; route: string | null; purposes: string[]; basis: string | null; categories: string[]; decision: string;
-  reason: string | null; status: number | null; duration_ms: number | null; details: Record<string, string | number | boolean | null> | null;
-  prev_mac: string; mac: string;
-}
-interface ConsentRow {
-  seq: string; id: string; subject: string; purpose: string; action: string; policy_version: string | null; method: string; expires_at: string | null; time: string;
-}
-interface RightsRow {
-  id: string; kind: string; subject: string; status: string; created_at: string; updated_at: string; due_at: string;
-  steps: RightsRequest['steps']; error: string | null; details: Record<string, unknown> | null;
-}
 
 // pg returns bigint (int8) columns as strings; the mappers turn seq into a number.
 const AUDIT_COLUMNS = 'seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac';
 const CONSENT_COLUMNS = 'seq, id, subject, purpose, action, policy_version, method, expires_at, time';
 const RIGHTS_COLUMNS = 'id, kind, subject, status, created_at, updated_at, due_at, steps, error, details';
-
-function toAuditRecord(row: AuditRow): AuditRecord {
-  return {
-    seq: Number(row.seq),
-    event: row.event as AuditRecord['event'],
-    time: row.time,
-    requestId: row.request_id,
-    appId: row.app_id,
-    actor: row.actor,
-    subject: row.subject,
-    method: row.method,
-    route: row.route,
-    purposes: row.purposes,
-    basis: row.basis as AuditRecord['basis'],
-    categories: row.categories,
-    decision: row.decision as AuditRecord['decision'],
-    reason: row.reason,
-    status: row.status,
-    durationMs: row.duration_ms,
-    ...(row.details === null ? {} : { details: row.details }),
-    prevMac: row.prev_mac,
-    mac: row.mac,
-  };
-}
-
-function toConsentEvent(row: ConsentRow): ConsentEvent {
-  return {
-    seq: Number(row.seq),
-    id: row.id,
-    subject: row.subject,
-    purpose: row.purpose,
-    action: row.action as ConsentEvent['action'],
-    policyVersion: row.policy_version,
-    method: row.method,
-    expiresAt: row.expires_at,
-    time: row.time,
-  };
-}
-
-function toRightsRequest(row: RightsRow): RightsRequest {
-  return {
-    id: row.id,
-    kind: row.kind as RightsRequest['kind'],
-    subject: row.subject,
-    status: row.status as RightsRequestStatus,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    dueAt: row.due_at,
-    steps: row.steps,
-    error: row.error,
-    ...(row.details === null ? {} : { details: row.details }),
-  };
-}
 
 /** A stable signed 64-bit advisory lock key for one purpose and schema (computed here, not by the server). */
 function lockKey(purpose: string, schema: string): string {
@@ -370,14 +310,14 @@ export class PostgresStore implements PrivacyStore {
           this.channel, JSON.stringify({ o: this.origin, s: row.subject })],
       ));
       this.watcher.emit(row.subject);
-      return toConsentEvent({ ...row, seq: rows[0]?.seq ?? '0' });
+      return consentEventFromRow({ ...row, seq: rows[0]?.seq ?? '0' });
     }, validate);
   }
 
   consentHistory(subject: string): Promise<readonly ConsentEvent[]> {
     return this.run('consentHistory', async () => {
       const { rows } = await this.pool.query<ConsentRow>(`SELECT ${CONSENT_COLUMNS} FROM ${this.quotedSchema}.consent_events WHERE subject = $1 ORDER BY seq`, [subject]);
-      return rows.map(toConsentEvent);
+      return rows.map(consentEventFromRow);
     });
   }
 
@@ -552,7 +492,7 @@ export class PostgresStore implements PrivacyStore {
         sql += ` LIMIT $${params.length}`;
       }
       const { rows } = await this.pool.query<AuditRow>(sql, params);
-      return rows.map(toAuditRecord);
+      return rows.map(auditRecordFromRow);
     });
   }
 
@@ -565,7 +505,7 @@ export class PostgresStore implements PrivacyStore {
         head: (await client.query<{ seq: string; mac: string; head_mac: string }>(`SELECT seq, mac, head_mac FROM ${s}.audit_head WHERE id = 1`)).rows[0],
       }));
       const checkpoint: AuditHead | undefined = head === undefined ? undefined : { seq: Number(head.seq), mac: head.mac, headMac: head.head_mac };
-      return verifyAuditChain(rows.map(toAuditRecord), checkpoint, this.key);
+      return verifyAuditChain(rows.map(auditRecordFromRow), checkpoint, this.key);
     });
   }
 
@@ -581,7 +521,7 @@ export class PostgresStore implements PrivacyStore {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::jsonb)`,
         [row.id, row.kind, row.subject, row.status, row.created_at, row.updated_at, row.due_at, json(row.steps), row.error, json(input.details)],
       );
-      return toRightsRequest(row);
+      return rightsRequestFromRow(row);
     });
   }
 
@@ -607,7 +547,7 @@ export class PostgresStore implements PrivacyStore {
       );
       const row = rows[0];
       if (row === undefined) throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: rights request '${id}' not found.`);
-      return toRightsRequest(row);
+      return rightsRequestFromRow(row);
     });
   }
 
@@ -615,7 +555,7 @@ export class PostgresStore implements PrivacyStore {
     return this.run('getRightsRequest', async () => {
       const { rows } = await this.pool.query<RightsRow>(`SELECT ${RIGHTS_COLUMNS} FROM ${this.quotedSchema}.rights_requests WHERE id = $1`, [id]);
       const row = rows[0];
-      return row === undefined ? undefined : toRightsRequest(row);
+      return row === undefined ? undefined : rightsRequestFromRow(row);
     });
   }
 
@@ -629,7 +569,7 @@ export class PostgresStore implements PrivacyStore {
         `SELECT ${RIGHTS_COLUMNS} FROM ${this.quotedSchema}.rights_requests${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`,
         params,
       );
-      const requests = rows.map(toRightsRequest);
+      const requests = rows.map(rightsRequestFromRow);
       // Due dates carry offsets, so compare instants rather than strings (as the SQLite store does).
       return filter.dueBefore === undefined ? requests : requests.filter((r) => Date.parse(r.dueAt) < Date.parse(filter.dueBefore as string));
     });

@@ -24,6 +24,12 @@ import {
   type RightsRequestInput,
   type RightsRequestPatch,
   type RightsRequestStatus,
+  auditRecordFromRow,
+  consentEventFromRow,
+  rightsRequestFromRow,
+  type AuditRow,
+  type ConsentRow,
+  type RightsRow,
 } from '@privacy-kit/core';
 import { MIGRATIONS } from './schema';
 
@@ -45,70 +51,6 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
-interface AuditRow {
-  seq: number; event: string; time: string; request_id: string; app_id: string; actor: string | null; subject: string | null;
-  method: string | null; route: string | null; purposes: string; basis: string | null; categories: string; decision: string;
-  reason: string | null; status: number | null; duration_ms: number | null; details: string | null; prev_mac: string; mac: string;
-}
-interface ConsentRow {
-  seq: number; id: string; subject: string; purpose: string; action: string; policy_version: string | null; method: string; expires_at: string | null; time: string;
-}
-interface RightsRow {
-  id: string; kind: string; subject: string; status: string; created_at: string; updated_at: string; due_at: string; steps: string; error: string | null; details: string | null;
-}
-
-function toAuditRecord(row: AuditRow): AuditRecord {
-  return {
-    seq: row.seq,
-    event: row.event as AuditRecord['event'],
-    time: row.time,
-    requestId: row.request_id,
-    appId: row.app_id,
-    actor: row.actor,
-    subject: row.subject,
-    method: row.method,
-    route: row.route,
-    purposes: JSON.parse(row.purposes) as string[],
-    basis: row.basis as AuditRecord['basis'],
-    categories: JSON.parse(row.categories) as string[],
-    decision: row.decision as AuditRecord['decision'],
-    reason: row.reason,
-    status: row.status,
-    durationMs: row.duration_ms,
-    ...(row.details === null ? {} : { details: JSON.parse(row.details) as AuditRecord['details'] }),
-    prevMac: row.prev_mac,
-    mac: row.mac,
-  };
-}
-
-function toConsentEvent(row: ConsentRow): ConsentEvent {
-  return {
-    seq: row.seq,
-    id: row.id,
-    subject: row.subject,
-    purpose: row.purpose,
-    action: row.action as ConsentEvent['action'],
-    policyVersion: row.policy_version,
-    method: row.method,
-    expiresAt: row.expires_at,
-    time: row.time,
-  };
-}
-
-function toRightsRequest(row: RightsRow): RightsRequest {
-  return {
-    id: row.id,
-    kind: row.kind as RightsRequest['kind'],
-    subject: row.subject,
-    status: row.status as RightsRequestStatus,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    dueAt: row.due_at,
-    steps: JSON.parse(row.steps) as RightsRequest['steps'],
-    error: row.error,
-    ...(row.details === null ? {} : { details: JSON.parse(row.details) as Record<string, unknown> }),
-  };
-}
 
 /**
  * The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a record is on disk when
@@ -232,13 +174,13 @@ export class SqliteStore implements PrivacyStore {
       const info = this.db.prepare(
         'INSERT INTO consent_events (id, subject, purpose, action, policy_version, method, expires_at, time) VALUES (@id, @subject, @purpose, @action, @policy_version, @method, @expires_at, @time)',
       ).run(row);
-      return toConsentEvent({ ...row, seq: Number(info.lastInsertRowid) });
+      return consentEventFromRow({ ...row, seq: Number(info.lastInsertRowid) });
     });
   }
 
   consentHistory(subject: string): Promise<readonly ConsentEvent[]> {
     return this.run('consentHistory', () =>
-      (this.db.prepare('SELECT * FROM consent_events WHERE subject = ? ORDER BY seq').all(subject) as ConsentRow[]).map(toConsentEvent));
+      (this.db.prepare('SELECT * FROM consent_events WHERE subject = ? ORDER BY seq').all(subject) as ConsentRow[]).map(consentEventFromRow));
   }
 
   async currentConsents(subject: string, at?: Date): Promise<readonly ConsentState[]> {
@@ -289,7 +231,7 @@ export class SqliteStore implements PrivacyStore {
       const limit = query.limit === undefined ? '' : ' LIMIT @limit';
       if (query.limit !== undefined) params.limit = query.limit;
       const sql = `SELECT * FROM audit_log${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${limit}`;
-      return (this.db.prepare(sql).all(params) as AuditRow[]).map(toAuditRecord);
+      return (this.db.prepare(sql).all(params) as AuditRow[]).map(auditRecordFromRow);
     });
   }
 
@@ -301,7 +243,7 @@ export class SqliteStore implements PrivacyStore {
       }));
       const { rows, head } = read();
       const checkpoint: AuditHead | undefined = head === undefined ? undefined : { seq: head.seq, mac: head.mac, headMac: head.head_mac };
-      return verifyAuditChain(rows.map(toAuditRecord), checkpoint, this.key);
+      return verifyAuditChain(rows.map(auditRecordFromRow), checkpoint, this.key);
     });
   }
 
@@ -315,7 +257,7 @@ export class SqliteStore implements PrivacyStore {
       this.db.prepare(
         'INSERT INTO rights_requests (id, kind, subject, status, created_at, updated_at, due_at, steps, error, details) VALUES (@id, @kind, @subject, @status, @created_at, @updated_at, @due_at, @steps, @error, @details)',
       ).run(row);
-      return toRightsRequest(row);
+      return rightsRequestFromRow(row);
     });
   }
 
@@ -332,14 +274,14 @@ export class SqliteStore implements PrivacyStore {
         updated_at: isoTime(),
       };
       this.db.prepare('UPDATE rights_requests SET status = @status, steps = @steps, error = @error, details = @details, updated_at = @updated_at WHERE id = @id').run(next);
-      return toRightsRequest(next);
+      return rightsRequestFromRow(next);
     }).immediate());
   }
 
   getRightsRequest(id: string): Promise<RightsRequest | undefined> {
     return this.run('getRightsRequest', () => {
       const row = this.db.prepare('SELECT * FROM rights_requests WHERE id = ?').get(id) as RightsRow | undefined;
-      return row === undefined ? undefined : toRightsRequest(row);
+      return row === undefined ? undefined : rightsRequestFromRow(row);
     });
   }
 
@@ -349,7 +291,7 @@ export class SqliteStore implements PrivacyStore {
       const params: unknown[] = [];
       if (filter.subject !== undefined) { where.push('subject = ?'); params.push(filter.subject); }
       if (filter.status !== undefined && filter.status.length > 0) { where.push(`status IN (${filter.status.map(() => '?').join(', ')})`); params.push(...filter.status); }
-      const rows = (this.db.prepare(`SELECT * FROM rights_requests${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`).all(...params) as RightsRow[]).map(toRightsRequest);
+      const rows = (this.db.prepare(`SELECT * FROM rights_requests${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`).all(...params) as RightsRow[]).map(rightsRequestFromRow);
       // Due dates carry offsets, so compare instants rather than strings.
       return filter.dueBefore === undefined ? rows : rows.filter((r) => Date.parse(r.dueAt) < Date.parse(filter.dueBefore as string));
     });

@@ -1,0 +1,85 @@
+import type { AuditRecord } from '../audit/audit-record';
+import type { ConsentEvent, RightsRequest, RightsRequestStatus } from './store-contracts';
+
+/**
+ * The column layout the SQL stores share (snake_case columns). JSON columns arrive as text from SQLite and already
+ * parsed from PostgreSQL (jsonb, text[]); `seq` arrives as a number or, for PostgreSQL's bigint, as a string.
+ */
+export interface AuditRow {
+  seq: number | string; event: string; time: string; request_id: string; app_id: string; actor: string | null; subject: string | null;
+  method: string | null; route: string | null; purposes: unknown; basis: string | null; categories: unknown; decision: string;
+  reason: string | null; status: number | null; duration_ms: number | null; details: unknown; prev_mac: string; mac: string;
+}
+
+/** A stored consent event, as the SQL stores keep it. */
+export interface ConsentRow {
+  seq: number | string; id: string; subject: string; purpose: string; action: string; policy_version: string | null; method: string;
+  expires_at: string | null; time: string;
+}
+
+/** A stored rights request, as the SQL stores keep it. */
+export interface RightsRow {
+  id: string; kind: string; subject: string; status: string; created_at: string; updated_at: string; due_at: string;
+  steps: unknown; error: string | null; details: unknown;
+}
+
+/** A JSON column's value: parsed when the driver gave text, as is when it already parsed it. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Maps an audit row to its record. */
+export function auditRecordFromRow(row: AuditRow): AuditRecord {
+  return {
+    seq: Number(row.seq),
+    event: row.event as AuditRecord['event'],
+    time: row.time,
+    requestId: row.request_id,
+    appId: row.app_id,
+    actor: row.actor,
+    subject: row.subject,
+    method: row.method,
+    route: row.route,
+    purposes: json<string[]>(row.purposes),
+    basis: row.basis as AuditRecord['basis'],
+    categories: json<string[]>(row.categories),
+    decision: row.decision as AuditRecord['decision'],
+    reason: row.reason,
+    status: row.status,
+    durationMs: row.duration_ms,
+    ...(row.details === null ? {} : { details: json<NonNullable<AuditRecord['details']>>(row.details) }),
+    prevMac: row.prev_mac,
+    mac: row.mac,
+  };
+}
+
+/** Maps a consent row to its event. */
+export function consentEventFromRow(row: ConsentRow): ConsentEvent {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    subject: row.subject,
+    purpose: row.purpose,
+    action: row.action as ConsentEvent['action'],
+    policyVersion: row.policy_version,
+    method: row.method,
+    expiresAt: row.expires_at,
+    time: row.time,
+  };
+}
+
+/** Maps a rights-request row to its request. */
+export function rightsRequestFromRow(row: RightsRow): RightsRequest {
+  return {
+    id: row.id,
+    kind: row.kind as RightsRequest['kind'],
+    subject: row.subject,
+    status: row.status as RightsRequestStatus,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    dueAt: row.due_at,
+    steps: json<RightsRequest['steps']>(row.steps),
+    error: row.error,
+    ...(row.details === null ? {} : { details: json<Record<string, unknown>>(row.details) }),
+  };
+}
