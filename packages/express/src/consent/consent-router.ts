@@ -47,7 +47,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
 
   /** Audits the read or change of the caller's own consent records. */
   function auditSelf(req: Request, who: Caller, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): Promise<unknown> {
-    return engine.audit(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, { method: req.method, pattern: `${engine.options.basePath}${pattern}` }, {
+    return engine.audit(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, `${engine.options.basePath}${pattern}`, {
       ...CONSENT_DECLARATION, models: [], subject: 'self', subjectTypes: ['customer'], roles: [], recipients: [], consentPurposes: [], special: false,
     }, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
   }

@@ -119,8 +119,8 @@ export class PrivacyEngine implements RouteEnforcer {
     }
   }
 
-  /** Appends an audit record for a request. */
-  audit(req: Request, ctx: RequestContextState, who: { actor: string | null; subject: string | null }, route: { method: string; pattern: string } | undefined, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): Promise<AuditRecord> {
+  /** Appends an audit record for a request; `pattern` is the route pattern (never the raw URL), or null. */
+  audit(req: Request, ctx: RequestContextState, who: { actor: string | null; subject: string | null }, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): Promise<AuditRecord> {
     return this.options.store.appendAudit({
       time: isoTime(),
       requestId: ctx.requestId,
@@ -128,7 +128,7 @@ export class PrivacyEngine implements RouteEnforcer {
       actor: who.actor,
       subject: who.subject,
       method: req.method,
-      route: route?.pattern ?? null,
+      route: pattern,
       purposes: declaration?.purposes ?? [],
       basis: declaration?.basis ?? null,
       categories: declaration?.categories ?? [],
@@ -186,7 +186,7 @@ export class PrivacyEngine implements RouteEnforcer {
     const { declaration } = compiled;
     const deny = async (status: number, who: { actor: string | null; subject: string | null }, reason: string, body: Record<string, unknown>): Promise<void> => {
       try {
-        await this.audit(req, ctx, who, compiled, declaration, { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() });
+        await this.audit(req, ctx, who, compiled.pattern, declaration, { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() });
       } catch (error) {
         // The refusal serves no personal data, so it still goes out; the missing record is reported.
         this.report(error, 'writing the audit record of a refusal');
@@ -246,7 +246,7 @@ export class PrivacyEngine implements RouteEnforcer {
       }
     }
     try {
-      await this.audit(req, ctx, { actor, subject }, compiled, declaration, { event: 'access', decision: 'allowed', reason: null, status: null, durationMs: null });
+      await this.audit(req, ctx, { actor, subject }, compiled.pattern, declaration, { event: 'access', decision: 'allowed', reason: null, status: null, durationMs: null });
     } catch (error) {
       this.report(error, 'writing the audit record');
       if (!this.options.failOpen) {
@@ -259,7 +259,7 @@ export class PrivacyEngine implements RouteEnforcer {
     const recordOutcome = (reason: string | null): void => {
       if (recorded) return;
       recorded = true;
-      this.audit(req, ctx, { actor, subject }, compiled, declaration, { event: 'outcome', decision: 'allowed', reason, status: res.statusCode, durationMs: elapsed() })
+      this.audit(req, ctx, { actor, subject }, compiled.pattern, declaration, { event: 'outcome', decision: 'allowed', reason, status: res.statusCode, durationMs: elapsed() })
         .catch((error: unknown) => this.report(error, 'writing the outcome record'));
     };
     // 'close' follows 'finish' for a completed response, and comes alone when the client went away first.

@@ -37,7 +37,7 @@ export async function identifyAdmin(engine: PrivacyEngine, req: Request, res: Re
   const caller = await identifyCaller(engine, req, res);
   if (caller === undefined) return undefined;
   if (!engine.options.adminRoles.some((role) => caller.identity.roles.includes(role))) {
-    await engine.audit(req, caller.ctx, { actor: caller.pseudonym, subject: null }, { method: req.method, pattern }, undefined, {
+    await engine.audit(req, caller.ctx, { actor: caller.pseudonym, subject: null }, pattern, undefined, {
       event: 'denied', decision: 'denied', reason: 'forbidden', status: 403, durationMs: null,
     });
     sendJsonError(res, 403, { error: 'forbidden' });
