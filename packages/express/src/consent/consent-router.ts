@@ -1,15 +1,23 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { validate } from 'class-validator';
-import { isKnownTerm, type ConsentEvent, type ConsentState } from '@privacy-kit/core';
+import { isKnownTerm, type ConsentEvent, type ConsentState, type ProcessingDeclaration } from '@privacy-kit/core';
 import type { PrivacyEngine } from '../enforcement/privacy-engine';
 import { identifyCaller, type Caller } from '../http/caller';
 import { sendJsonError } from '../http/json-error';
 import { ConsentBody } from './consent-body.dto';
 
-const CONSENT_DECLARATION = {
+/** What reading or changing one's own consent records is, for the audit (built once). */
+const CONSENT_DECLARATION: ProcessingDeclaration = {
   purposes: ['essential.legal'],
-  basis: 'legal_obligation' as const,
+  basis: 'legal_obligation',
   categories: ['user.account.settings'],
+  models: [],
+  subject: 'self',
+  subjectTypes: ['customer'],
+  roles: [],
+  recipients: [],
+  consentPurposes: [],
+  special: false,
 };
 
 function stateView(state: ConsentState): Record<string, unknown> {
@@ -47,9 +55,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
 
   /** Audits the read or change of the caller's own consent records. */
   function auditSelf(req: Request, who: Caller, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): Promise<unknown> {
-    return engine.audit(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, `${engine.options.basePath}${pattern}`, {
-      ...CONSENT_DECLARATION, models: [], subject: 'self', subjectTypes: ['customer'], roles: [], recipients: [], consentPurposes: [], special: false,
-    }, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
+    return engine.audit(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, `${engine.options.basePath}${pattern}`, CONSENT_DECLARATION, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
   }
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction): void => {
