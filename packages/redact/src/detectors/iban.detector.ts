@@ -1,5 +1,4 @@
-import { isAlnum, isDigit, isLetter } from '../text/char-class';
-import type { TextProfile } from '../text/text-profile';
+import { isAlnum } from '../text/char-class';
 import { HAS_LETTER } from '../text/text-profile';
 import { IBAN_LENGTHS, isValidIban } from '../validators/iban.validator';
 import type { Detector, ReportMatch } from './detector';
@@ -9,6 +8,9 @@ import { maskKeepLastFour, normalizeAlnum } from './detector';
 const LENGTH_BY_CODE = new Map<number, number>(
   Object.entries(IBAN_LENGTHS).map(([country, length]) => [(country.charCodeAt(0) << 8) | country.charCodeAt(1), length]),
 );
+
+/** Two letters and two digits: where an IBAN can start (the character before is checked apart). */
+const ANCHOR = /[A-Za-z]{2}\d\d/g;
 
 /**
  * Reads an IBAN of `expected` letters and digits starting at `start`, allowing one space between characters
@@ -42,21 +44,23 @@ export const ibanDetector: Detector = {
   minLength: 15,
   minDigits: 2,
   requires: HAS_LETTER,
-  scan(text: string, report: ReportMatch, profile: TextProfile): void {
-    const { groups, clusterStarts, letterClusters, letterClusterCount } = profile.digitClusters();
-    for (let l = 0; l < letterClusterCount; l++) {
-      const c = letterClusters[l]!;
-      // Every IBAN starts with two letters directly followed by the two check digits: the start of a digit group.
-      const s = groups[2 * clusterStarts[c]!]!;
-      const start = s - 2;
-      if (start < 0 || !isLetter(text.charCodeAt(start)) || !isLetter(text.charCodeAt(start + 1))) continue;
-      if (start > 0 && isAlnum(text.charCodeAt(start - 1))) continue;
-      if (!isDigit(text.charCodeAt(s + 1))) continue;
+  scan(text: string, report: ReportMatch): void {
+    // Every IBAN starts with two letters directly followed by the two check digits; a native search finds them.
+    const anchor = ANCHOR;
+    anchor.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = anchor.exec(text)) !== null) {
+      const start = match.index;
+      if (start > 0 && isAlnum(text.charCodeAt(start - 1))) {
+        anchor.lastIndex = start + 1;
+        continue;
+      }
       const expected = LENGTH_BY_CODE.get(((text.charCodeAt(start) & 0xdf) << 8) | (text.charCodeAt(start + 1) & 0xdf));
       if (expected === undefined) continue;
       const end = readIban(text, start, expected);
       if (end === -1 || !isValidIban(text.slice(start, end))) continue;
       if (report(start, end)) return;
+      anchor.lastIndex = end;
     }
   },
   mask: maskKeepLastFour,

@@ -24,13 +24,13 @@ export const ipv4Detector: Detector = {
   label: 'ip',
   secret: false,
   minLength: 7,
-  minDigits: 4,
+  // Only the numeric candidates of the profile are read: a text without any has no work to give.
+  minDigits: 0,
   requires: HAS_DOT,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
     const clusters = profile.digitClusters();
     const r = new GroupReader(text, clusters);
-    for (let b = 0; b < clusters.bigClusterCount; b++) {
-      const c = clusters.bigClusters[b]!;
+    for (let c = 0; c < clusters.clusterCount; c++) {
       const first = clusters.clusterStarts[c]!;
       const last = clusters.clusterStarts[c + 1]!;
       if (last - first < 4) continue;

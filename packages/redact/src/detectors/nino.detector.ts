@@ -29,13 +29,13 @@ export const ninoDetector: Detector = {
   label: 'nino',
   secret: false,
   minLength: 9,
-  minDigits: 6,
+  // Only the numeric candidates of the profile are read: a text without any has no work to give.
+  minDigits: 0,
   requires: HAS_LETTER,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
     const clusters = profile.digitClusters();
     const r = new GroupReader(text, clusters);
-    for (let b = 0; b < clusters.bigClusterCount; b++) {
-      const c = clusters.bigClusters[b]!;
+    for (let c = 0; c < clusters.clusterCount; c++) {
       const first = clusters.clusterStarts[c]!;
       const last = clusters.clusterStarts[c + 1]!;
       if (clusters.clusterDigits[c]! < 6) continue;

@@ -28,13 +28,13 @@ export const ssnDetector: Detector = {
   label: 'ssn',
   secret: false,
   minLength: 11,
-  minDigits: 9,
+  // Only the numeric candidates of the profile are read: a text without any has no work to give.
+  minDigits: 0,
   requires: 0,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
     const clusters = profile.digitClusters();
     const r = new GroupReader(text, clusters);
-    for (let b = 0; b < clusters.bigClusterCount; b++) {
-      const c = clusters.bigClusters[b]!;
+    for (let c = 0; c < clusters.clusterCount; c++) {
       const first = clusters.clusterStarts[c]!;
       const last = clusters.clusterStarts[c + 1]!;
       if (clusters.clusterDigits[c]! < 9 || last - first < 3) continue;

@@ -128,7 +128,7 @@ export class TextRedactor {
   private run(text: string, profile: TextProfile, report: ReportMatch, skip: Set<string> | undefined): void {
     for (const active of this.detectors) {
       const d = active.detector;
-      if (text.length < d.minLength || profile.digits < d.minDigits) continue;
+      if (text.length < d.minLength || (d.minDigits > 0 && !profile.hasDigits(d.minDigits))) continue;
       if (d.requires !== 0 && (profile.flags & d.requires) === 0) continue;
       if (skip !== undefined && d.name !== 'keyValue' && skip.has(d.category)) continue;
       this.current = active;
