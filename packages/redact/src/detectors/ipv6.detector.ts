@@ -15,17 +15,29 @@ function isZoneChar(c: number): boolean {
   return isAlnum(c) || c === 95 || c === 45 || c === 46;
 }
 
-/** Cheap shape test before the full parse: '::' or the 7 colons of a full address (6 with an IPv4 tail). */
-function hasAddressShape(candidate: string): boolean {
-  if (candidate.includes('::')) return true;
+/**
+ * Cheap shape test of text[start, end) before the full parse, without copying it: a digit, and '::' or the 7
+ * colons of a full address (6 with an IPv4 tail). Times (`10:30:00`) fail here.
+ */
+function hasAddressShape(text: string, start: number, end: number): boolean {
   let colons = 0;
-  for (let k = 0; k < candidate.length; k++) if (candidate.charCodeAt(k) === 58) colons++;
-  return colons === 7 || (colons === 6 && candidate.includes('.'));
+  let digit = false;
+  let dot = false;
+  let double = false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 58) {
+      colons++;
+      if (k > start && text.charCodeAt(k - 1) === 58) double = true;
+    } else if (c === 46) dot = true;
+    else if (!digit) digit = isDigit(c);
+  }
+  return digit && (double || colons === 7 || (colons === 6 && dot));
 }
 
-function hasDigit(candidate: string): boolean {
-  for (let k = 0; k < candidate.length; k++) if (isDigit(candidate.charCodeAt(k))) return true;
-  return false;
+/** Whether a candidate of the right shape is an address to redact (the loopback `::1` is not). */
+function isAddress(candidate: string): boolean {
+  return candidate !== '::1' && isIPv6(candidate);
 }
 
 /**
@@ -56,7 +68,6 @@ export const ipv6Detector: Detector = {
       const c = text.charCodeAt(last - 1);
       if (c === 46 || (c === 58 && text.charCodeAt(last - 2) !== 58)) last--;
       if (last - start <= MAX_ADDRESS && (start === 0 || !isAlnum(text.charCodeAt(start - 1)))) {
-        const candidate = text.slice(start, last);
         let stop = last;
         if (text.charCodeAt(stop) === 37) {
           let z = stop + 1;
@@ -64,7 +75,7 @@ export const ipv6Detector: Detector = {
           if (z > stop + 1) stop = z;
         }
         const free = stop >= n || !isAlnum(text.charCodeAt(stop));
-        if (free && candidate !== '::' && candidate !== '::1' && hasDigit(candidate) && hasAddressShape(candidate) && isIPv6(candidate)) {
+        if (free && hasAddressShape(text, start, last) && isAddress(text.slice(start, last))) {
           if (report(start, stop)) return;
           floor = stop;
         }

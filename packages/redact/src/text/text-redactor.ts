@@ -140,10 +140,12 @@ export class TextRedactor {
     if (this.busy) return new TextRedactor(this.detectors, this.replacer, this.maxStringLength).redactWhole(text);
     this.busy = true;
     try {
-      this.starts.length = 0;
-      this.ends.length = 0;
-      this.owners.length = 0;
-      this.kinds.length = 0;
+      if (this.starts.length !== 0) {
+        this.starts.length = 0;
+        this.ends.length = 0;
+        this.owners.length = 0;
+        this.kinds.length = 0;
+      }
       const profile = new TextProfile(text, this.buffers);
       this.window = undefined;
       this.run(text, profile, this.report, undefined);
