@@ -2,8 +2,10 @@
  * What the text engine learns about a string before running the detectors: which kinds of characters it holds
  * (native searches), so that it can skip every detector that cannot match, and where its numeric candidates
  * are, so that the numeric detectors (cards, phones, SSNs, IPv4, NI numbers) share one search instead of one
- * each. The search is one native regular expression: no JavaScript loop runs over the characters of a string.
+ * each. The search is one native regular expression: JavaScript reads only the characters of the candidates.
  */
+
+import { isAlnum, isDigit, isLetter } from './char-class';
 
 /** The string contains '@'. */
 export const HAS_AT = 1;
@@ -136,17 +138,10 @@ export class TextProfile implements DigitClusters {
 
 const found = { groups: 0, clusters: 0 };
 
-function isLetterCode(c: number): boolean {
-  const l = c | 0x20;
-  return l >= 97 && l <= 122;
-}
-
 /** Whether text[start-2, start) are two letters at a word boundary (the country code of an IBAN, an NI prefix). */
 function lettersAnchor(text: string, start: number): boolean {
-  if (start < 2 || !isLetterCode(text.charCodeAt(start - 1)) || !isLetterCode(text.charCodeAt(start - 2))) return false;
-  if (start === 2) return true;
-  const c = text.charCodeAt(start - 3);
-  return !((c >= 48 && c <= 57) || isLetterCode(c));
+  if (start < 2 || !isLetter(text.charCodeAt(start - 1)) || !isLetter(text.charCodeAt(start - 2))) return false;
+  return start === 2 || !isAlnum(text.charCodeAt(start - 3));
 }
 
 /**
@@ -161,38 +156,27 @@ function findCandidates(text: string, b: ProfileBuffers): void {
   while ((match = CANDIDATE.exec(text)) !== null) {
     const start = match.index;
     const end = start + match[0].length;
-    // Digits between two letters ("4bf92f35a1c0d9" in a hash) are no number a detector looks for, unless they
-    // follow two letters at a word boundary (the "AB" of an NI number "AB123456C").
-    if (start > 0 && end < text.length && isLetterCode(text.charCodeAt(start - 1)) && isLetterCode(text.charCodeAt(end)) && !lettersAnchor(text, start)) {
-      let single = true;
-      for (let i = start; single && i < end; i++) {
-        const ch = text.charCodeAt(i);
-        single = ch >= 48 && ch <= 57;
-      }
-      if (single) continue;
-    }
     if (c + 2 > b.clusterStarts.length) b.grow();
-    b.clusterStarts[c] = g;
+    const first = g;
     let i = start;
     let digits = 0;
     while (i < end) {
       const groupStart = i;
-      while (i < end) {
-        const ch = text.charCodeAt(i);
-        if (ch < 48 || ch > 57) break;
-        i++;
-      }
+      while (i < end && isDigit(text.charCodeAt(i))) i++;
       if (2 * g + 2 > b.groups.length) b.grow();
       b.groups[2 * g] = groupStart;
       b.groups[2 * g + 1] = i;
       g++;
       digits += i - groupStart;
-      while (i < end) {
-        const ch = text.charCodeAt(i);
-        if (ch >= 48 && ch <= 57) break;
-        i++;
-      }
+      while (i < end && !isDigit(text.charCodeAt(i))) i++;
     }
+    // Digits between two letters ("4bf92f35a1c0d9" in a hash) are no number a detector looks for, unless they
+    // follow two letters at a word boundary (the "AB" of an NI number "AB123456C"): such a group is dropped.
+    if (g - first === 1 && isLetter(text.charCodeAt(start - 1)) && isLetter(text.charCodeAt(end)) && !lettersAnchor(text, start)) {
+      g = first;
+      continue;
+    }
+    b.clusterStarts[c] = first;
     b.clusterDigits[c] = digits;
     c++;
   }
