@@ -2,7 +2,7 @@ import { isLuhnValid } from '../validators/luhn.validator';
 import type { Detector, ReportMatch } from './detector';
 import { maskKeepLastFour, normalizeAlnum } from './detector';
 import type { TextProfile } from '../text/text-profile';
-import { GroupReader } from './numeric-groups';
+import { GroupReader, scanClusters } from './numeric-groups';
 
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
@@ -29,6 +29,45 @@ function isPlausibleIssuer(digits: string): boolean {
   return true;
 }
 
+/** Group lengths of the number being read (scans never nest, so one array serves every call). */
+const lengths: number[] = [];
+
+/** The cards in one numeric candidate: the longest valid number from each group that can start one. */
+function scanCard(r: GroupReader, first: number, last: number, report: ReportMatch): boolean {
+  const text = r.text;
+  let i = first;
+  while (i < last) {
+    let best = -1;
+    // Every card starts with a group of 4+ digits (compact, or 4-4-4-4, 4-6-5) whose first digit is 2-9.
+    if (r.length(i) >= 4 && r.digit(i, 0) >= 2 && r.freeBefore(i)) {
+      lengths.length = 0;
+      let digits = 0;
+      let separator = -1;
+      for (let j = i; j < last; j++) {
+        digits += r.length(j);
+        if (digits > MAX_DIGITS) break;
+        if (j > i) {
+          const gap = r.gapChar(j - 1);
+          if (gap !== 32 && gap !== 45) break;
+          if (separator === -1) separator = gap;
+          else if (gap !== separator) break;
+        }
+        lengths.push(r.length(j));
+        if (digits < MIN_DIGITS || !r.freeAfter(j)) continue;
+        if (lengths.length > 1 && !isCardGrouping(lengths)) continue;
+        const candidate = text.slice(r.start(i), r.end(j));
+        const compact = lengths.length > 1 ? candidate.replace(/[ -]/g, '') : candidate;
+        if (isPlausibleIssuer(compact) && isLuhnValid(compact)) best = j;
+      }
+    }
+    if (best >= 0) {
+      if (report(r.start(i), r.end(best))) return true;
+      i = best + 1;
+    } else i++;
+  }
+  return false;
+}
+
 /**
  * Payment card numbers: 13-19 digits, written without separators or in the usual groups with spaces or
  * dashes, with a plausible issuer prefix (not 0 or 1, the lengths of Visa/Mastercard/Amex) and a valid Luhn
@@ -44,44 +83,7 @@ export const cardDetector: Detector = {
   minDigits: 0,
   requires: 0,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
-    const clusters = profile.digitClusters();
-    const r = new GroupReader(text, clusters);
-    const lengths: number[] = [];
-    for (let c = 0; c < clusters.clusterCount; c++) {
-      const first = clusters.clusterStarts[c]!;
-      const last = clusters.clusterStarts[c + 1]!;
-      if (clusters.clusterDigits[c]! < MIN_DIGITS) continue;
-      let i = first;
-      while (i < last) {
-        let best = -1;
-        // Every card starts with a group of 4+ digits (compact, or 4-4-4-4, 4-6-5) whose first digit is 2-9.
-        if (r.length(i) >= 4 && r.digit(i, 0) >= 2 && r.freeBefore(i)) {
-          lengths.length = 0;
-          let digits = 0;
-          let separator = -1;
-          for (let j = i; j < last; j++) {
-            digits += r.length(j);
-            if (digits > MAX_DIGITS) break;
-            if (j > i) {
-              const gap = r.gapChar(j - 1);
-              if (gap !== 32 && gap !== 45) break;
-              if (separator === -1) separator = gap;
-              else if (gap !== separator) break;
-            }
-            lengths.push(r.length(j));
-            if (digits < MIN_DIGITS || !r.freeAfter(j)) continue;
-            if (lengths.length > 1 && !isCardGrouping(lengths)) continue;
-            const candidate = text.slice(r.start(i), r.end(j));
-            const compact = lengths.length > 1 ? candidate.replace(/[ -]/g, '') : candidate;
-            if (isPlausibleIssuer(compact) && isLuhnValid(compact)) best = j;
-          }
-        }
-        if (best >= 0) {
-          if (report(r.start(i), r.end(best))) return;
-          i = best + 1;
-        } else i++;
-      }
-    }
+    scanClusters(text, profile, report, MIN_DIGITS, 1, scanCard);
   },
   mask: maskKeepLastFour,
   normalize: normalizeAlnum,

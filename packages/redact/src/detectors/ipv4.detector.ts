@@ -1,7 +1,7 @@
 import type { TextProfile } from '../text/text-profile';
 import { HAS_DOT } from '../text/text-profile';
 import type { Detector, ReportMatch } from './detector';
-import { GroupReader } from './numeric-groups';
+import { GroupReader, scanClusters } from './numeric-groups';
 
 /** Words that, right before a dotted quad, make it a version number rather than an address. */
 const VERSION_BEFORE = /(?:version|ver|v|release|build)[\s:=]*$/i;
@@ -11,6 +11,26 @@ function isExcluded(a: number, b: number, c: number, d: number): boolean {
   if (a === 127) return true;
   if (a === 0 && b === 0 && c === 0 && d === 0) return true;
   return a === 255 && b === 255 && c === 255 && d === 255;
+}
+
+/** The IPv4 addresses in one numeric candidate: four dotted groups of 0-255 standing alone. */
+function scanIpv4(r: GroupReader, first: number, last: number, report: ReportMatch): boolean {
+  const text = r.text;
+  let i = first;
+  while (i < last) {
+    let j = i;
+    while (j + 1 < last && r.gapChar(j) === 46) j++;
+    if (j - i === 3 && isQuad(r, i) && r.freeAfter(j)) {
+      const s = r.start(i);
+      const before = s > 0 ? text.charCodeAt(s - 1) : 32;
+      const versioned = VERSION_BEFORE.test(text.slice(Math.max(0, s - 10), s));
+      if (before !== 46 && r.freeBefore(i) && !versioned) {
+        if (report(s, r.end(j))) return true;
+      }
+    }
+    i = j + 1;
+  }
+  return false;
 }
 
 /**
@@ -28,27 +48,7 @@ export const ipv4Detector: Detector = {
   minDigits: 0,
   requires: HAS_DOT,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
-    const clusters = profile.digitClusters();
-    const r = new GroupReader(text, clusters);
-    for (let c = 0; c < clusters.clusterCount; c++) {
-      const first = clusters.clusterStarts[c]!;
-      const last = clusters.clusterStarts[c + 1]!;
-      if (last - first < 4) continue;
-      let i = first;
-      while (i < last) {
-        let j = i;
-        while (j + 1 < last && r.gapChar(j) === 46) j++;
-        if (j - i === 3 && isQuad(r, i) && r.freeAfter(j)) {
-          const s = r.start(i);
-          const before = s > 0 ? text.charCodeAt(s - 1) : 32;
-          const versioned = VERSION_BEFORE.test(text.slice(Math.max(0, s - 10), s));
-          if (before !== 46 && r.freeBefore(i) && !versioned) {
-            if (report(s, r.end(j))) return;
-          }
-        }
-        i = j + 1;
-      }
-    }
+    scanClusters(text, profile, report, 0, 4, scanIpv4);
   },
   mask(value: string): string {
     return value.replace(/\.\d+$/, '.*');

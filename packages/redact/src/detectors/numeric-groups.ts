@@ -1,5 +1,6 @@
 import { isAlnum } from '../text/char-class';
-import type { DigitClusters } from '../text/text-profile';
+import type { DigitClusters, TextProfile } from '../text/text-profile';
+import type { ReportMatch } from './detector';
 
 /**
  * Helpers the numeric detectors share to read the digit groups of a {@link DigitClusters}: group `g` spans
@@ -52,5 +53,23 @@ export class GroupReader {
   /** The digit at `offset` in group g (0-9). */
   digit(g: number, offset: number): number {
     return this.text.charCodeAt(this.start(g) + offset) - 48;
+  }
+}
+
+/** Scans one numeric candidate, whose groups are [first, last); returns true when the caller has seen enough. */
+export type ClusterScan = (r: GroupReader, first: number, last: number, report: ReportMatch) => boolean;
+
+/**
+ * Runs `scan` on each numeric candidate of the profile with at least `minDigits` digits and `minGroups` groups,
+ * and stops as soon as one returns true (the caller of the detector has seen enough).
+ */
+export function scanClusters(text: string, profile: TextProfile, report: ReportMatch, minDigits: number, minGroups: number, scan: ClusterScan): void {
+  const clusters = profile.digitClusters();
+  const r = new GroupReader(text, clusters);
+  for (let c = 0; c < clusters.clusterCount; c++) {
+    const first = clusters.clusterStarts[c]!;
+    const last = clusters.clusterStarts[c + 1]!;
+    if (clusters.clusterDigits[c]! < minDigits || last - first < minGroups) continue;
+    if (scan(r, first, last, report)) return;
   }
 }

@@ -2,7 +2,7 @@ import { isAlnum, isDigit } from '../text/char-class';
 import type { TextProfile } from '../text/text-profile';
 import type { Detector, ReportMatch } from './detector';
 import { maskKeepLastFour, normalizeAlnum } from './detector';
-import { GroupReader } from './numeric-groups';
+import { GroupReader, scanClusters } from './numeric-groups';
 
 const MAX_GROUPS = 6;
 const MAX_DIGITS = 17;
@@ -89,6 +89,41 @@ function isValidPhone(r: GroupReader, i: number, j: number, plus: boolean, digit
   return isNanp(r, i, j);
 }
 
+/** The phone numbers in one numeric candidate: the longest valid number from each group that can start one. */
+function scanPhone(r: GroupReader, first: number, last: number, report: ReportMatch): boolean {
+  let i = first;
+  while (i < last) {
+    if (!mayStartNumber(r, i)) {
+      i++;
+      continue;
+    }
+    const at = numberStart(r, i, i === first);
+    let found = -1;
+    if (at !== undefined) {
+      let hi = i;
+      let total = r.length(i);
+      while (hi + 1 < last && hi - i + 1 < MAX_GROUPS && total + r.length(hi + 1) <= MAX_DIGITS) {
+        hi++;
+        total += r.length(hi);
+      }
+      for (let j = hi; j >= i; j--) {
+        if (total <= MAX_DIGITS && r.freeAfter(j) && isValidPhone(r, i, j, at.plus, total)) {
+          found = j;
+          break;
+        }
+        total -= r.length(j);
+      }
+      if (found >= 0) {
+        if (report(at.start, r.end(found))) return true;
+        i = found + 1;
+        continue;
+      }
+    }
+    i++;
+  }
+  return false;
+}
+
 /**
  * Telephone numbers: E.164 with or without separators (`+447700900123`, `+44 20 7946 0958`, `+1 (201) 555-0123`),
  * the 00 international prefix, national trunk formats starting with 0 (`020 7946 0958`, `07700 900123`,
@@ -105,43 +140,7 @@ export const phoneDetector: Detector = {
   minDigits: 0,
   requires: 0,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
-    const clusters = profile.digitClusters();
-    const r = new GroupReader(text, clusters);
-    for (let c = 0; c < clusters.clusterCount; c++) {
-      const first = clusters.clusterStarts[c]!;
-      const last = clusters.clusterStarts[c + 1]!;
-      if (clusters.clusterDigits[c]! < 8) continue;
-      let i = first;
-      while (i < last) {
-        if (!mayStartNumber(r, i)) {
-          i++;
-          continue;
-        }
-        const at = numberStart(r, i, i === first);
-        let found = -1;
-        if (at !== undefined) {
-          let hi = i;
-          let total = r.length(i);
-          while (hi + 1 < last && hi - i + 1 < MAX_GROUPS && total + r.length(hi + 1) <= MAX_DIGITS) {
-            hi++;
-            total += r.length(hi);
-          }
-          for (let j = hi; j >= i; j--) {
-            if (total <= MAX_DIGITS && r.freeAfter(j) && isValidPhone(r, i, j, at.plus, total)) {
-              found = j;
-              break;
-            }
-            total -= r.length(j);
-          }
-          if (found >= 0) {
-            if (report(at.start, r.end(found))) return;
-            i = found + 1;
-            continue;
-          }
-        }
-        i++;
-      }
-    }
+    scanClusters(text, profile, report, 8, 1, scanPhone);
   },
   mask: maskKeepLastFour,
   normalize: normalizeAlnum,

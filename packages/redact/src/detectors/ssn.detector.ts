@@ -1,7 +1,7 @@
 import type { TextProfile } from '../text/text-profile';
 import type { Detector, ReportMatch } from './detector';
 import { maskKeepLastFour, normalizeAlnum } from './detector';
-import { GroupReader } from './numeric-groups';
+import { GroupReader, scanClusters } from './numeric-groups';
 
 /** Numbers the SSA never issues or that were published as examples and are widely misused. */
 const KNOWN_INVALID = new Set(['078051120', '219099999', '457555462']);
@@ -15,6 +15,22 @@ export function isValidSsn(area: number, group: number, serial: number): boolean
   if (group === 0 || serial === 0) return false;
   const key = `${String(area).padStart(3, '0')}${String(group).padStart(2, '0')}${String(serial).padStart(4, '0')}`;
   return !KNOWN_INVALID.has(key);
+}
+
+/** The SSNs in one numeric candidate: three standing-alone groups 3-2-4 joined by one dash or space. */
+function scanSsn(r: GroupReader, first: number, last: number, report: ReportMatch): boolean {
+  for (let i = first; i + 2 < last; i++) {
+    if (r.length(i) !== 3 || r.length(i + 1) !== 2 || r.length(i + 2) !== 4) continue;
+    const sep = r.gapChar(i);
+    if ((sep !== 45 && sep !== 32) || r.gapChar(i + 1) !== sep) continue;
+    if (!r.freeBefore(i) || !r.freeAfter(i + 2)) continue;
+    if (i > first && r.gapChar(i - 1) === sep) continue;
+    if (i + 3 < last && r.gapChar(i + 2) === sep) continue;
+    if (!isValidSsn(r.value(i), r.value(i + 1), r.value(i + 2))) continue;
+    if (report(r.start(i), r.end(i + 2))) return true;
+    i += 2;
+  }
+  return false;
 }
 
 /**
@@ -32,24 +48,7 @@ export const ssnDetector: Detector = {
   minDigits: 0,
   requires: 0,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
-    const clusters = profile.digitClusters();
-    const r = new GroupReader(text, clusters);
-    for (let c = 0; c < clusters.clusterCount; c++) {
-      const first = clusters.clusterStarts[c]!;
-      const last = clusters.clusterStarts[c + 1]!;
-      if (clusters.clusterDigits[c]! < 9 || last - first < 3) continue;
-      for (let i = first; i + 2 < last; i++) {
-        if (r.length(i) !== 3 || r.length(i + 1) !== 2 || r.length(i + 2) !== 4) continue;
-        const sep = r.gapChar(i);
-        if ((sep !== 45 && sep !== 32) || r.gapChar(i + 1) !== sep) continue;
-        if (!r.freeBefore(i) || !r.freeAfter(i + 2)) continue;
-        if (i > first && r.gapChar(i - 1) === sep) continue;
-        if (i + 3 < last && r.gapChar(i + 2) === sep) continue;
-        if (!isValidSsn(r.value(i), r.value(i + 1), r.value(i + 2))) continue;
-        if (report(r.start(i), r.end(i + 2))) return;
-        i += 2;
-      }
-    }
+    scanClusters(text, profile, report, 9, 3, scanSsn);
   },
   mask: maskKeepLastFour,
   normalize: normalizeAlnum,
