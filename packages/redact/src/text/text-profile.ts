@@ -30,9 +30,10 @@ const LETTER = /[A-Za-z]/;
  * A numeric candidate: a maximal run of digit groups (runs of 0-9) in which 1 to 3 joiner characters
  * (space - . ( ) +) separate neighbours, holding 6+ digits or 4+ groups. "+44 20 7946 0958" is one candidate of
  * four groups; "10:30" and "v1.2" are none. Each alternative is greedy and bounded per character (no nested
- * quantifier can retry a span), so the search is linear in the text.
+ * quantifier can retry a span), so the search is linear in the text; the look-behind makes a failed attempt
+ * skip the rest of its run of digits instead of retrying at each of them.
  */
-const CANDIDATE = /\d(?:[ .()+-]{0,3}\d){5,}|\d+(?:[ .()+-]{1,3}\d+){3,}/g;
+const CANDIDATE = /(?<!\d)(?:\d(?:[ .()+-]{0,3}\d){5,}|\d+(?:[ .()+-]{1,3}\d+){3,})/g;
 
 /**
  * The numeric candidates of a text (see the profile's description): only clusters with 6+ digits or 4+
