@@ -1,12 +1,5 @@
-import type { AuditTamper } from '@privacy-kit/core/testing';
+import { auditLogColumn, type AuditTamper } from '@privacy-kit/core/testing';
 import type { PostgresStore } from '@privacy-kit/postgres';
-
-const COLUMNS: Record<string, string> = {
-  event: 'event', time: 'time', requestId: 'request_id', appId: 'app_id', actor: 'actor', subject: 'subject', method: 'method',
-  route: 'route', purposes: 'purposes', basis: 'basis', categories: 'categories', decision: 'decision', reason: 'reason',
-  status: 'status', durationMs: 'duration_ms', details: 'details',
-};
-const JSON_COLUMNS = new Set(['purposes', 'categories', 'details']);
 
 /**
  * Raw tampering with a PostgreSQL store's audit rows, as someone with database access could do it: drops the
@@ -35,10 +28,8 @@ export function postgresTamper(store: PostgresStore): AuditTamper {
     async changeRecord(seq, patch) {
       await unguard();
       for (const [field, value] of Object.entries(patch)) {
-        const column = COLUMNS[field];
-        if (column === undefined) throw new Error(`unknown field ${field}`);
-        const placeholder = JSON_COLUMNS.has(field) ? '$1::jsonb' : '$1';
-        await pool.query(`UPDATE ${s}.audit_log SET ${column} = ${placeholder} WHERE seq = $2`, [JSON_COLUMNS.has(field) ? JSON.stringify(value) : value, seq]);
+        const { column, json } = auditLogColumn(field);
+        await pool.query(`UPDATE ${s}.audit_log SET ${column} = ${json ? '$1::jsonb' : '$1'} WHERE seq = $2`, [json ? JSON.stringify(value) : value, seq]);
       }
     },
     async deleteRecord(seq) {

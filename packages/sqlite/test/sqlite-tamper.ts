@@ -1,12 +1,5 @@
-import type { AuditTamper } from '@privacy-kit/core/testing';
+import { auditLogColumn, type AuditTamper } from '@privacy-kit/core/testing';
 import type { SqliteStore } from '@privacy-kit/sqlite';
-
-const COLUMNS: Record<string, string> = {
-  event: 'event', time: 'time', requestId: 'request_id', appId: 'app_id', actor: 'actor', subject: 'subject', method: 'method',
-  route: 'route', purposes: 'purposes', basis: 'basis', categories: 'categories', decision: 'decision', reason: 'reason',
-  status: 'status', durationMs: 'duration_ms', details: 'details',
-};
-const JSON_COLUMNS = new Set(['purposes', 'categories', 'details']);
 
 /**
  * Raw tampering with a SQLite store's audit rows, as someone with file access could do it: drops the
@@ -21,9 +14,8 @@ export function sqliteTamper(store: SqliteStore): AuditTamper {
     async changeRecord(seq, patch) {
       unguard();
       for (const [field, value] of Object.entries(patch)) {
-        const column = COLUMNS[field];
-        if (column === undefined) throw new Error(`unknown field ${field}`);
-        db.prepare(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`).run(JSON_COLUMNS.has(field) ? JSON.stringify(value) : (value as never), seq);
+        const { column, json } = auditLogColumn(field);
+        db.prepare(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`).run(json ? JSON.stringify(value) : (value as never), seq);
       }
     },
     async deleteRecord(seq) {

@@ -1,2 +1,2 @@
-export { describeStoreContract, sampleAuditEntry } from './store-contract';
+export { AUDIT_LOG_COLUMNS, auditLogColumn, describeStoreContract, sampleAuditEntry } from './store-contract';
 export type { AuditTamper, StoreContractHarness } from './store-contract';

@@ -3,6 +3,36 @@ import type { AuditEntry, AuditRecord } from '../audit/audit-record';
 import { isoTime } from '../audit/iso-time';
 import type { PrivacyStore } from '../stores/store-contracts';
 
+/**
+ * The audit_log column of each audit entry field, the same in the SQL stores, for tampering helpers that edit
+ * rows directly; `json` says whether the column holds JSON.
+ */
+export const AUDIT_LOG_COLUMNS: Readonly<Record<string, { readonly column: string; readonly json: boolean }>> = Object.freeze({
+  event: { column: 'event', json: false },
+  time: { column: 'time', json: false },
+  requestId: { column: 'request_id', json: false },
+  appId: { column: 'app_id', json: false },
+  actor: { column: 'actor', json: false },
+  subject: { column: 'subject', json: false },
+  method: { column: 'method', json: false },
+  route: { column: 'route', json: false },
+  purposes: { column: 'purposes', json: true },
+  basis: { column: 'basis', json: false },
+  categories: { column: 'categories', json: true },
+  decision: { column: 'decision', json: false },
+  reason: { column: 'reason', json: false },
+  status: { column: 'status', json: false },
+  durationMs: { column: 'duration_ms', json: false },
+  details: { column: 'details', json: true },
+});
+
+/** The audit_log column of an entry field, or an error naming the field. */
+export function auditLogColumn(field: string): { readonly column: string; readonly json: boolean } {
+  const column = AUDIT_LOG_COLUMNS[field];
+  if (column === undefined) throw new Error(`unknown audit entry field ${field}`);
+  return column;
+}
+
 /** Raw, store-specific access to the audit rows, used only to prove that `verifyAudit()` sees tampering. */
 export interface AuditTamper {
   /** Changes fields of the record at `seq` in place, leaving its MAC as it was. */
