@@ -5,7 +5,9 @@
  *
  *   structured   JSON.stringify, fast-redact, @pinojs/redact and ours, on the same paths
  *   end to end   winston json, winston + fast-redact, winston + redactPii()
- *   free text    redact-pii and ours on 100 B, 1 KB, 16 KB and 256 KB messages of the leak corpus
+ *   free text    redact-pii and ours on 100 B, 1 KB, 16 KB and 256 KB messages of the leak corpus, next to two
+ *                floors: one bare pass over the characters, and the shared text profile alone (read from the
+ *                built module packages/redact/dist/text/text-profile.js, which the package does not export)
  *   accuracy     leaks and changed hard negatives on the leak corpus
  *
  * Requires the built packages (`npm run build`); the corpus generator is TypeScript test code, loaded with
