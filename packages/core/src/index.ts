@@ -39,6 +39,7 @@ export type { PersonalDataOptions, UniversalDecorator } from './decorators/perso
 export { RequiresConsent, defineRequiresConsent } from './decorators/requires-consent.decorator';
 
 export { parseRetention, retentionCutoff } from './retention/retention';
+export { addCalendarMonths, addPeriod } from './retention/calendar';
 export type { Retention } from './retention/retention';
 
 export { MIN_KEY_BYTES, createPseudonymizer, deriveKey, keyBytes } from './pseudonym/pseudonymizer';

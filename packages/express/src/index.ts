@@ -43,7 +43,8 @@ export type { AdminRightsRequestView, PendingRequestData, RightsRequestView } fr
 export type { AccessLogEntry } from './rights/access-log';
 export type { BodyProblem } from './rights/rectification.validator';
 export type { RightsErrorCode } from './rights/rights-http';
-export { addCalendarMonths, rightsDueDate } from './rights/due-date';
+export { rightsDueDate } from './rights/due-date';
+export { addCalendarMonths } from '@privacy-kit/core';
 export { DEFAULT_ACCESS_LOG_LIMIT, MAX_ACCESS_LOG_LIMIT } from './rights/rights.router';
 export { GPC_HEADER, gpcHeaderValues } from './gpc/gpc-signal';
 export { DEFAULT_GPC_RECORD, DEFAULT_GPC_WELL_KNOWN, resolveGpcOptions } from './gpc/gpc-options';

@@ -1,4 +1,5 @@
 import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { addPeriod } from './calendar';
 
 /** A parsed retention period such as '30d' or '2y'. */
 export interface Retention {
@@ -52,20 +53,13 @@ export function parseRetention(text: unknown, where: string): Retention {
 }
 
 /**
- * The instant before which data kept for `retention` is past its period, as seen at `now`.
- * Months and years are calendar units.
+ * The instant before which data kept for `retention` is past its period, as seen at `now`: `now` minus the period,
+ * with months and years counted as calendar units that clamp to a month's last day (see `addCalendarMonths`), so
+ * the cutoff never falls after the day the period really started and nothing is deleted early.
  *
  * @example
- * retentionCutoff(parseRetention('30d', 'x'), new Date('2026-03-31T00:00:00Z')); // 2026-03-01T00:00:00Z
+ * retentionCutoff(parseRetention('1m', 'x'), new Date('2026-03-31T00:00:00Z')); // 2026-02-28T00:00:00Z
  */
 export function retentionCutoff(retention: Retention, now: Date): Date {
-  const cutoff = new Date(now.getTime());
-  switch (retention.unit) {
-    case 'hour': cutoff.setUTCHours(cutoff.getUTCHours() - retention.amount); break;
-    case 'day': cutoff.setUTCDate(cutoff.getUTCDate() - retention.amount); break;
-    case 'week': cutoff.setUTCDate(cutoff.getUTCDate() - 7 * retention.amount); break;
-    case 'month': cutoff.setUTCMonth(cutoff.getUTCMonth() - retention.amount); break;
-    case 'year': cutoff.setUTCFullYear(cutoff.getUTCFullYear() - retention.amount); break;
-  }
-  return cutoff;
+  return addPeriod(now, retention, -1);
 }
