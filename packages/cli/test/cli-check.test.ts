@@ -58,6 +58,42 @@ describe('privacy-kit check: each rule', () => {
   });
 });
 
+describe('privacy-kit check: mounts the route walk cannot see', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-cli-check-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes (exit 0) with a warning naming the mount path of a function that hides routes', () => {
+    const run = check(`${FIXTURES}/unseen-mount-app.ts`);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('✔ privacy-kit check passed: 1 routes, no problems, 1 warning(s).');
+    expect(run.stdout).toContain('⚠ unseen-mount               USE /feed\n    /feed: a function (feedGate) is mounted here with app.use(path, fn); the route walk cannot see the routes behind it');
+    expect(run.stdout).toContain('(unseen mounts are errors with --strict)');
+  });
+
+  it('fails (exit 1) on it with --strict', () => {
+    const run = check(`${FIXTURES}/unseen-mount-app.ts`, '--strict');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^✖ privacy-kit check failed: 1 problem\(s\) in 1 routes\.\n\n✖ unseen-mount +USE \/feed\n/);
+  });
+
+  it('lists it in the JSON report', () => {
+    const run = check(`${FIXTURES}/unseen-mount-app.ts`, '--json');
+    const report = JSON.parse(run.stdout) as { ok: boolean; warnings: { rule: string; route: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.warnings.map((w) => [w.rule, w.route])).toEqual([['unseen-mount', 'USE /feed']]);
+  });
+
+  it('excuses it with --strict when the allow-list names its path with a reason', () => {
+    const config = join(dir, 'privacy-kit.config.json');
+    writeFileSync(config, JSON.stringify({ allow: [{ route: '/feed', reason: 'a feature flag gate in front of the feed router' }] }));
+    const run = check(`${FIXTURES}/unseen-mount-app.ts`, '--strict', '--config', config);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('○ unseen-mount               USE /feed allowed: a feature flag gate in front of the feed router');
+    expect(run.stdout).not.toContain('matches no finding');
+  });
+});
+
 describe('privacy-kit check: configuration and output', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-cli-check-')); });

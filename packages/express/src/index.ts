@@ -13,7 +13,7 @@ export type { AuthFailure, IdentifyFunction, IdentifyResult, Identity } from './
 export { Delete, Get, Patch, Post, Put, mountController } from './controllers/route.decorators';
 export type { ControllerMethod, HttpVerb } from './controllers/route.decorators';
 export { discoverApp, discoverRoutes } from './discovery/walk-routes';
-export type { AppDiscovery, DiscoverOptions, DiscoveredRoute } from './discovery/walk-routes';
+export type { AppDiscovery, DiscoverOptions, DiscoveredRoute, UnseenMount } from './discovery/walk-routes';
 export { trackSubApps } from './discovery/sub-apps';
 export { HANDLER_TARGET, locateFunctions } from './discovery/source-location';
 export { inventoryOf } from './inventory/inventory-of';

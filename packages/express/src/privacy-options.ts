@@ -1,5 +1,5 @@
 import type { PrivacyStore } from '@privacy-kit/core';
-import { PrivacyKitError, keyBytes } from '@privacy-kit/core';
+import { PrivacyKitError, keyBytes, resolveTerm } from '@privacy-kit/core';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
 import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './consent/consent-cache';
@@ -60,6 +60,12 @@ export interface PrivacyOptions {
    * returns but does not declare. Off by default.
    */
   readonly drift?: boolean | DriftOptions;
+  /**
+   * Purposes the consent API takes besides those the app's routes require consent for: consent collected for use
+   * outside routes, or required by routes the route walk cannot see (behind a function mounted with `app.use`).
+   * The consent API answers 404 for any other purpose.
+   */
+  readonly consentPurposes?: readonly string[];
 }
 
 /** {@link PrivacyOptions} with every default applied. */
@@ -80,9 +86,10 @@ export interface ResolvedPrivacyOptions {
   readonly gpc: ResolvedGpcOptions;
   readonly retention: ResolvedRetentionOptions;
   readonly drift: ResolvedDriftOptions | undefined;
+  readonly consentPurposes: readonly string[];
 }
 
-const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift']);
+const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift', 'consentPurposes']);
 
 function invalid(message: string): PrivacyKitError {
   return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): ${message}`);
@@ -130,6 +137,11 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   }
   const appId = options.appId ?? DEFAULT_APP_ID;
   if (typeof appId !== 'string' || appId === '') throw invalid("'appId' must be a non-empty string.");
+  const consentPurposes = options.consentPurposes ?? [];
+  if (!Array.isArray(consentPurposes) || consentPurposes.some((p) => typeof p !== 'string')) {
+    throw invalid(`'consentPurposes' must be an array of purpose keys, e.g. ['marketing.communications.email']; got ${JSON.stringify(consentPurposes)}.`);
+  }
+  for (const purpose of consentPurposes) resolveTerm('purpose', purpose, 'privacy({ consentPurposes })');
   return {
     store: options.store,
     pseudonymKey: keyBytes(options.pseudonymKey, 'pseudonymKey'),
@@ -147,5 +159,6 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     gpc: resolveGpcOptions(options.gpc),
     retention: resolveRetentionOptions(options.retention),
     drift: resolveDriftOptions(options.drift),
+    consentPurposes: [...new Set(consentPurposes as string[])],
   };
 }

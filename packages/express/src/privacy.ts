@@ -15,6 +15,7 @@ import { DataSourceRegistry } from './rights/data-source.registry';
 import { createRightsRouter } from './rights/rights.router';
 import { RightsService } from './rights/rights.service';
 import { tagMountedApp } from './discovery/sub-apps';
+import type { UnseenMount } from './discovery/walk-routes';
 import { createDriftRecorder } from './drift/create-drift-recorder';
 import type { DriftRecorder } from './drift/drift-recorder';
 import { createInventoryEndpoint } from './inventory/inventory-endpoint';
@@ -28,8 +29,17 @@ export type PrivacyKit = RequestHandler & {
   readonly engine: PrivacyEngine;
   /** The problems of every annotated route of `app` (default: the app this kit is mounted on). */
   checkRoutes(app?: unknown): RouteProblem[];
-  /** Throws a `PK_CONFIG` error listing every misdeclared route; runs by itself before `app.listen()`. */
+  /**
+   * Throws a `PK_CONFIG` error listing every misdeclared route; runs by itself before `app.listen()`, and reports
+   * the mounts the route walk cannot look into (see `unseenMounts`) through `onError` as a `PK_ROUTES_UNSEEN` warning.
+   */
   assertRoutes(app?: unknown): void;
+  /**
+   * The mounts of `app` (default: the app this kit is mounted on) the route walk cannot look into: a function
+   * mounted on a path (e.g. a wrapper around a router), a sub-app mounted while sub-apps were not tracked. Routes
+   * behind them are enforced when a request reaches them, but are not checked before start.
+   */
+  unseenMounts(app?: unknown): UnseenMount[];
   /** Stops listening to the store for consent changes and stops scheduled sweeps. Does not close the store. */
   dispose(): void;
   /** Adds a data source after `privacy()` was created; same rules as the `sources` option (throws on a bad one). */
@@ -75,7 +85,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
   function privacyMiddleware(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    setRequestContext(req, { engine, requestId, gpc: hasGpcSignal(req), identity: undefined, enforced: new Set(), access: undefined });
+    setRequestContext(req, { engine, requestId, gpc: hasGpcSignal(req), identity: undefined, access: undefined });
     res.setHeader('X-Request-Id', requestId);
     if (drift !== undefined) drift.watch(req, res);
     const path = req.path;
@@ -123,6 +133,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     engine,
     checkRoutes: (app?: unknown) => engine.checkRoutes(app),
     assertRoutes: (app?: unknown) => engine.assertRoutes(app),
+    unseenMounts: (app?: unknown) => engine.unseenMounts(app),
     dispose: () => {
       sweeper.stop();
       engine.dispose();

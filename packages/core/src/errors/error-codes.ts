@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   PK_INVALID_DECORATOR: 'a decorator was applied where it cannot work',
   PK_INVALID_RETENTION: 'a retention period could not be parsed',
   PK_CONFIG: 'the privacy configuration of the app is inconsistent',
+  PK_ROUTES_UNSEEN: 'the route walk cannot look into some mounts of the app (their declarations are learned at request time)',
   PK_STORE_UNAVAILABLE: 'a privacy store could not be reached or failed',
   PK_STORE_CLOSED: 'a privacy store was used after close()',
   PK_AUDIT_KEY: 'the audit key is missing or too short',

@@ -4,6 +4,18 @@ import type { Identity, IdentifyResult } from '../identity/identity';
 
 const CONTEXT_KEY = Symbol.for('privacy-kit.request-context');
 
+/** A declaration whose checks passed for a request: who asked, whose data, and what was declared and audited. */
+export interface AccessDecision {
+  readonly identity: Identity;
+  /** The app's own id of the data subject. */
+  readonly subject: string;
+  /** The subject's keyed pseudonym, as audited. */
+  readonly subjectPseudonym: string;
+  readonly declaration: ProcessingDeclaration;
+  /** The decision made before this one on the same request (an earlier twin on its path), if any. */
+  readonly previous: AccessDecision | undefined;
+}
+
 /** What privacy-kit knows about a request; internal, shared by the middleware and the route twins. */
 export interface RequestContextState {
   readonly engine: unknown;
@@ -11,10 +23,8 @@ export interface RequestContextState {
   /** The request carries a Global Privacy Control signal (`Sec-GPC: 1`). */
   readonly gpc: boolean;
   identity: Promise<IdentifyResult> | undefined;
-  /** Routes (or use-middleware) already enforced for this request. */
-  readonly enforced: Set<object>;
-  /** Set once a route's checks passed. */
-  access: { readonly identity: Identity; readonly subject: string; readonly declaration: ProcessingDeclaration } | undefined;
+  /** The newest decision whose checks passed (a twin's), linked to the earlier ones; undefined before any. */
+  access: AccessDecision | undefined;
 }
 
 /** The context of a request, or undefined when `privacy()` did not see it. */
@@ -34,7 +44,9 @@ export interface PrivacyRequestInfo {
   readonly gpc: boolean;
   /** The identified caller and the resolved data subject, once an annotated route allowed the request. */
   readonly actor?: Identity;
+  /** The data subject of the newest twin that allowed the request. */
   readonly subject?: string;
+  /** Every purpose the request was allowed for (of all the twins on its path). */
   readonly purposes?: readonly string[];
 }
 
@@ -49,7 +61,17 @@ export interface PrivacyRequestInfo {
 export function privacyInfo(req: Request): PrivacyRequestInfo {
   const ctx = getRequestContext(req);
   if (ctx === undefined) return { requestId: '', gpc: false };
-  return ctx.access === undefined
-    ? { requestId: ctx.requestId, gpc: ctx.gpc }
-    : { requestId: ctx.requestId, gpc: ctx.gpc, actor: ctx.access.identity, subject: ctx.access.subject, purposes: ctx.access.declaration.purposes };
+  const access = ctx.access;
+  if (access === undefined) return { requestId: ctx.requestId, gpc: ctx.gpc };
+  // Several twins on the request's path: the request was allowed for the purposes of all of them.
+  const purposes = access.previous === undefined
+    ? access.declaration.purposes
+    : [...new Set(decisionsOf(access).reverse().flatMap((d) => d.declaration.purposes))];
+  return { requestId: ctx.requestId, gpc: ctx.gpc, actor: access.identity, subject: access.subject, purposes };
+}
+
+function decisionsOf(newest: AccessDecision): AccessDecision[] {
+  const all: AccessDecision[] = [];
+  for (let d: AccessDecision | undefined = newest; d !== undefined; d = d.previous) all.push(d);
+  return all;
 }

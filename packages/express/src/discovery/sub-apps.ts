@@ -90,3 +90,26 @@ export function trackSubApps(expressModule: unknown): boolean {
   application.use = use;
   return true;
 }
+
+/** Sub-apps nested deeper than this are not followed up to their root app. */
+const MAX_MOUNT_DEPTH = 32;
+
+/**
+ * The full mount path of a sub-app below `root`, from the `mountpath` and `parent` Express sets when an app is
+ * mounted (e.g. '/shop/admin'); undefined when it cannot be told (an array or RegExp mount path, or `root` is not
+ * among its parents).
+ *
+ * @param app - a mounted Express app (e.g. `req.app` inside a sub-app)
+ * @param root - the app the paths are relative to
+ * @param join - joins a prefix and a path the way the router walk does
+ */
+export function mountPrefixOf(app: unknown, root: unknown, join: (prefix: string, path: string) => string): string | undefined {
+  let prefix = '';
+  let current = app as { mountpath?: unknown; parent?: unknown } | undefined;
+  for (let depth = 0; current !== root; depth++) {
+    if (current === undefined || current === null || depth >= MAX_MOUNT_DEPTH || typeof current.mountpath !== 'string') return undefined;
+    prefix = join(current.mountpath, prefix);
+    current = current.parent as typeof current;
+  }
+  return prefix;
+}

@@ -1,6 +1,6 @@
 import { METHODS } from 'node:http';
 import type { SourceLocation } from '@privacy-kit/core';
-import { getRouteMarker, type RouteMarker } from '../routes/route-marker';
+import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
 import { express4Paths } from './express4-paths';
 import { locateFunctions } from './source-location';
 import { isMountedAppLayer, isPrivacyKitApp, mountedAppOf, stackOf } from './sub-apps';
@@ -33,14 +33,38 @@ export interface DiscoverOptions {
   readonly cwd?: string;
 }
 
+/**
+ * A mount the walk cannot look into: routes behind it (and their declarations) are only learned when a request
+ * reaches them.
+ */
+export interface UnseenMount {
+  /** The full mount path, e.g. '/wrap'. */
+  readonly path: string;
+  /**
+   * 'sub-app': an app mounted with `app.use(path, subApp)` while sub-apps were not tracked (see `trackSubApps`);
+   * 'function': a function mounted on a path, e.g. `app.use('/wrap', (req, res, next) => router(req, res, next))`.
+   */
+  readonly kind: 'sub-app' | 'function';
+  /** The mounted function's name, or '<anonymous>'. */
+  readonly handler: string;
+}
+
 /** Everything a router walk found. */
 export interface AppDiscovery {
   readonly routes: DiscoveredRoute[];
   /** The sub-app of `privacy()`, when it is mounted on the app. */
   readonly kit: unknown;
-  /** Things the walk could not see. */
+  /** Things the walk could not see, for people (one sentence each). */
   readonly warnings: string[];
+  /** The mounts the walk could not look into. */
+  readonly unseen: UnseenMount[];
 }
+
+/**
+ * Middleware that Express itself ships; mounted on a path they serve files or parse bodies and hide no routes.
+ * Any other function mounted on a path may (a wrapper around a router), and the walk cannot tell.
+ */
+const ROUTELESS_MIDDLEWARE = new Set(['serveStatic', 'jsonParser', 'urlencodedParser', 'rawParser', 'textParser']);
 
 interface Layer {
   readonly handle?: Function & { stack?: Layer[] };
@@ -99,13 +123,24 @@ function prefixCovers(prefix: string, path: string): boolean {
   return want.every((segment, i) => segment.startsWith(':') || segment.startsWith('*') || segment === have[i]);
 }
 
-function walk(stack: readonly Layer[], prefix: string, inherited: readonly ScopedMarker[], out: Found[], found: { kit: unknown; warnings: string[] }, seen: Set<unknown>): void {
+interface WalkState {
+  kit: unknown;
+  readonly warnings: string[];
+  readonly unseen: UnseenMount[];
+}
+
+function functionName(fn: Function): string {
+  const name = fn.name.replace(/^bound /, '');
+  return name === '' ? '<anonymous>' : name;
+}
+
+function walk(stack: readonly Layer[], prefix: string, inherited: readonly ScopedMarker[], out: Found[], found: WalkState, seen: Set<unknown>): void {
   const markers = [...inherited];
   for (const layer of stack) {
     if (layer.route !== undefined) {
       const route = layer.route;
       const handlers = [...new Set((route.stack ?? []).map((l) => l.handle))].filter((h): h is Function => typeof h === 'function');
-      const own = handlers.map(getRouteMarker).filter((m): m is RouteMarker => m !== undefined);
+      const own = markedHandlersOf(route).map((h) => getRouteMarker(h) as RouteMarker);
       const declared = Object.keys(route.methods ?? {}).filter((m) => route.methods?.[m] === true);
       const methods = EVERY_METHOD.every((m) => declared.includes(m)) ? ['_all'] : declared;
       for (const text of pathTexts(route.path)) {
@@ -131,6 +166,7 @@ function walk(stack: readonly Layer[], prefix: string, inherited: readonly Scope
       if (isPrivacyKitApp(app)) found.kit ??= app;
       else if (app === undefined) {
         found.warnings.push(`A sub-app is mounted at ${where} with app.use(path, app); its routes are hidden from the router walk. Mount an express.Router() instead, or run privacy-kit's CLI, which sees sub-apps.`);
+        for (const mount of mountPaths(layer)) found.unseen.push({ path: joinPaths(prefix, mount), kind: 'sub-app', handler: '<sub-app>' });
       } else {
         const sub = stackOf(app) as Layer[] | undefined;
         if (sub !== undefined && !seen.has(app)) {
@@ -144,14 +180,24 @@ function walk(stack: readonly Layer[], prefix: string, inherited: readonly Scope
     const marker = getRouteMarker(handle);
     if (marker !== undefined) {
       for (const mount of mountPaths(layer)) markers.push({ marker, prefix: joinPaths(prefix, mount) });
+    } else if (typeof handle === 'function' && !ROUTELESS_MIDDLEWARE.has(handle.name)) {
+      const paths = mountPaths(layer).filter((mount) => mount !== '' && mount !== '/');
+      for (const mount of paths) {
+        const path = joinPaths(prefix, mount);
+        const name = functionName(handle);
+        found.unseen.push({ path, kind: 'function', handler: name });
+        found.warnings.push(
+          `A function (${name}) is mounted at ${path} with app.use(path, fn); the router walk cannot see routes behind it (e.g. a router called from a wrapper). ` +
+            'Their declarations are enforced when a request reaches them, but not checked before start. Mount the router itself, or allow-list the mount with a reason.',
+        );
+      }
     }
   }
 }
 
 function handlerName(handlers: readonly Function[]): string {
   const last = handlers[handlers.length - 1];
-  const name = last?.name.replace(/^bound /, '') ?? '';
-  return name === '' ? '<anonymous>' : name;
+  return last === undefined ? '<anonymous>' : functionName(last);
 }
 
 /**
@@ -167,7 +213,7 @@ function handlerName(handlers: readonly Function[]): string {
  */
 export function discoverApp(app: unknown, options: DiscoverOptions = {}): AppDiscovery {
   const found: Found[] = [];
-  const state = { kit: undefined as unknown, warnings: [] as string[] };
+  const state: WalkState = { kit: undefined, warnings: [], unseen: [] };
   const stack = stackOf(app) as Layer[] | undefined;
   if (stack !== undefined) walk(stack, '', [], found, state, new Set([app]));
 
@@ -206,7 +252,7 @@ export function discoverApp(app: unknown, options: DiscoverOptions = {}): AppDis
     const source = answering[i] === undefined ? null : (locations[located++] ?? null);
     return { ...base, source };
   });
-  return { routes, kit: state.kit, warnings: state.warnings };
+  return { routes, kit: state.kit, warnings: state.warnings, unseen: state.unseen };
 }
 
 /**

@@ -14,17 +14,61 @@ import {
   type Pseudonymizer,
 } from '@privacy-kit/core';
 import { ConsentCache } from '../consent/consent-cache';
-import { getRequestContext, type RequestContextState } from '../context/request-context';
-import { discoverRoutes } from '../discovery/walk-routes';
+import { indexConsentablePurposes, type ConsentablePurposes } from '../consent/consentable-purposes';
+import { getRequestContext, type AccessDecision, type RequestContextState } from '../context/request-context';
+import { mountPrefixOf } from '../discovery/sub-apps';
+import { discoverApp, discoverRoutes, joinPaths, type UnseenMount } from '../discovery/walk-routes';
 import { sendJsonError } from '../http/json-error';
 import type { Identity, IdentifyResult } from '../identity/identity';
 import { createJwtVerifier, type JwtVerifier } from '../identity/jwt-identity';
 import type { ResolvedPrivacyOptions } from '../privacy-options';
-import type { RouteMarker } from '../routes/route-marker';
+import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
 import type { RouteEnforcer } from '../routes/route-twins';
-import { compileDiscovered, compileRoute, fallbackPattern, isRouteProblem, type CompiledRoute, type RouteProblem } from './route-compiler';
+import {
+  compileDiscovered,
+  compileRoute,
+  enforceableRoute,
+  fallbackPattern,
+  guardPattern,
+  isRouteProblem,
+  type CompiledRoute,
+  type RouteProblem,
+} from './route-compiler';
 
 type AuditFacts = Pick<AuditEntry, 'event' | 'decision' | 'reason' | 'status' | 'durationMs'> & { readonly details?: AuditEntry['details'] };
+
+/** What the router walk learned about a route: its full pattern and every declaration in front of it and on it. */
+interface KnownRoute {
+  readonly method: string;
+  readonly pattern: string;
+  readonly markers: readonly RouteMarker[];
+}
+
+/** The compiled declaration of an Express Route, and which of its handlers are twins (compiled into it). */
+interface RouteDeclarations {
+  readonly twins: ReadonlySet<unknown>;
+  /** Undefined for a route without twins (seen as a left-over `req.route` by a `use()` twin). */
+  readonly compiled: CompiledRoute | RouteProblem | undefined;
+}
+
+const NO_TWINS: ReadonlySet<unknown> = new Set();
+
+function isSubset(items: readonly string[], of: readonly string[]): boolean {
+  return items.every((item) => of.includes(item));
+}
+
+/**
+ * Whether a decision already made covers everything a declaration asks for the same subject: its lawful basis,
+ * purposes, consent purposes and categories. (Roles are checked for every twin: that costs no store call.)
+ */
+function covers(decision: AccessDecision, subjectPseudonym: string, declaration: ProcessingDeclaration): boolean {
+  const made = decision.declaration;
+  return decision.subjectPseudonym === subjectPseudonym
+    && made.basis === declaration.basis
+    && isSubset(declaration.purposes, made.purposes)
+    && isSubset(declaration.consentPurposes, made.consentPurposes)
+    && isSubset(declaration.categories, made.categories);
+}
 
 /**
  * The engine behind `privacy()`: identity, consent decisions (with the per-process cache), the audit trail and
@@ -34,8 +78,16 @@ export class PrivacyEngine implements RouteEnforcer {
   readonly pseudonym: Pseudonymizer;
   readonly cache: ConsentCache;
   private readonly verifyJwt: JwtVerifier | undefined;
-  private readonly compiled = new WeakMap<object, CompiledRoute | RouteProblem>();
-  private patterns = new WeakMap<object, { readonly method: string; readonly pattern: string; readonly markers: readonly RouteMarker[] }>();
+  /** Compiled once per Express Route (every twin on it together). */
+  private readonly routeDeclarations = new WeakMap<object, RouteDeclarations>();
+  /** Compiled once per twin mounted with `use()`, keyed on the twin itself. */
+  private readonly guardDeclarations = new WeakMap<object, CompiledRoute | RouteProblem>();
+  private patterns = new WeakMap<object, KnownRoute>();
+  /** Sub-apps whose routes were learned at request time (their mount is hidden from the walk). */
+  private learnedApps = new WeakSet<object>();
+  private consentIndex: ConsentablePurposes | undefined;
+  /** What the last walk could not look into. */
+  private unseen: readonly UnseenMount[] = [];
   private app: unknown;
   private checked = false;
   private readonly unwatch: (() => void) | undefined;
@@ -57,31 +109,66 @@ export class PrivacyEngine implements RouteEnforcer {
   attach(app: unknown): void {
     this.app = app;
     this.checked = false;
+    this.consentIndex = undefined;
   }
 
   /**
    * Walks the app's routes and compiles every annotated one; returns the problems (empty when all is well).
-   * Also learns each route's full pattern for the audit.
+   * Also learns each route's full pattern for the audit, and which purposes the consent API takes.
    */
   checkRoutes(app: unknown = this.app): RouteProblem[] {
     if (app === undefined) return [];
-    const discovered = discoverRoutes(app);
-    const patterns = new WeakMap<object, { method: string; pattern: string; markers: readonly RouteMarker[] }>();
+    const discovery = discoverApp(app);
+    const discovered = discovery.routes;
+    this.unseen = discovery.unseen;
+    const patterns = new WeakMap<object, KnownRoute>();
     for (const route of discovered) {
       if (route.markers.length > 0 && !patterns.has(route.route)) patterns.set(route.route, { method: route.method, pattern: route.path, markers: route.markers });
     }
     this.patterns = patterns;
+    this.learnedApps = new WeakSet();
     this.checked = true;
-    return compileDiscovered(discovered).filter(isRouteProblem);
+    const compiled = compileDiscovered(discovered);
+    const declarations = compiled.flatMap((c) => (isRouteProblem(c) ? [] : [c.declaration]));
+    this.consentIndex = indexConsentablePurposes(declarations, this.options.consentPurposes);
+    return compiled.filter(isRouteProblem);
   }
 
-  /** Throws a `PK_CONFIG` error listing every misdeclared route. */
+  /**
+   * The mounts of the app the route walk cannot look into (a function mounted on a path, a sub-app mounted while
+   * sub-apps were not tracked): the declarations behind them are enforced, but only learned when a request
+   * reaches them, so they are not checked before start and their consent purposes are unknown to the consent API.
+   */
+  unseenMounts(app: unknown = this.app): UnseenMount[] {
+    return app === undefined ? [] : discoverApp(app).unseen;
+  }
+
+  /**
+   * Throws a `PK_CONFIG` error listing every misdeclared route. Mounts the walk cannot look into are not an
+   * error: they are reported through `onError` as a `PK_ROUTES_UNSEEN` warning.
+   */
   assertRoutes(app: unknown = this.app): void {
     const problems = this.checkRoutes(app);
     if (problems.length > 0) {
       const details = problems.flatMap((p) => p.problems);
       throw new PrivacyKitError('PK_CONFIG', `@privacy-kit/express: ${details.length} privacy configuration problem(s):\n- ${details.join('\n- ')}`, { details });
     }
+    if (this.unseen.length > 0) {
+      const where = this.unseen.map((m) => `${m.path} (${m.kind === 'sub-app' ? 'a sub-app; call trackSubApps(express) before mounting it' : `the function ${m.handler}`})`);
+      this.report(new PrivacyKitError(
+        'PK_ROUTES_UNSEEN',
+        `@privacy-kit/express: the route walk cannot see the routes behind ${where.join(', ')}. Their declarations are enforced when a request reaches them, ` +
+          'but they were not checked before start, and the consent API only takes their consent purposes if privacy({ consentPurposes }) lists them. ' +
+          'Mount routers directly (app.use(path, router)) where you can.',
+      ), 'checking the routes');
+    }
+  }
+
+  /** The purposes the consent API takes (learned from the routes on first use, and again whenever they are checked). */
+  consentablePurposes(): ConsentablePurposes {
+    if (this.consentIndex === undefined && !this.checked) this.checkRoutes();
+    this.consentIndex ??= indexConsentablePurposes([], this.options.consentPurposes);
+    return this.consentIndex;
   }
 
   /** Identifies the caller once per request (JWT or the app's `identify`). */
@@ -148,28 +235,84 @@ export class PrivacyEngine implements RouteEnforcer {
     }
   }
 
+  /**
+   * The declaration a twin enforces. A twin on the request's route compiles with every other twin of that route
+   * (and, when the walk saw the route, the `use()` twins in front of it), once per route. Any other twin, i.e. one
+   * mounted with `use()`, is compiled on its own and keyed on itself: `req.route` may be an earlier route's.
+   */
   private compiledFor(req: Request, marker: RouteMarker, self: object): CompiledRoute | RouteProblem {
-    const key = (req.route as object | undefined) ?? self;
-    const found = this.compiled.get(key);
-    if (found !== undefined) return found;
-    if (!this.checked || (req.route !== undefined && !this.patterns.has(req.route as object))) this.checkRoutes();
-    const known = req.route === undefined ? undefined : this.patterns.get(req.route as object);
-    const compiled = known !== undefined
-      ? compileRoute(known.method, known.pattern, known.markers)
-      : compileRoute(req.method, fallbackPattern(req), [marker]);
-    this.compiled.set(key, compiled);
+    const route = req.route as object | undefined;
+    if (route !== undefined) {
+      let entry = this.routeDeclarations.get(route);
+      if (entry === undefined) {
+        entry = this.compileRouteDeclarations(req, route);
+        this.routeDeclarations.set(route, entry);
+      }
+      if (entry.compiled !== undefined && entry.twins.has(self)) return entry.compiled;
+    }
+    let compiled = this.guardDeclarations.get(self);
+    if (compiled === undefined) {
+      compiled = enforceableRoute(compileRoute(req.method, guardPattern(req), [marker]));
+      this.guardDeclarations.set(self, compiled);
+    }
     return compiled;
+  }
+
+  private compileRouteDeclarations(req: Request, route: object): RouteDeclarations {
+    const twins = markedHandlersOf(route);
+    if (twins.length === 0) return { twins: NO_TWINS, compiled: undefined };
+    const own = twins.map((twin) => getRouteMarker(twin) as RouteMarker);
+    const known = this.knownRoute(req, route);
+    // Twins added to the route after the walk still count.
+    const compiled = known === undefined
+      ? compileRoute(req.method, fallbackPattern(req), own)
+      : compileRoute(known.method, known.pattern, [...known.markers, ...own.filter((m) => !known.markers.includes(m))]);
+    return { twins: new Set(twins), compiled: enforceableRoute(compiled) };
+  }
+
+  /** What the walk knows of a route; walks again (or walks the sub-app the request is in) for a route it has not seen. */
+  private knownRoute(req: Request, route: object): KnownRoute | undefined {
+    const walkedNow = !this.checked;
+    if (walkedNow) this.checkRoutes();
+    let known = this.patterns.get(route);
+    const app = (req as { app?: unknown }).app;
+    if (known === undefined && this.app !== undefined && app !== undefined && app !== this.app) {
+      this.learnSubApp(app);
+      known = this.patterns.get(route);
+    }
+    if (known === undefined && !walkedNow) {
+      this.checkRoutes();
+      known = this.patterns.get(route);
+    }
+    return known;
+  }
+
+  /** Learns the routes of a sub-app the walk could not see (mounted while sub-apps were not tracked), once. */
+  private learnSubApp(app: unknown): void {
+    if ((typeof app !== 'function' && typeof app !== 'object') || app === null || this.learnedApps.has(app)) return;
+    this.learnedApps.add(app);
+    const prefix = mountPrefixOf(app, this.app, joinPaths);
+    if (prefix === undefined) return;
+    for (const found of discoverRoutes(app)) {
+      if (found.markers.length > 0 && !this.patterns.has(found.route)) {
+        this.patterns.set(found.route, { method: found.method, pattern: joinPaths(prefix, found.path), markers: found.markers });
+      }
+    }
   }
 
   enforce(req: Request, res: Response, next: NextFunction, marker: RouteMarker, self: object): void {
     const ctx = getRequestContext(req) as RequestContextState;
-    const key = (req.route as object | undefined) ?? self;
-    if (ctx.enforced.has(key)) {
-      next();
-      return;
+    const compiled = this.compiledFor(req, marker, self);
+    if (!isRouteProblem(compiled)) {
+      // The same declaration already passed for this request (another twin of the same route).
+      for (let made = ctx.access; made !== undefined; made = made.previous) {
+        if (made.declaration === compiled.declaration) {
+          next();
+          return;
+        }
+      }
     }
-    ctx.enforced.add(key);
-    this.runChecks(req, res, next, ctx, this.compiledFor(req, marker, self)).catch((error: unknown) => {
+    this.runChecks(req, res, next, ctx, compiled).catch((error: unknown) => {
       this.report(error, 'privacy enforcement');
       sendJsonError(res, 503, { error: 'privacy_store_unavailable' });
     });
@@ -226,6 +369,12 @@ export class PrivacyEngine implements RouteEnforcer {
       return;
     }
     const subject = subjectId === identity.id ? actor : this.pseudonym(subjectId);
+    for (let made = ctx.access; made !== undefined; made = made.previous) {
+      if (covers(made, subject, declaration)) {
+        next();
+        return;
+      }
+    }
     if (declaration.consentPurposes.length > 0) {
       let states: ReadonlyMap<string, ConsentState> | undefined;
       try {
@@ -254,7 +403,7 @@ export class PrivacyEngine implements RouteEnforcer {
         return;
       }
     }
-    ctx.access = { identity, subject: subjectId, declaration };
+    ctx.access = { identity, subject: subjectId, subjectPseudonym: subject, declaration, previous: ctx.access };
     let recorded = false;
     const recordOutcome = (reason: string | null): void => {
       if (recorded) return;

@@ -56,9 +56,30 @@ export function compileDiscovered(routes: readonly DiscoveredRoute[]): (Compiled
   return routes.filter((r) => r.markers.length > 0).map((r) => compileRoute(r.method, r.path, r.markers));
 }
 
-/** A best-effort pattern for a route the app walk did not see (e.g. added after start); never the raw URL. */
+/**
+ * A best-effort pattern for a route the app walk did not see (in a router behind a wrapper function, added after
+ * start); never the raw URL, so a mount prefix that may hold values shows as '(mounted)'.
+ */
 export function fallbackPattern(req: Request): string {
   const routePath = (req.route as { path?: unknown } | undefined)?.path;
   const own = typeof routePath === 'string' ? routePath : '(middleware)';
   return req.baseUrl === '' ? own : `(mounted)${own}`;
+}
+
+/** The pattern of a twin mounted with `use()`: never a route's (`req.route` may be left over from an earlier route). */
+export function guardPattern(req: Request): string {
+  return req.baseUrl === '' ? '(middleware)' : '(mounted)(middleware)';
+}
+
+/**
+ * The compiled route as the engine enforces and audits it: its purposes include the purposes it requires consent
+ * for (a `personalData({ purpose })` with a `requiresConsent(other)` lists both), so that the audit names every
+ * purpose that was checked.
+ */
+export function enforceableRoute(compiled: CompiledRoute | RouteProblem): CompiledRoute | RouteProblem {
+  if (isRouteProblem(compiled)) return compiled;
+  const { declaration } = compiled;
+  const missing = declaration.consentPurposes.filter((p) => !declaration.purposes.includes(p));
+  if (missing.length === 0) return compiled;
+  return { ...compiled, declaration: { ...declaration, purposes: [...declaration.purposes, ...missing] } };
 }

@@ -26,3 +26,19 @@ export function markHandler(handler: RequestHandler, marker: RouteMarker): Marke
   Object.defineProperty(handler, ROUTE_DECLARATION_KEY, { value: marker, enumerable: false });
   return handler as MarkedHandler;
 }
+
+/**
+ * The distinct privacy-kit twins among an Express Route's handlers, in order (every method of the route).
+ *
+ * @param route - an Express Route object (`layer.route`, `req.route`)
+ */
+export function markedHandlersOf(route: unknown): MarkedHandler[] {
+  const stack = (route as { stack?: readonly { handle?: unknown }[] } | undefined)?.stack;
+  if (!Array.isArray(stack)) return [];
+  const found: MarkedHandler[] = [];
+  for (const layer of stack) {
+    const handle = layer.handle;
+    if (getRouteMarker(handle) !== undefined && !found.includes(handle as MarkedHandler)) found.push(handle as MarkedHandler);
+  }
+  return found;
+}

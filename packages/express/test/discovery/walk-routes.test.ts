@@ -83,6 +83,36 @@ describe('discoverApp: Express 5', () => {
   });
 });
 
+describe('discoverApp: mounts it cannot look into', () => {
+  it.each<[string, typeof express]>([['Express 5', express], ['Express 4', express4 as unknown as typeof express]])(
+    'lists a function mounted on a path as unseen (%s), with a warning naming the path',
+    (_name, x) => {
+      const app = x();
+      const router = x.Router();
+      router.get('/feed', declared, ok);
+      app.use('/wrap', (req, res, next) => router(req, res, next));
+      app.use('/api/:version', function versioned(req, res, next) { router(req, res, next); });
+      const found = discoverApp(app);
+      expect(found.unseen).toEqual([
+        { path: '/wrap', kind: 'function', handler: '<anonymous>' },
+        { path: '/api/:version', kind: 'function', handler: 'versioned' },
+      ]);
+      expect(found.warnings).toEqual([expect.stringContaining('mounted at /wrap'), expect.stringContaining('mounted at /api/:version')]);
+    },
+  );
+
+  it("does not list middleware mounted at the root, routers, twins, or Express's own static and body-parsing middleware", () => {
+    const app = express();
+    app.use((_req, _res, next) => next());
+    app.use(express.json());
+    app.use('/assets', express.static('public'));
+    app.use('/forms', express.urlencoded({ extended: false }));
+    app.use('/secure', declared);
+    app.use('/r', express.Router().get('/x', ok));
+    expect(discoverApp(app).unseen).toEqual([]);
+  });
+});
+
 describe('discoverApp: Express 4', () => {
   it('turns compiled mount regexps back into paths: parameters, optional parameters, stars, arrays', () => {
     const app = express4();
@@ -131,6 +161,14 @@ describe('discoverApp: sub-apps and the privacy() kit', () => {
     const found = discoverApp(app);
     expect(found.routes).toEqual([]);
     expect(found.warnings).toEqual([expect.stringContaining('A sub-app is mounted at /sub')]);
+  });
+
+  it('lists a sub-app mounted while sub-apps were not tracked as an unseen mount', () => {
+    const sub = express();
+    sub.get('/inner', ok);
+    const app = express();
+    app.use('/sub', sub);
+    expect(discoverApp(app).unseen).toEqual([{ path: '/sub', kind: 'sub-app', handler: '<sub-app>' }]);
   });
 
   it('walks sub-apps mounted after trackSubApps(express)', () => {

@@ -41,9 +41,12 @@ export function tempStore(): TempStore {
   };
 }
 
-/** An app with privacy() mounted on the given store and the default JWT options. */
-export function appWith(store: PrivacyStore, options: Partial<PrivacyOptions> = {}): { app: Express; kit: PrivacyKit } {
-  const app = express();
+/** An Express module: Express 5 (`express`) or Express 4 (the `express4` alias). */
+export type ExpressModule = typeof express;
+
+/** An app with privacy() mounted on the given store and the default JWT options (Express 5 unless another module is given). */
+export function appWith(store: PrivacyStore, options: Partial<PrivacyOptions> = {}, expressModule: ExpressModule = express): { app: Express; kit: PrivacyKit } {
+  const app = expressModule();
   const kit = privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, appId: 'test-app', onError: () => undefined, ...options } as PrivacyOptions);
   app.use(kit);
   return { app, kit };
