@@ -1,10 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { validate } from 'class-validator';
-import { isKnownTerm, type ConsentEvent, type ConsentState, type ProcessingDeclaration } from '@privacy-kit/core';
+import type { ConsentEvent, ConsentState, ProcessingDeclaration } from '@privacy-kit/core';
 import type { PrivacyEngine } from '../enforcement/privacy-engine';
 import { identifyCaller, type Caller } from '../http/caller';
 import { sendJsonError } from '../http/json-error';
 import { ConsentBody } from './consent-body.dto';
+import { consentVerdict } from './consentable-purposes';
 
 /** What reading or changing one's own consent records is, for the audit (built once). */
 const CONSENT_DECLARATION: ProcessingDeclaration = {
@@ -45,8 +46,10 @@ function eventView(event: ConsentEvent): Record<string, unknown> {
 }
 
 /**
- * The consent API for the authenticated person, under the base path:
- * `GET {base}/me/consents`, `PUT {base}/me/consents/:purpose` and `GET {base}/me/consents/history`.
+ * The consent API for the authenticated person, under the base path: `GET {base}/me/consents`,
+ * `GET {base}/me/consents/history`, and `GET`/`PUT {base}/me/consents/:purpose`. A purpose is taken only when a
+ * route (or the `consentPurposes` option) declares it consent-based: any other answers 404 listing those that are,
+ * one processed under another basis 409 naming it.
  */
 export function createConsentRouter(engine: PrivacyEngine): Router {
   const router = express.Router();
@@ -71,7 +74,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     if (who === undefined) return;
     await auditSelf(req, who, '/me/consents', 'access');
     const states = await engine.options.store.currentConsents(who.pseudonym);
-    res.set('Cache-Control', 'no-store').json({ consents: states.map(stateView) });
+    res.set('Cache-Control', 'no-store').json({ consents: states.map(stateView), consentable: engine.consentablePurposes().consentable });
   }));
 
   router.get(`${base}/me/consents/history`, handle(async (req, res) => {
@@ -80,6 +83,23 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     await auditSelf(req, who, '/me/consents/history', 'access');
     const events = await engine.options.store.consentHistory(who.pseudonym);
     res.set('Cache-Control', 'no-store').json({ events: events.map(eventView) });
+  }));
+
+  /** Answers 404/409 for a purpose the API does not take; returns whether it does. */
+  function takesPurpose(res: Response, purpose: string): boolean {
+    const verdict = consentVerdict(engine.consentablePurposes(), purpose);
+    if (!verdict.ok) sendJsonError(res, verdict.status, verdict.body);
+    return verdict.ok;
+  }
+
+  router.get(`${base}/me/consents/:purpose`, handle(async (req, res) => {
+    const who = await identifyCaller(engine, req, res);
+    if (who === undefined) return;
+    const purpose = String(req.params.purpose);
+    if (!takesPurpose(res, purpose)) return;
+    await auditSelf(req, who, '/me/consents/:purpose', 'access');
+    const state = (await engine.options.store.currentConsents(who.pseudonym)).find((s) => s.purpose === purpose);
+    res.set('Cache-Control', 'no-store').json({ consent: state === undefined ? null : stateView(state) });
   }));
 
   router.put(`${base}/me/consents/:purpose`, (req: Request, res: Response, next: NextFunction) => {
@@ -94,10 +114,7 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     const who = await identifyCaller(engine, req, res);
     if (who === undefined) return;
     const purpose = String(req.params.purpose);
-    if (!isKnownTerm('purpose', purpose)) {
-      sendJsonError(res, 404, { error: 'unknown_purpose', message: 'No such purpose in the vocabulary.' });
-      return;
-    }
+    if (!takesPurpose(res, purpose)) return;
     const raw: unknown = req.body;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       sendJsonError(res, 400, { error: 'invalid_body', problems: [{ property: '(body)', messages: ['the body must be a JSON object such as {"granted": true, "policyVersion": "2026-05"}'] }] });

@@ -12,6 +12,7 @@ export type HttpErrorCode =
   | 'invalid_body'
   | 'invalid_json'
   | 'unknown_purpose'
+  | 'not_consent_based'
   | 'not_found';
 
 /** A JSON error body: `{ error, ...facts }`. */

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { personalData, requiresConsent } from '@privacy-kit/express';
 import { appWith, bearer, tempStore, type TempStore } from '../support/test-app';
 
 describe('the consent API', () => {
@@ -9,7 +10,7 @@ describe('the consent API', () => {
 
   beforeEach(() => {
     t = tempStore();
-    ({ app, kit } = appWith(t.store));
+    ({ app, kit } = appWith(t.store, { consentPurposes: ['personalize.content', 'marketing.communications.email'] }));
   });
   afterEach(() => t.cleanup());
 
@@ -84,5 +85,87 @@ describe('the consent API', () => {
     await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
     const [record] = await t.store.readAudit({ event: 'consent' });
     expect(record).toEqual(expect.objectContaining({ subject: kit.engine.pseudonym('user-a'), details: { purpose: 'personalize.content', granted: true, policyVersion: 'v1' } }));
+  });
+});
+
+describe('which purposes the consent API takes', () => {
+  let t: TempStore;
+  let app: ReturnType<typeof appWith>['app'];
+  let kit: ReturnType<typeof appWith>['kit'];
+  const auth = bearer('user-a');
+  const put = (purpose: string, granted = true) =>
+    request(app).put(`/privacy/me/consents/${purpose}`).set('Authorization', auth).send({ granted, policyVersion: 'v1' });
+
+  beforeEach(() => {
+    t = tempStore();
+    ({ app, kit } = appWith(t.store, { consentPurposes: ['analytics.reporting'] }));
+    const ok = (_req: unknown, res: { end(): void }) => res.end();
+    app.get('/me/profile', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), ok);
+    app.get('/me/recommendations', requiresConsent('personalize.content'), ok);
+    app.get('/me/newsletter', personalData({ categories: ['user.contact.email'], purpose: 'marketing.communications.email', basis: 'consent' }), ok);
+    app.get('/me/offers', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), requiresConsent('marketing.advertising.first_party.targeted'), ok);
+  });
+  afterEach(async () => {
+    kit.dispose();
+    await t.cleanup();
+  });
+
+  it.each([
+    ['requiresConsent()', 'personalize.content'],
+    ["personalData({ basis: 'consent' })", 'marketing.communications.email'],
+    ['requiresConsent() beside another basis', 'marketing.advertising.first_party.targeted'],
+    ['the consentPurposes option', 'analytics.reporting'],
+  ])('takes a purpose declared consent-based by %s', async (_how, purpose) => {
+    const res = await put(purpose);
+    expect(res.status).toBe(200);
+    expect(res.body.consent).toEqual(expect.objectContaining({ purpose, granted: true }));
+  });
+
+  it('refuses a purpose nothing declares with 404 listing what can be consented to, and stores nothing', async () => {
+    const res = await put('personalize.content.profiling');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({
+      error: 'unknown_purpose',
+      message: expect.any(String),
+      consentable: ['analytics.reporting', 'marketing.advertising.first_party.targeted', 'marketing.communications.email', 'personalize.content'],
+    });
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+  });
+
+  it('refuses a parent purpose with 404 listing the children that can be consented to: consent is per declared purpose', async () => {
+    const res = await put('marketing');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({
+      error: 'unknown_purpose',
+      message: expect.stringContaining('never to a parent purpose'),
+      consentable: ['marketing.advertising.first_party.targeted', 'marketing.communications.email'],
+    });
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+  });
+
+  it('refuses to withdraw a purpose processed under another basis with 409 naming the basis, and stores nothing', async () => {
+    const res = await put('essential.service', false);
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ error: 'not_consent_based', basis: 'contract', message: expect.any(String) });
+    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+  });
+
+  it('shows one purpose with GET, under the same rules', async () => {
+    await put('personalize.content');
+    const one = await request(app).get('/privacy/me/consents/personalize.content').set('Authorization', auth);
+    expect(one.status).toBe(200);
+    expect(one.body.consent).toEqual(expect.objectContaining({ purpose: 'personalize.content', granted: true }));
+    expect((await request(app).get('/privacy/me/consents/analytics.reporting').set('Authorization', auth)).body).toEqual({ consent: null });
+    expect((await request(app).get('/privacy/me/consents/marketing').set('Authorization', auth)).status).toBe(404);
+    expect((await request(app).get('/privacy/me/consents/essential.service').set('Authorization', auth)).status).toBe(409);
+  });
+
+  it('lists what can be consented to beside the current consents', async () => {
+    const res = await request(app).get('/privacy/me/consents').set('Authorization', auth);
+    expect(res.body.consentable).toEqual(['analytics.reporting', 'marketing.advertising.first_party.targeted', 'marketing.communications.email', 'personalize.content']);
+  });
+
+  it('refuses an unknown purpose in consentPurposes when privacy() is created, with a suggestion', () => {
+    expect(() => appWith(t.store, { consentPurposes: ['personalize.contnet'] })).toThrow(/privacy\(\{ consentPurposes \}\): .*Did you mean 'personalize.content'\?/);
   });
 });

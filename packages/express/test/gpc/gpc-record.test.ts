@@ -8,7 +8,7 @@ describe('recording the GPC signal as consent events (gpc: { record: true })', (
 
   function build(record: boolean): void {
     setup?.kit.dispose();
-    setup = appWith(t.store, { gpc: { record } });
+    setup = appWith(t.store, { gpc: { record }, consentPurposes: ['personalize.content'] });
     setup.app.get('/me/ads', requiresConsent('third_party_sharing.personalized_advertising'), (_req, res) => { res.json({ ok: true }); });
     setup.app.get('/health', (_req, res) => { res.json({ ok: true }); });
   }
@@ -95,7 +95,7 @@ describe('recording the GPC signal as consent events (gpc: { record: true })', (
       },
     });
     setup.kit.dispose();
-    setup = appWith(failing, { gpc: { record: true }, onError: (e) => { reported.push(e.code); } });
+    setup = appWith(failing, { gpc: { record: true }, consentPurposes: ['third_party_sharing.personalized_advertising'], onError: (e) => { reported.push(e.code); } });
     setup.app.get('/health', (_req, res) => { res.json({ ok: true }); });
     await grant('user-a', 'third_party_sharing.personalized_advertising');
     broken = true;

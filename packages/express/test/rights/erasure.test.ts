@@ -12,7 +12,7 @@ describe('POST /privacy/me/erasure', () => {
 
   function build(sources: Record<string, unknown>): ReturnType<typeof appWith> {
     setup?.kit.dispose();
-    setup = appWith(t.store, { sources: sources as never, rights: { clock: () => now, onManualStep: (n) => { notices.push(n); } } });
+    setup = appWith(t.store, { consentPurposes: ['personalize.content', 'marketing.communications.email'], sources: sources as never, rights: { clock: () => now, onManualStep: (n) => { notices.push(n); } } });
     return setup;
   }
 

@@ -11,7 +11,7 @@ describe('GET /privacy/me/export', () => {
   beforeEach(() => {
     t = tempStore();
     db = new FakeDb();
-    setup = appWith(t.store, { sources: { users: db.usersSource, orders: db.ordersSource } });
+    setup = appWith(t.store, { sources: { users: db.usersSource, orders: db.ordersSource }, consentPurposes: ['personalize.content'] });
     setup.app.get('/users/:id', personalData({ categories: ['user.contact.email'], purpose: 'essential.service.operations.support', basis: 'legitimate_interests', roles: ['support'], subject: (req) => req.params.id }), (_req, res) => {
       res.json({ ok: true });
     });
