@@ -20,7 +20,11 @@ import { createDriftRecorder } from './drift/create-drift-recorder';
 import type { DriftRecorder } from './drift/drift-recorder';
 import { createInventoryEndpoint } from './inventory/inventory-endpoint';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * A client's X-Request-Id is kept only in a shape that cannot carry a name or an address: a UUID, a ULID, or 8 to 64
+ * hex digits (e.g. a W3C trace id). Anything else is replaced, so it never reaches logs or audit records.
+ */
+const REQUEST_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-7][0-9a-hjkmnp-tv-z]{25}|[0-9a-f]{8,64})$/i;
 const LISTEN_GUARDED = Symbol.for('privacy-kit.listen-guarded');
 
 /** What `privacy()` returns: the middleware to `app.use()`, plus its engine and checks. */
