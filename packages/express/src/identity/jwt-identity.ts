@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Request } from 'express';
-import { PrivacyKitError } from '@privacy-kit/core';
+import { PrivacyKitError, closest } from '@privacy-kit/core';
 import type { AuthFailure, IdentifyResult } from './identity';
 
 /** Algorithms jsonwebtoken can verify; 'none' is deliberately absent. */
@@ -22,10 +22,36 @@ export interface JwtOptions {
   readonly issuer: string | readonly string[];
   /** The expected `aud` claim(s). */
   readonly audience: string | readonly string[];
-  /** Allowed clock skew in seconds. Default 0. */
+  /** Allowed clock skew in seconds, for `exp`, `nbf`, `iat` and `maxAge`. Default 0. */
   readonly clockToleranceSec?: number;
   /** The claim with roles (an array of strings). Default 'roles'. */
   readonly rolesClaim?: string;
+  /**
+   * Refuse tokens without an `exp` claim (401 `token_no_expiry`): such a token would never expire. Default true;
+   * set false only when another check bounds a token's life (e.g. `maxAge`).
+   */
+  readonly requireExp?: boolean;
+  /**
+   * Refuse tokens issued longer ago than this (401 `token_expired`; a token without `iat` gets `token_claims`):
+   * seconds, or a duration such as '15m', '1h', '7d'. Default: no limit beyond `exp`.
+   */
+  readonly maxAge?: number | string;
+}
+
+const JWT_OPTION_KEYS = ['secret', 'algorithms', 'issuer', 'audience', 'clockToleranceSec', 'rolesClaim', 'requireExp', 'maxAge'];
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `maxAge` in seconds, or undefined when not set. */
+function maxAgeSeconds(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const match = typeof value === 'string' ? DURATION.exec(value) : null;
+  const seconds = typeof value === 'number' ? value : match === null ? NaN : Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    fail(`'maxAge' must be a number of seconds > 0 or a duration such as '15m', '1h', '7d'; got ${JSON.stringify(value)}.`);
+  }
+  return seconds;
 }
 
 /** A compiled verifier for one configuration. */
@@ -53,6 +79,12 @@ function checkList(value: unknown, name: string, example: string): string[] {
  */
 export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   if (typeof options !== 'object' || options === null) fail("expected { secret, algorithms, issuer, audience }.");
+  for (const key of Object.keys(options)) {
+    if (!JWT_OPTION_KEYS.includes(key)) {
+      const near = closest(key, JWT_OPTION_KEYS);
+      fail(`unknown option '${key}'.${near === undefined ? '' : ` Did you mean '${near}'?`} Known options: ${JWT_OPTION_KEYS.join(', ')}.`);
+    }
+  }
   if (!Array.isArray(options.algorithms) || options.algorithms.length === 0) {
     fail("'algorithms' is required: list the algorithms your tokens use, e.g. algorithms: ['HS256']. privacy-kit never guesses them from the token.");
   }
@@ -74,11 +106,18 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   const issuer = checkList(options.issuer, 'issuer', "'https://auth.example.com'");
   const audience = checkList(options.audience, 'audience', "'shop-api'");
   const rolesClaim = options.rolesClaim ?? 'roles';
+  const tolerance = options.clockToleranceSec ?? 0;
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    fail(`'clockToleranceSec' must be a number of seconds ≥ 0, e.g. 30; got ${JSON.stringify(tolerance)}.`);
+  }
+  const requireExp = options.requireExp ?? true;
+  if (typeof requireExp !== 'boolean') fail(`'requireExp' must be true or false; got ${JSON.stringify(requireExp)}.`);
+  const maxAge = maxAgeSeconds(options.maxAge);
   const verifyOptions: jwt.VerifyOptions = {
     algorithms: [...options.algorithms],
     issuer: issuer as [string, ...string[]],
     audience: audience as [string, ...string[]],
-    clockTolerance: options.clockToleranceSec ?? 0,
+    clockTolerance: tolerance,
   };
   // Turning the secret into a KeyObject once saves jsonwebtoken from doing it (and failing a PEM parse) per request.
   let secret: KeyObject;
@@ -100,12 +139,27 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     } catch (error) {
       return { ok: false, reason: classify(error, token) };
     }
+    // Checked once the signature holds, so that an unsigned or forged token learns nothing about its claims.
+    const lifetime = lifetimeProblem(claims as { exp?: unknown; iat?: unknown }, requireExp, maxAge, tolerance);
+    if (lifetime !== undefined) return { ok: false, reason: lifetime };
     const { sub } = claims as { sub?: unknown };
     const roles = (claims as Record<string, unknown>)[rolesClaim];
     if (typeof sub !== 'string' || sub === '') return { ok: false, reason: 'token_claims' };
     if (roles !== undefined && (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string'))) return { ok: false, reason: 'token_claims' };
     return { ok: true, identity: { id: sub, roles: (roles as string[] | undefined) ?? [] } };
   };
+}
+
+/** Why a verified token's lifetime is not acceptable (`exp` itself is checked by jsonwebtoken), if it is not. */
+function lifetimeProblem(claims: { exp?: unknown; iat?: unknown }, requireExp: boolean, maxAge: number | undefined, tolerance: number): AuthFailure | undefined {
+  if (requireExp && claims.exp === undefined) return 'token_no_expiry';
+  const iat = claims.iat;
+  if (iat === undefined) return maxAge === undefined ? undefined : 'token_claims';
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return 'token_claims';
+  const now = Date.now() / 1000;
+  if (iat > now + tolerance) return 'token_issued_in_future';
+  if (maxAge !== undefined && now >= iat + maxAge + tolerance) return 'token_expired';
+  return undefined;
 }
 
 function classify(error: unknown, token: string): AuthFailure {

@@ -91,10 +91,71 @@ describe('identifying the caller with a JWT', () => {
     return expectRefused(`Bearer ${anonymous}`, 'token_claims');
   });
 
+  it('refuses a token without exp: token_no_expiry', () => {
+    const lasting = jwt.sign({ sub: 'user-a' }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE });
+    return expectRefused(`Bearer ${lasting}`, 'token_no_expiry');
+  });
+
+  it('refuses a token issued in 2001 that carries no exp', () => {
+    const old = jwt.sign({ sub: 'user-a', iat: Date.UTC(2001, 0, 1) / 1000 }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE });
+    return expectRefused(`Bearer ${old}`, 'token_no_expiry');
+  });
+
+  it('refuses a token issued in the future: token_issued_in_future', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const future = jwt.sign({ sub: 'user-a', iat: now + 600, exp: now + 900 }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE });
+    return expectRefused(`Bearer ${future}`, 'token_issued_in_future');
+  });
+
   it('records each refusal in the audit as denied, without an actor', async () => {
     await request(app).get('/me/profile');
     const [record] = await t.store.readAudit();
     expect(record).toEqual(expect.objectContaining({ event: 'denied', decision: 'denied', reason: 'unauthenticated:token_missing', actor: null, status: 401 }));
+  });
+});
+
+describe('the lifetime of a token', () => {
+  let t: TempStore;
+  beforeEach(() => { t = tempStore(); });
+  afterEach(() => t.cleanup());
+
+  const now = (): number => Math.floor(Date.now() / 1000);
+  const sign = (claims: Record<string, unknown>, options: jwt.SignOptions = {}) =>
+    `Bearer ${jwt.sign({ sub: 'user-a', ...claims }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE, ...options })}`;
+
+  async function answer(jwtOptions: Record<string, unknown>, authorization: string): Promise<{ status: number; body: unknown }> {
+    const { app, kit } = appWith(t.store, { jwt: { secret: JWT_SECRET, algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, ...jwtOptions } as never });
+    app.get('/me', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => { res.json({ ok: true }); });
+    const res = await request(app).get('/me').set('Authorization', authorization);
+    kit.dispose();
+    return { status: res.status, body: res.body };
+  }
+
+  it('accepts a token without exp when the app opts out with requireExp: false', async () => {
+    expect((await answer({ requireExp: false }, sign({}))).status).toBe(200);
+  });
+
+  it('refuses a token older than maxAge, even with exp still ahead: token_expired', async () => {
+    const res = await answer({ maxAge: '1h' }, sign({ iat: now() - 7200, exp: now() + 300 }));
+    expect(res).toEqual({ status: 401, body: { error: 'unauthenticated', reason: 'token_expired' } });
+  });
+
+  it('accepts a token younger than maxAge (given in seconds)', async () => {
+    expect((await answer({ maxAge: 3600 }, sign({ iat: now() - 60, exp: now() + 300 }))).status).toBe(200);
+  });
+
+  it('refuses a token without iat when maxAge is set: token_claims', async () => {
+    const res = await answer({ maxAge: '1h' }, sign({ exp: now() + 300 }, { noTimestamp: true }));
+    expect(res).toEqual({ status: 401, body: { error: 'unauthenticated', reason: 'token_claims' } });
+  });
+
+  it('accepts an iat in the future within clockToleranceSec', async () => {
+    expect((await answer({ clockToleranceSec: 30 }, sign({ iat: now() + 10, exp: now() + 300 }))).status).toBe(200);
+  });
+
+  it('refuses an iat in the future beyond clockToleranceSec: token_issued_in_future', async () => {
+    const res = await answer({ clockToleranceSec: 30 }, sign({ iat: now() + 120, exp: now() + 300 }));
+    expect(res).toEqual({ status: 401, body: { error: 'unauthenticated', reason: 'token_issued_in_future' } });
   });
 });
 
@@ -113,6 +174,11 @@ describe('refusing to start with an unsafe JWT configuration', () => {
     ['without an issuer', { issuer: undefined }, /'issuer' is required/],
     ['without an audience', { audience: undefined }, /'audience' is required/],
     ['with a short HMAC secret', { secret: 'short' }, /at least 32 bytes/],
+    ['with requireExp that is not a boolean', { requireExp: 'no' }, /'requireExp' must be true or false/],
+    ['with maxAge of zero seconds', { maxAge: 0 }, /'maxAge' must be a number of seconds > 0 or a duration such as '15m', '1h', '7d'; got 0/],
+    ['with maxAge in words', { maxAge: '1 week' }, /'maxAge' must be .*; got "1 week"/],
+    ['with a negative clockToleranceSec', { clockToleranceSec: -5 }, /'clockToleranceSec' must be a number of seconds ≥ 0/],
+    ['with a misspelt option', { maxage: '1h' }, /unknown option 'maxage'\. Did you mean 'maxAge'\?/],
   ])('refuses %s', (_name, overrides, message) => {
     expect(() => appWith(t.store, { jwt: jwtWith(overrides) as never })).toThrow(message);
   });
