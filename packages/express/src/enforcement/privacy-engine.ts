@@ -304,9 +304,10 @@ export class PrivacyEngine implements RouteEnforcer {
     const ctx = getRequestContext(req) as RequestContextState;
     const compiled = this.compiledFor(req, marker, self);
     if (!isRouteProblem(compiled)) {
-      // The same declaration already passed for this request (another twin of the same route).
       for (let made = ctx.access; made !== undefined; made = made.previous) {
-        if (made.declaration === compiled.declaration) {
+        // The same declaration already passed for this request: another twin of the same route, or the same
+        // use() twin again. A use() twin's subject resolver may read other path parameters this time, so it resolves again.
+        if (made.declaration === compiled.declaration && (compiled.declaration.subject === 'self' || this.guardDeclarations.get(self) !== compiled)) {
           next();
           return;
         }

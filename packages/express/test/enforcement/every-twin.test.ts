@@ -185,6 +185,21 @@ describe.each<[string, ExpressModule]>([
     expect(records.map((r) => r.subject)).toEqual([kit.engine.pseudonym('staff-1'), kit.engine.pseudonym('user-b')]);
   });
 
+  it('checks the same use() twin again where its subject resolver finds someone else', async () => {
+    const guard = personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', roles: ['support'], subject: (req: Request) => req.params.id });
+    const inner = x.Router();
+    inner.use('/:id', guard);
+    inner.get('/:id/notes', answer('notes'));
+    const outer = x.Router();
+    outer.use('/:id', guard);
+    outer.use('/:id/members', inner);
+    app.use('/orgs', outer);
+    const res = await request(app).get('/orgs/org-1/members/user-2/notes').set('Authorization', bearer('staff-1', { roles: ['support'] }));
+    expect(res.status).toBe(200);
+    const records = await accessRecords(res.headers['x-request-id'] as string);
+    expect(records.map((r) => r.subject)).toEqual([kit.engine.pseudonym('org-1'), kit.engine.pseudonym('user-2')]);
+  });
+
   describe('decorated controllers mounted in a sub-app', () => {
     it('refuses a @RequiresConsent method without the consent', async () => {
       const sub = x();
