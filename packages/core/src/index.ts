@@ -46,8 +46,47 @@ export { MIN_KEY_BYTES, createPseudonymizer, deriveKey, keyBytes } from './pseud
 export type { Pseudonymizer } from './pseudonym/pseudonymizer';
 
 export { isoTime } from './audit/iso-time';
-export { auditEntryOf, auditHeadMac, auditMac, canonicalAuditEntry, verifyAuditChain } from './audit/audit-chain';
-export type { AuditEntry, AuditEvent, AuditHead, AuditRecord, AuditVerifyReport } from './audit/audit-record';
+export {
+  AUDIT_CHECKPOINT_VERSION,
+  AUDIT_HEAD_VERSION,
+  auditEntryOf,
+  auditHeadMac,
+  auditKeyId,
+  auditMac,
+  canonicalAuditEntry,
+  chainAuditBatch,
+  createAuditCheckpoint,
+  isAuditHeadSigned,
+  readAuditCheckpoints,
+  serializeAuditCheckpoint,
+  signAuditHead,
+  summarizeAuditHead,
+  verifyAuditChain,
+  verifyCheckpoint,
+} from './audit/audit-chain';
+export type { AuditChainBatch, AuditCheckpointFile, CheckpointCheck } from './audit/audit-chain';
+export { AUDIT_HEAD_COLUMNS, auditHeadColumns, auditHeadFromRow, verifyAuditRows } from './audit/audit-rows';
+export type { AuditHeadRow } from './audit/audit-rows';
+export {
+  AuditCheckpointer,
+  DEFAULT_CHECKPOINT_EVERY,
+  DEFAULT_CHECKPOINT_INTERVAL_MS,
+  resolveAuditCheckpointOptions,
+} from './audit/audit-checkpointer';
+export type { AuditCheckpointOptions, ResolvedAuditCheckpointOptions } from './audit/audit-checkpointer';
+export type {
+  AuditCheckpoint,
+  AuditEntry,
+  AuditEvent,
+  AuditHead,
+  AuditHeadSummary,
+  AuditHeadV1,
+  AuditHeadV2,
+  AuditProblem,
+  AuditRecord,
+  AuditVerifyOptions,
+  AuditVerifyReport,
+} from './audit/audit-record';
 
 export type {
   AuditQuery,

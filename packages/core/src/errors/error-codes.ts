@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   PK_STORE_UNAVAILABLE: 'a privacy store could not be reached or failed',
   PK_STORE_CLOSED: 'a privacy store was used after close()',
   PK_AUDIT_KEY: 'the audit key is missing or too short',
+  PK_AUDIT_CHECKPOINT: 'a signed audit checkpoint could not be published (its file or hook failed)',
   PK_SOURCE_FAILED: "an app's data source function (export, erase, rectify or purge) threw or returned unusable data",
 } as const;
 

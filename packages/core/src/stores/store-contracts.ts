@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditRecord, AuditVerifyReport } from '../audit/audit-record';
+import type { AuditCheckpoint, AuditEntry, AuditRecord, AuditVerifyOptions, AuditVerifyReport } from '../audit/audit-record';
 
 /** What happened to a consent. */
 export type ConsentAction = 'granted' | 'withdrawn' | 'expired';
@@ -72,8 +72,16 @@ export interface AuditStore {
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
   /** Records in seq order, filtered. */
   readAudit(query?: AuditQuery): Promise<readonly AuditRecord[]>;
-  /** Checks the whole chain and the head; never throws for tampering, reports it. */
-  verifyAudit(): Promise<AuditVerifyReport>;
+  /**
+   * Checks the whole chain and the head (and, when given, that the log reaches and agrees with a checkpoint);
+   * never throws for tampering, reports it.
+   */
+  verifyAudit(options?: AuditVerifyOptions): Promise<AuditVerifyReport>;
+  /**
+   * Signs a checkpoint of the committed head, publishes it where the store's `checkpoints` option says, and
+   * returns it; undefined while the log is empty. Optional.
+   */
+  checkpoint?(): Promise<AuditCheckpoint | undefined>;
 }
 
 /** Kinds of data subject requests (GDPR Art. 15–20). */

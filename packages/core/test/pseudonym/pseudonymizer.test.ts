@@ -29,3 +29,18 @@ describe('keyed pseudonyms', () => {
     expect(deriveKey(secret, 'audit')).toHaveLength(32);
   });
 });
+
+describe('pinned format: keyed pseudonyms', () => {
+  // Computed once and hard-coded: a change here would re-key every stored subject and actor.
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+
+  it('is psn_ and the first 24 base64url characters of HMAC-SHA-256(key, identifier)', () => {
+    expect(createPseudonymizer(key)('user-1')).toBe('psn_xJ3AF5eKIuGCRF7Cn9SN-AET');
+  });
+
+  it('hashes the identifier as UTF-8, the empty one included', () => {
+    const pseudonym = createPseudonymizer(key);
+    expect(pseudonym('ünïcødé-42')).toBe('psn_mfqnnTqhZKuE77F-Eb6ZZhAE');
+    expect(pseudonym('')).toBe('psn_04tCCW2A9F-Ca0Sp1WB95ySW');
+  });
+});
