@@ -69,5 +69,16 @@ export function postgresTamper(store: PostgresStore): AuditTamper {
     async moveHead(seq) {
       await pool.query(`UPDATE ${s}.audit_head SET seq = $1, mac = (SELECT mac FROM ${s}.audit_log WHERE seq = $1) WHERE id = 1`, [seq]);
     },
+    async saveHead() {
+      return (await pool.query(`SELECT * FROM ${s}.audit_head WHERE id = 1`)).rows[0];
+    },
+    async restoreHead(saved) {
+      const row = saved as Record<string, unknown>;
+      const columns = Object.keys(row);
+      await inTransaction([
+        [`DELETE FROM ${s}.audit_head`, []],
+        [`INSERT INTO ${s}.audit_head (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => row[c])],
+      ]);
+    },
   };
 }

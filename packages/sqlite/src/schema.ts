@@ -70,4 +70,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX rights_requests_subject ON rights_requests (subject);
   CREATE INDEX rights_requests_status ON rights_requests (status, due_at);
   `,
+  // 2: the head binds the record count, the commit time and the key fingerprint (format 2). A format 1 head
+  // keeps version 1 and null in the new columns until the next append replaces it.
+  `
+  ALTER TABLE audit_head ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE audit_head ADD COLUMN count INTEGER;
+  ALTER TABLE audit_head ADD COLUMN time TEXT;
+  ALTER TABLE audit_head ADD COLUMN key_id TEXT;
+  `,
 ];

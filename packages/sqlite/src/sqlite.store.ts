@@ -1,20 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  AUDIT_HEAD_COLUMNS,
+  AuditCheckpointer,
   PrivacyKitError,
-  auditEntryOf,
-  auditHeadMac,
-  auditMac,
+  auditHeadColumns,
+  auditHeadFromRow,
+  chainAuditBatch,
+  createAuditCheckpoint,
   deriveConsentStates,
   isPrivacyKitError,
   isoTime,
   keyBytes,
+  resolveAuditCheckpointOptions,
   validateConsentEvent,
-  verifyAuditChain,
+  verifyAuditRows,
+  type AuditChainBatch,
+  type AuditCheckpoint,
+  type AuditCheckpointOptions,
   type AuditEntry,
-  type AuditHead,
+  type AuditHeadRow,
   type AuditQuery,
   type AuditRecord,
+  type AuditVerifyOptions,
   type AuditVerifyReport,
   type ConsentEvent,
   type ConsentEventInput,
@@ -49,6 +59,12 @@ export interface SqliteStoreOptions {
   readonly auditKey: string | Buffer;
   /** How long a writer waits for another process's lock, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Publish signed checkpoints of the audit log outside the database (an append-only file on another path, a
+   * hook), so that `privacy-kit audit verify --checkpoint` can tell when the log was cut short. See
+   * {@link AuditCheckpointOptions}.
+   */
+  readonly checkpoints?: AuditCheckpointOptions;
 }
 
 
@@ -64,7 +80,11 @@ export class SqliteStore implements PrivacyStore {
   readonly db: Database.Database;
   private readonly key: Buffer;
   private closed = false;
-  private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditRecord[]>;
+  private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditChainBatch>;
+  /** The file as opened: when the path no longer names it, writes would vanish with the unlinked file. */
+  private readonly file: { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
+  private replaced = false;
+  private readonly checkpointer: AuditCheckpointer | undefined;
   /** Entries waiting for the next group commit. */
   private pending: { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void }[] = [];
   private immediate: NodeJS.Immediate | undefined;
@@ -79,6 +99,10 @@ export class SqliteStore implements PrivacyStore {
     if (typeof filename !== 'string' || filename === '') {
       throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: 'filename' must be a path or ':memory:'; got ${JSON.stringify(filename)}.`);
     }
+    const inMemory = filename === ':memory:';
+    const checkpoints = options.checkpoints === undefined
+      ? undefined
+      : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE, inMemory ? [] : [filename]);
     try {
       this.db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
     } catch (cause) {
@@ -88,35 +112,35 @@ export class SqliteStore implements PrivacyStore {
     // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
     this.db.pragma('synchronous = FULL');
     this.migrate();
+    if (!inMemory) {
+      const path = resolve(filename);
+      const stat = statSync(path);
+      this.file = { path, dev: stat.dev, ino: stat.ino };
+    }
+    this.checkpointer = checkpoints === undefined ? undefined : new AuditCheckpointer(this.key, checkpoints, PACKAGE);
     // Positional parameters: binding them is cheaper than named ones on this hot path.
     const insert = this.db.prepare(
       `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
          decision, reason, status, duration_ms, details, prev_mac, mac)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const readHead = this.db.prepare('SELECT seq, mac FROM audit_head WHERE id = 1');
+    const readHead = this.db.prepare('SELECT seq, mac, count FROM audit_head WHERE id = 1');
     const writeHead = this.db.prepare(
-      'INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac',
+      `INSERT INTO audit_head (id, ${AUDIT_HEAD_COLUMNS.join(', ')}) VALUES (1, ${AUDIT_HEAD_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${AUDIT_HEAD_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
-    this.appendTx = this.db.transaction((entries: readonly AuditEntry[]): AuditRecord[] => {
-      const head = readHead.get() as { seq: number; mac: string } | undefined;
-      let seq = head?.seq ?? 0;
-      let prevMac = head?.mac ?? '';
-      const records = entries.map((entry) => {
-        const clean = auditEntryOf(entry);
-        seq += 1;
-        const mac = auditMac(this.key, clean, prevMac);
+    this.appendTx = this.db.transaction((entries: readonly AuditEntry[]): AuditChainBatch => {
+      const head = readHead.get() as { seq: number; mac: string; count: number | null } | undefined;
+      const batch = chainAuditBatch(this.key, head === undefined ? undefined : { seq: head.seq, mac: head.mac, count: head.count ?? undefined }, entries);
+      for (const r of batch.records) {
         insert.run(
-          seq, clean.event, clean.time, clean.requestId, clean.appId, clean.actor, clean.subject, clean.method, clean.route,
-          JSON.stringify(clean.purposes), clean.basis, JSON.stringify(clean.categories), clean.decision, clean.reason,
-          clean.status, clean.durationMs, clean.details === undefined ? null : JSON.stringify(clean.details), prevMac, mac,
+          r.seq, r.event, r.time, r.requestId, r.appId, r.actor, r.subject, r.method, r.route,
+          JSON.stringify(r.purposes), r.basis, JSON.stringify(r.categories), r.decision, r.reason,
+          r.status, r.durationMs, r.details === undefined ? null : JSON.stringify(r.details), r.prevMac, r.mac,
         );
-        const record: AuditRecord = { ...clean, seq, prevMac, mac };
-        prevMac = mac;
-        return record;
-      });
-      writeHead.run(seq, prevMac, auditHeadMac(this.key, seq, prevMac));
-      return records;
+      }
+      writeHead.run(...auditHeadColumns(batch.head));
+      return batch;
     });
   }
 
@@ -130,12 +154,31 @@ export class SqliteStore implements PrivacyStore {
     });
   }
 
+  /**
+   * Fails closed once the path no longer names the file the store opened (deleted, or replaced by another file):
+   * SQLite would go on writing into the unlinked file, and every record would vanish with it. One stat per
+   * operation (an append batch is one operation).
+   */
+  private checkFile(operation: string): void {
+    if (this.file === undefined) return;
+    const now = this.replaced ? undefined : statSync(this.file.path, { throwIfNoEntry: false });
+    if (now === undefined || now.ino !== this.file.ino || now.dev !== this.file.dev) {
+      this.replaced = true;
+      throw new PrivacyKitError(
+        'PK_STORE_UNAVAILABLE',
+        `${PACKAGE}: ${operation}: the database file ${this.file.path} was deleted or replaced while the store had it open; ` +
+          'nothing written now would be kept. Restart the app so the store opens the file again, and find out who removed it (check the audit log with privacy-kit audit verify).',
+      );
+    }
+  }
+
   /** Runs a store operation, turning driver failures into store errors that never echo data. */
   private run<T>(operation: string, fn: () => T): Promise<T> {
     if (this.closed) {
       return Promise.reject(new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: ${operation}: the store was closed. Create a new store.`));
     }
     try {
+      this.checkFile(operation);
       return Promise.resolve(fn());
     } catch (cause) {
       if (isPrivacyKitError(cause)) return Promise.reject(cause);
@@ -149,13 +192,14 @@ export class SqliteStore implements PrivacyStore {
     });
   }
 
+  /** Commits what is queued, closes the file, then publishes a last checkpoint (when `checkpoints` is set). */
   close(): Promise<void> {
     this.flushAudit();
     if (!this.closed) {
       this.closed = true;
       this.db.close();
     }
-    return Promise.resolve();
+    return this.checkpointer?.close() ?? Promise.resolve();
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
@@ -214,7 +258,10 @@ export class SqliteStore implements PrivacyStore {
     this.pending = [];
     if (batch.length === 0) return;
     this.run('appendAudit', () => this.appendTx.immediate(batch.map((b) => b.entry))).then(
-      (records) => batch.forEach((b, i) => b.resolve(records[i] as AuditRecord)),
+      ({ records, head }) => {
+        batch.forEach((b, i) => b.resolve(records[i] as AuditRecord));
+        this.checkpointer?.committed(head);
+      },
       (error: unknown) => batch.forEach((b) => b.reject(error)),
     );
   }
@@ -235,16 +282,31 @@ export class SqliteStore implements PrivacyStore {
     });
   }
 
-  verifyAudit(): Promise<AuditVerifyReport> {
+  /**
+   * Checks the whole chain and the signed head, and, given a checkpoint, that the log reaches and agrees with it.
+   * For an operator's check of a file, prefer {@link verifySqliteAudit}: it opens the file read-only.
+   */
+  verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerifyReport> {
     return this.run('verifyAudit', () => {
       const read = this.db.transaction(() => ({
         rows: this.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[],
-        head: this.db.prepare('SELECT seq, mac, head_mac FROM audit_head WHERE id = 1').get() as { seq: number; mac: string; head_mac: string } | undefined,
+        head: this.db.prepare('SELECT * FROM audit_head WHERE id = 1').get() as AuditHeadRow | undefined,
       }));
       const { rows, head } = read();
-      const checkpoint: AuditHead | undefined = head === undefined ? undefined : { seq: head.seq, mac: head.mac, headMac: head.head_mac };
-      return verifyAuditChain(rows.map(auditRecordFromRow), checkpoint, this.key);
+      return verifyAuditRows(rows, head, this.key, options);
     });
+  }
+
+  /**
+   * Signs a checkpoint of the committed head and publishes it where the `checkpoints` option says (if it is set);
+   * resolves with it once published, undefined while the log is empty.
+   */
+  async checkpoint(): Promise<AuditCheckpoint | undefined> {
+    const row = await this.run('checkpoint', () => this.db.prepare('SELECT * FROM audit_head WHERE id = 1').get() as AuditHeadRow | undefined);
+    if (row === undefined) return undefined;
+    const head = auditHeadFromRow(row);
+    const state = head.version === 2 ? head : { seq: head.seq, mac: head.mac };
+    return this.checkpointer !== undefined ? this.checkpointer.publish(state) : createAuditCheckpoint(this.key, state);
   }
 
   createRightsRequest(input: RightsRequestInput): Promise<RightsRequest> {

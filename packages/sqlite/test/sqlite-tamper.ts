@@ -56,5 +56,13 @@ export function sqliteTamper(store: SqliteStore): AuditTamper {
       const row = db.prepare('SELECT mac FROM audit_log WHERE seq = ?').get(seq) as { mac: string };
       db.prepare('UPDATE audit_head SET seq = ?, mac = ? WHERE id = 1').run(seq, row.mac);
     },
+    async saveHead() {
+      return db.prepare('SELECT * FROM audit_head WHERE id = 1').get();
+    },
+    async restoreHead(saved) {
+      const row = saved as Record<string, unknown>;
+      const columns = Object.keys(row);
+      db.prepare(`INSERT OR REPLACE INTO audit_head (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(row);
+    },
   };
 }

@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { describeStoreContract, sampleAuditEntry } from '@privacy-kit/core/testing';
-import { SqliteStore, createSqliteStore } from '@privacy-kit/sqlite';
+import { createHash, randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { readAuditCheckpoints, type AuditCheckpoint, type PrivacyKitError } from '@privacy-kit/core';
+import { V1_AUDIT_FIXTURE, describeStoreContract, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
+import { SqliteStore, createSqliteStore, verifySqliteAudit } from '@privacy-kit/sqlite';
+import { MIGRATIONS } from '../src/schema';
 import { sqliteTamper } from './sqlite-tamper';
 
 const folders = new WeakMap<object, string>();
@@ -46,13 +49,13 @@ describe('SqliteStore specifics', () => {
     await second.close();
   });
 
-  it('fails verification when opened with another audit key', async () => {
+  it('fails verification when opened with another audit key, reporting the key rather than a changed record', async () => {
     const file = join(dir, 'c.db');
     const first = createSqliteStore({ filename: file, auditKey: randomBytes(32) });
     await first.appendAudit(sampleAuditEntry());
     await first.close();
     const other = createSqliteStore({ filename: file, auditKey: randomBytes(32) });
-    expect(await other.verifyAudit()).toEqual(expect.objectContaining({ ok: false, firstBadSeq: 1 }));
+    expect(await other.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'key' }));
     await other.close();
   });
 
@@ -87,5 +90,193 @@ describe('SqliteStore specifics', () => {
     expect(await a.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 20 }));
     await a.close();
     await b.close();
+  });
+
+  it('writes the format 2 head into the head row', async () => {
+    const key = randomBytes(32);
+    const store = createSqliteStore({ filename: join(dir, 'h.db'), auditKey: key });
+    await store.appendAudit(sampleAuditEntry());
+    await store.appendAudit(sampleAuditEntry());
+    expect(store.db.prepare('SELECT seq, version, count, key_id FROM audit_head').get()).toEqual({ seq: 2, version: 2, count: 2, key_id: (await store.verifyAudit()).keyId });
+    await store.close();
+  });
+});
+
+/** A database file exactly as the first release left it: schema version 1, the fixture's records and format 1 head. */
+function writeV1Database(file: string): void {
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.exec(MIGRATIONS[0] as string);
+  raw.pragma('user_version = 1');
+  const insert = raw.prepare(
+    `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
+     VALUES (@seq, @event, @time, @request_id, @app_id, @actor, @subject, @method, @route, @purposes, @basis, @categories, @decision, @reason, @status, @duration_ms, @details, @prev_mac, @mac)`,
+  );
+  for (const row of V1_AUDIT_FIXTURE.rows) insert.run(row);
+  raw.prepare('INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, @seq, @mac, @head_mac)').run(V1_AUDIT_FIXTURE.head);
+  raw.close();
+}
+
+describe('SqliteStore with a log written by the first release (format 1 head)', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-v1-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('migrates the head table and verifies the old log', async () => {
+    const file = join(dir, 'v1.db');
+    writeV1Database(file);
+    const store = createSqliteStore({ filename: file, auditKey: testVectorKey() });
+    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 5, head: { version: 1, seq: 5 } }));
+    await store.close();
+  });
+
+  it('goes on from the old log with a format 2 head that verifies', async () => {
+    const file = join(dir, 'v1.db');
+    writeV1Database(file);
+    const store = createSqliteStore({ filename: file, auditKey: testVectorKey() });
+    const record = await store.appendAudit(sampleAuditEntry());
+    expect(record).toEqual(expect.objectContaining({ seq: 6, prevMac: V1_AUDIT_FIXTURE.head.mac }));
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 6, head: expect.objectContaining({ version: 2, count: 6 }) }));
+    await store.close();
+  });
+
+  it('is verified read-only as it is, without migrating it', async () => {
+    const file = join(dir, 'v1.db');
+    writeV1Database(file);
+    const before = sha256(file);
+    expect(await verifySqliteAudit({ filename: file, auditKey: testVectorKey() })).toEqual(expect.objectContaining({ ok: true, checked: 5 }));
+    expect(sha256(file)).toBe(before);
+  });
+});
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+describe('verifySqliteAudit (read-only)', () => {
+  let dir: string;
+  const key = randomBytes(32);
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-verify-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function storeFile(records: number): Promise<string> {
+    const file = join(dir, 'app.db');
+    const store = createSqliteStore({ filename: file, auditKey: key });
+    for (let i = 0; i < records; i++) await store.appendAudit(sampleAuditEntry());
+    await store.close();
+    return file;
+  }
+
+  it('verifies a file at rest without writing to it or creating anything next to it', async () => {
+    const file = await storeFile(3);
+    const before = sha256(file);
+    const listing = readdirSync(dir);
+    expect(await verifySqliteAudit({ filename: file, auditKey: key })).toEqual(expect.objectContaining({ ok: true, checked: 3 }));
+    expect(sha256(file)).toBe(before);
+    expect(readdirSync(dir)).toEqual(listing);
+  });
+
+  it('reads the records still in the WAL of a running app, and leaves the database file as it was', async () => {
+    const file = join(dir, 'live.db');
+    const live = createSqliteStore({ filename: file, auditKey: key });
+    for (let i = 0; i < 4; i++) await live.appendAudit(sampleAuditEntry());
+    const before = sha256(file);
+    expect(await verifySqliteAudit({ filename: file, auditKey: key })).toEqual(expect.objectContaining({ ok: true, checked: 4 }));
+    expect(sha256(file)).toBe(before);
+    await live.close();
+  });
+
+  it('reports an empty log as empty unless allowed', async () => {
+    const file = await storeFile(0);
+    expect(await verifySqliteAudit({ filename: file, auditKey: key })).toEqual(expect.objectContaining({ ok: false, problem: 'empty' }));
+    expect(await verifySqliteAudit({ filename: file, auditKey: key, allowEmpty: true })).toEqual(expect.objectContaining({ ok: true, checked: 0 }));
+  });
+
+  it('reports a file without the audit tables as missing, even when empty logs are allowed', async () => {
+    const file = join(dir, 'other.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
+    raw.close();
+    const report = await verifySqliteAudit({ filename: file, auditKey: key, allowEmpty: true });
+    expect(report).toEqual(expect.objectContaining({ ok: false, problem: 'missing' }));
+    expect(report.message).toMatch(/holds no privacy-kit audit log: it has no audit_log and no audit_head table/);
+  });
+
+  it('reports a file that is not a database as missing', async () => {
+    const file = join(dir, 'text.db');
+    writeFileSync(file, 'this is not a database, only text long enough to have a header of sorts.');
+    expect(await verifySqliteAudit({ filename: file, auditKey: key })).toEqual(expect.objectContaining({ ok: false, problem: 'missing', message: expect.stringContaining('not a SQLite database') }));
+  });
+
+  it('refuses a file that does not exist, and does not create it', async () => {
+    const file = join(dir, 'absent.db');
+    await expect(verifySqliteAudit({ filename: file, auditKey: key })).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE' });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('reports a wrong key as a wrong key', async () => {
+    const file = await storeFile(2);
+    expect(await verifySqliteAudit({ filename: file, auditKey: randomBytes(32) })).toEqual(expect.objectContaining({ ok: false, problem: 'key' }));
+  });
+});
+
+describe('SqliteStore checkpoints', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-cp-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('appends a signed checkpoint every `every` records to the file, and a last one on close', async () => {
+    const key = randomBytes(32);
+    const file = join(dir, 'checkpoints.jsonl');
+    const store = createSqliteStore({ filename: join(dir, 'a.db'), auditKey: key, checkpoints: { file, every: 4, intervalMs: 0 } });
+    for (let i = 0; i < 10; i++) await store.appendAudit(sampleAuditEntry());
+    await store.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text.trim().split('\n').map((l) => (JSON.parse(l) as AuditCheckpoint).seq)).toEqual([4, 8, 10]);
+    expect(readAuditCheckpoints(text, key)).toEqual(expect.objectContaining({ valid: 3, problems: [] }));
+  });
+
+  it('hands each checkpoint to the hook', async () => {
+    const seen: number[] = [];
+    const store = createSqliteStore({ filename: join(dir, 'b.db'), auditKey: randomBytes(32), checkpoints: { onCheckpoint: (c) => { seen.push(c.seq); }, every: 2, intervalMs: 0 } });
+    await Promise.all(Array.from({ length: 5 }, () => store.appendAudit(sampleAuditEntry())));
+    await store.close();
+    expect(seen).toEqual([5]);
+  });
+
+  it('refuses the database file itself as the checkpoint file', () => {
+    const db = join(dir, 'c.db');
+    expect(() => createSqliteStore({ filename: db, auditKey: randomBytes(32), checkpoints: { file: `${db}-wal` } })).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("the database's own file") }),
+    );
+  });
+});
+
+describe('SqliteStore when its file is deleted or replaced under it', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-gone-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses appends once the database file and its WAL were deleted, saying so', async () => {
+    const file = join(dir, 'app.db');
+    const store = createSqliteStore({ filename: file, auditKey: randomBytes(32) });
+    await store.appendAudit(sampleAuditEntry());
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) unlinkSync(file + suffix);
+    const error = await store.appendAudit(sampleAuditEntry()).catch((e: PrivacyKitError) => e);
+    expect(error).toMatchObject({ code: 'PK_STORE_UNAVAILABLE' });
+    expect((error as PrivacyKitError).message).toMatch(/^@privacy-kit\/sqlite: appendAudit: the database file .*app\.db was deleted or replaced while the store had it open; .*Restart the app/);
+    await store.close();
+  });
+
+  it('refuses appends once another file was moved into its place', async () => {
+    const file = join(dir, 'app.db');
+    const store = createSqliteStore({ filename: file, auditKey: randomBytes(32) });
+    await store.appendAudit(sampleAuditEntry());
+    copyFileSync(file, join(dir, 'copy.db'));
+    renameSync(join(dir, 'copy.db'), file);
+    await expect(store.appendAudit(sampleAuditEntry())).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringContaining('deleted or replaced') });
+    await expect(store.ping()).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE' });
+    await store.close();
   });
 });

@@ -47,6 +47,10 @@ export interface AuditTamper {
   truncateFrom(seq: number): Promise<void>;
   /** Moves the head checkpoint to another record without re-signing it. */
   moveHead(seq: number): Promise<void>;
+  /** Reads the head row as it is stored (e.g. as an attacker copies it from a backup or the WAL). */
+  saveHead(): Promise<unknown>;
+  /** Writes a head row saved earlier back, as it was (a once-valid head put back). */
+  restoreHead(saved: unknown): Promise<void>;
 }
 
 /** How the contract suite gets a store of the kind under test. */
@@ -264,6 +268,38 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         await tamper.truncateFrom(4);
         await tamper.moveHead(3);
         expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: false, problem: 'head' }));
+      });
+
+      it('signs a format 2 head that binds the record count, the commit time and the key fingerprint', async () => {
+        await appendMany(3);
+        const report = await store.verifyAudit();
+        expect(report).toEqual(expect.objectContaining({ ok: true, checked: 3 }));
+        expect(report.head).toEqual({ version: 2, seq: 3, count: 3, time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), keyId: report.keyId });
+      });
+
+      it('finds a truncated tail with an older, once-valid head put back, given a checkpoint published before', async () => {
+        expect(typeof store.checkpoint).toBe('function');
+        const tamper = harness.tamper(store);
+        await appendMany(4);
+        const olderHead = await tamper.saveHead();
+        await appendMany(3);
+        const checkpoint = await store.checkpoint?.();
+        await tamper.truncateFrom(5);
+        await tamper.restoreHead(olderHead);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 4 }));
+        expect(await store.verifyAudit(checkpoint === undefined ? {} : { checkpoint })).toEqual(expect.objectContaining({ ok: false, problem: 'truncated', firstBadSeq: 5 }));
+      });
+
+      it('verifies a log that reached a checkpoint and went on', async () => {
+        await appendMany(3);
+        const checkpoint = await store.checkpoint?.();
+        expect(checkpoint).toEqual(expect.objectContaining({ version: 1, seq: 3, count: 3 }));
+        await appendMany(2);
+        expect(await store.verifyAudit(checkpoint === undefined ? {} : { checkpoint })).toEqual(expect.objectContaining({ ok: true, checked: 5, checkpoint: { seq: 3, time: checkpoint?.time } }));
+      });
+
+      it('has no checkpoint to give while the log is empty', async () => {
+        expect(await store.checkpoint?.()).toBeUndefined();
       });
 
       it('goes on appending after a verified log', async () => {
