@@ -7,3 +7,5 @@ export {
 } from './postgres-store.options';
 export type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from './postgres-store.options';
 export { POSTGRES_SCHEMA_VERSION } from './schema';
+export { verifyPostgresAudit } from './verify-postgres-audit';
+export type { PostgresAuditVerifyOptions } from './verify-postgres-audit';

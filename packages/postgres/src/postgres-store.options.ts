@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PrivacyKitError, keyBytes } from '@privacy-kit/core';
+import { PrivacyKitError, keyBytes, resolveAuditCheckpointOptions, type AuditCheckpointOptions, type ResolvedAuditCheckpointOptions } from '@privacy-kit/core';
 import { PACKAGE } from './postgres-errors';
 
 /** The schema the store's tables live in when no `schema` is given. */
@@ -26,6 +26,11 @@ export interface PostgresStoreOptions {
   readonly max?: number;
   /** Connection timeout when the store makes the pool, in ms. Default {@link DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS}. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Publish signed checkpoints of the audit log outside the database (an append-only file, a hook), so that
+   * `privacy-kit audit verify --checkpoint` can tell when the log was cut short. See `AuditCheckpointOptions`.
+   */
+  readonly checkpoints?: AuditCheckpointOptions;
 }
 
 /** {@link PostgresStoreOptions} with defaults applied and everything checked. */
@@ -36,10 +41,11 @@ export interface ResolvedPostgresStoreOptions {
   readonly schema: string;
   readonly max: number;
   readonly connectionTimeoutMs: number;
+  readonly checkpoints: ResolvedAuditCheckpointOptions | undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const KNOWN = new Set(['connectionString', 'pool', 'auditKey', 'schema', 'max', 'connectionTimeoutMs']);
+const KNOWN = new Set(['connectionString', 'pool', 'auditKey', 'schema', 'max', 'connectionTimeoutMs', 'checkpoints']);
 const ALIASES: Record<string, string> = { url: 'connectionString', databaseUrl: 'connectionString', connection: 'connectionString', key: 'auditKey', searchPath: 'schema' };
 
 function invalid(message: string): PrivacyKitError {
@@ -90,5 +96,6 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     schema,
     max: positiveInteger(options.max, 'max', DEFAULT_POSTGRES_POOL_MAX),
     connectionTimeoutMs: positiveInteger(options.connectionTimeoutMs, 'connectionTimeoutMs', DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS),
+    checkpoints: options.checkpoints === undefined ? undefined : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE),
   };
 }

@@ -1,18 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client, Pool, escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import {
+  AUDIT_HEAD_COLUMNS,
+  AuditCheckpointer,
   PrivacyKitError,
   auditEntryOf,
-  auditHeadMac,
-  auditMac,
+  auditHeadColumns,
+  auditHeadFromRow,
+  chainAuditBatch,
+  createAuditCheckpoint,
   deriveConsentStates,
   isoTime,
   validateConsentEvent,
-  verifyAuditChain,
+  verifyAuditRows,
+  type AuditCheckpoint,
   type AuditEntry,
-  type AuditHead,
+  type AuditHeadRow,
+  type AuditHeadV2,
   type AuditQuery,
   type AuditRecord,
+  type AuditVerifyOptions,
   type AuditVerifyReport,
   type ConsentEvent,
   type ConsentEventInput,
@@ -38,7 +45,7 @@ import { MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './schema';
 const MAX_SUBJECT_BYTES = 4096;
 const APPLICATION_NAME = 'privacy-kit';
 
-interface ChainHead { readonly seq: number; readonly mac: string }
+interface ChainHead { readonly seq: number; readonly mac: string; readonly count?: number }
 
 // pg returns bigint (int8) columns as strings; the mappers turn seq into a number.
 const AUDIT_COLUMNS = 'seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac';
@@ -56,6 +63,11 @@ const AUDIT_INSERT_COLUMNS = 'seq, event, time, request_id, app_id, actor, subje
 const AUDIT_TYPES: readonly SqlType[] = [
   'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'jsonb', 'text', 'text', 'integer', 'double precision', 'jsonb', 'text', 'text',
 ];
+/** Types of the audit_head columns in AUDIT_HEAD_COLUMNS order (seq, mac, head_mac, version, count, time, key_id). */
+const HEAD_TYPES: readonly SqlType[] = ['bigint', 'text', 'text', 'integer', 'bigint', 'text', 'text'];
+/** Moves the head: every column of the row that was inserted. */
+const HEAD_UPSERT = `(id, ${AUDIT_HEAD_COLUMNS.join(', ')})`;
+const HEAD_UPDATE = `ON CONFLICT (id) DO UPDATE SET ${AUDIT_HEAD_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 /**
  * A value as a typed SQL literal. Appends send their rows inline so that the whole append (lock, checks,
@@ -111,10 +123,12 @@ export class PostgresStore implements PrivacyStore {
   private knownHead: ChainHead | undefined;
   private lockedAppendsLeft = 0;
   private closed = false;
+  private readonly checkpointer: AuditCheckpointer | undefined;
 
   constructor(options: PostgresStoreOptions) {
     const resolved = resolvePostgresStoreOptions(options);
     this.key = resolved.auditKey;
+    this.checkpointer = resolved.checkpoints === undefined ? undefined : new AuditCheckpointer(resolved.auditKey, resolved.checkpoints, PACKAGE);
     this.schema = resolved.schema;
     this.quotedSchema = `"${resolved.schema}"`;
     this.auditLockKey = lockKey('audit', resolved.schema);
@@ -273,12 +287,16 @@ export class PostgresStore implements PrivacyStore {
     });
   }
 
-  /** Stops listening and, when the store made the pool, closes it; a borrowed pool stays open. */
+  /**
+   * Stops listening and, when the store made the pool, closes it (a borrowed pool stays open); then publishes a
+   * last checkpoint when `checkpoints` is set.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.watcher.stop();
     if (this.ownsPool) await this.pool.end().catch(ignore);
+    await this.checkpointer?.close();
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
@@ -388,57 +406,50 @@ export class PostgresStore implements PrivacyStore {
     return this.appendUnderLock(entries);
   }
 
-  /** Chains entries onto a head: the records, and the SQL that inserts them and moves the head. */
-  private chain(head: ChainHead, entries: readonly AuditEntry[]): { records: AuditRecord[]; rows: string; last: ChainHead; headRow: string } {
-    let seq = head.seq;
-    let prevMac = head.mac;
-    const records: AuditRecord[] = [];
-    const rows: string[] = [];
-    for (const clean of entries) {
-      seq += 1;
-      const mac = auditMac(this.key, clean, prevMac);
-      records.push({ ...clean, seq, prevMac, mac });
+  /** Chains entries onto a head (core's chainAuditBatch): the records, and the SQL that inserts them and moves the head. */
+  private chain(head: ChainHead, entries: readonly AuditEntry[]): { records: AuditRecord[]; rows: string; last: ChainHead; head: AuditHeadV2; headRow: string } {
+    const batch = chainAuditBatch(this.key, head, entries);
+    const rows = batch.records.map((r) => {
       const values: unknown[] = [
-        seq, clean.event, clean.time, clean.requestId, clean.appId, clean.actor, clean.subject, clean.method, clean.route,
-        clean.purposes, clean.basis, clean.categories, clean.decision, clean.reason, clean.status, clean.durationMs,
-        clean.details, prevMac, mac,
+        r.seq, r.event, r.time, r.requestId, r.appId, r.actor, r.subject, r.method, r.route,
+        r.purposes, r.basis, r.categories, r.decision, r.reason, r.status, r.durationMs,
+        r.details, r.prevMac, r.mac,
       ];
-      rows.push(`(${values.map((value, i) => sqlLiteral(value, AUDIT_TYPES[i] as SqlType)).join(', ')})`);
-      prevMac = mac;
-    }
-    const last = { seq, mac: prevMac };
-    const headRow = `1, ${sqlLiteral(seq, 'bigint')}, ${sqlLiteral(prevMac, 'text')}, ${sqlLiteral(auditHeadMac(this.key, seq, prevMac), 'text')}`;
-    return { records, rows: rows.join(',\n'), last, headRow };
+      return `(${values.map((value, i) => sqlLiteral(value, AUDIT_TYPES[i] as SqlType)).join(', ')})`;
+    });
+    const headRow = `1, ${auditHeadColumns(batch.head).map((value, i) => sqlLiteral(value, HEAD_TYPES[i] as SqlType)).join(', ')}`;
+    return { records: [...batch.records], rows: rows.join(',\n'), last: { seq: batch.head.seq, mac: batch.head.mac, count: batch.head.count }, head: batch.head, headRow };
   }
 
   /** One round trip: appends only if the head is still `head`; otherwise writes nothing and learns the head. */
   private appendIfHeadIs(head: ChainHead, entries: readonly AuditEntry[]): Promise<AuditRecord[] | undefined> {
     const s = this.quotedSchema;
-    const { records, rows, last, headRow } = this.chain(head, entries);
+    const { records, rows, last, head: signed, headRow } = this.chain(head, entries);
     // The WITH statement starts after the lock is held, so its snapshot shows the head of the last holder.
     const text = `BEGIN;
       SELECT pg_advisory_xact_lock(${this.auditLockKey});
-      WITH h AS (SELECT seq, mac FROM ${s}.audit_head WHERE id = 1),
+      WITH h AS (SELECT seq, mac, count FROM ${s}.audit_head WHERE id = 1),
       expected AS (SELECT coalesce((SELECT seq FROM h), 0) = ${sqlLiteral(head.seq, 'bigint')} AND coalesce((SELECT mac FROM h), '') = ${sqlLiteral(head.mac, 'text')} AS ok),
       rec AS (
         INSERT INTO ${s}.audit_log (${AUDIT_INSERT_COLUMNS})
         SELECT * FROM (VALUES ${rows}) AS v WHERE (SELECT ok FROM expected)
       ),
       moved AS (
-        INSERT INTO ${s}.audit_head (id, seq, mac, head_mac) SELECT ${headRow} WHERE (SELECT ok FROM expected)
-        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac
+        INSERT INTO ${s}.audit_head ${HEAD_UPSERT} SELECT ${headRow} WHERE (SELECT ok FROM expected)
+        ${HEAD_UPDATE}
       )
-      SELECT (SELECT ok FROM expected) AS ok, (SELECT seq FROM h) AS seq, (SELECT mac FROM h) AS mac;
+      SELECT (SELECT ok FROM expected) AS ok, (SELECT seq FROM h) AS seq, (SELECT mac FROM h) AS mac, (SELECT count FROM h) AS count;
       COMMIT`;
     return this.withClient(async (client, broken) => {
       try {
-        const results = (await client.query(text)) as unknown as QueryResult<{ ok: boolean; seq: string | null; mac: string | null }>[];
+        const results = (await client.query(text)) as unknown as QueryResult<{ ok: boolean; seq: string | null; mac: string | null; count: string | null }>[];
         const row = results[2]?.rows[0];
         if (row?.ok === true) {
           this.knownHead = last;
+          this.checkpointer?.committed(signed);
           return records;
         }
-        this.knownHead = { seq: Number(row?.seq ?? 0), mac: row?.mac ?? '' };
+        this.knownHead = { seq: Number(row?.seq ?? 0), mac: row?.mac ?? '', ...(row?.count == null ? {} : { count: Number(row.count) }) };
         return undefined;
       } catch (err) {
         await client.query('ROLLBACK').catch(broken);
@@ -455,16 +466,20 @@ export class PostgresStore implements PrivacyStore {
         // Lock first, then read the head in a separate statement: under READ COMMITTED each statement sees
         // what committed before it started, so the head is the one the previous lock holder wrote.
         const begun = (await client.query(
-          `BEGIN; SELECT pg_advisory_xact_lock(${this.auditLockKey}); SELECT seq, mac FROM ${s}.audit_head WHERE id = 1`,
-        )) as unknown as QueryResult<{ seq: string; mac: string }>[];
+          `BEGIN; SELECT pg_advisory_xact_lock(${this.auditLockKey}); SELECT seq, mac, count FROM ${s}.audit_head WHERE id = 1`,
+        )) as unknown as QueryResult<{ seq: string; mac: string; count: string | null }>[];
         const found = begun[2]?.rows[0];
-        const { records, rows, last, headRow } = this.chain({ seq: Number(found?.seq ?? 0), mac: found?.mac ?? '' }, entries);
+        const { records, rows, last, head: signed, headRow } = this.chain(
+          { seq: Number(found?.seq ?? 0), mac: found?.mac ?? '', ...(found?.count == null ? {} : { count: Number(found.count) }) },
+          entries,
+        );
         await client.query(`
           WITH rec AS (INSERT INTO ${s}.audit_log (${AUDIT_INSERT_COLUMNS}) VALUES ${rows})
-          INSERT INTO ${s}.audit_head (id, seq, mac, head_mac) VALUES (${headRow})
-          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac;
+          INSERT INTO ${s}.audit_head ${HEAD_UPSERT} VALUES (${headRow})
+          ${HEAD_UPDATE};
           COMMIT`);
         this.knownHead = last;
+        this.checkpointer?.committed(signed);
         return records;
       } catch (err) {
         await client.query('ROLLBACK').catch(broken);
@@ -496,17 +511,32 @@ export class PostgresStore implements PrivacyStore {
     });
   }
 
-  /** Checks the whole chain and the signed head, read from one consistent snapshot while other instances append. */
-  verifyAudit(): Promise<AuditVerifyReport> {
+  /**
+   * Checks the whole chain and the signed head (and, given a checkpoint, that the log reaches and agrees with it),
+   * read from one consistent snapshot while other instances append. For an operator's check, prefer
+   * {@link verifyPostgresAudit}: it runs no migration and only reads.
+   */
+  verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerifyReport> {
     return this.run('verifyAudit', async () => {
       const s = this.quotedSchema;
       const { rows, head } = await this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => ({
         rows: (await client.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM ${s}.audit_log ORDER BY seq`)).rows,
-        head: (await client.query<{ seq: string; mac: string; head_mac: string }>(`SELECT seq, mac, head_mac FROM ${s}.audit_head WHERE id = 1`)).rows[0],
+        head: (await client.query<AuditHeadRow>(`SELECT * FROM ${s}.audit_head WHERE id = 1`)).rows[0],
       }));
-      const checkpoint: AuditHead | undefined = head === undefined ? undefined : { seq: Number(head.seq), mac: head.mac, headMac: head.head_mac };
-      return verifyAuditChain(rows.map(auditRecordFromRow), checkpoint, this.key);
+      return verifyAuditRows(rows, head, this.key, options);
     });
+  }
+
+  /**
+   * Signs a checkpoint of the committed head (of every instance's appends) and publishes it where the
+   * `checkpoints` option says (if it is set); resolves with it once published, undefined while the log is empty.
+   */
+  async checkpoint(): Promise<AuditCheckpoint | undefined> {
+    const row = await this.run('checkpoint', async () => (await this.pool.query<AuditHeadRow>(`SELECT * FROM ${this.quotedSchema}.audit_head WHERE id = 1`)).rows[0]);
+    if (row === undefined) return undefined;
+    const head = auditHeadFromRow(row);
+    const state = head.version === 2 ? head : { seq: head.seq, mac: head.mac };
+    return this.checkpointer !== undefined ? this.checkpointer.publish(state) : createAuditCheckpoint(this.key, state);
   }
 
   createRightsRequest(input: RightsRequestInput): Promise<RightsRequest> {

@@ -97,6 +97,18 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX rights_requests_status ON ${s}.rights_requests (status, due_at);
     `,
   },
+  {
+    version: 2,
+    name: 'audit head format 2: record count, commit time, key fingerprint',
+    // A format 1 head keeps version 1 and null in the new columns until the next append replaces it.
+    sql: (s) => `
+      ALTER TABLE ${s}.audit_head
+        ADD COLUMN version integer NOT NULL DEFAULT 1,
+        ADD COLUMN count bigint,
+        ADD COLUMN time text,
+        ADD COLUMN key_id text;
+    `,
+  },
 ];
 
 /** The schema version this package writes and reads. */
