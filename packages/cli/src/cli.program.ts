@@ -41,6 +41,7 @@ Exit codes:
   1  check found problems, coverage below --min, or the audit chain is broken
   2  usage or configuration error
   3  the app module could not be loaded, or exports no Express app
+  4  audit verify: the audit log was written under another key (wrong secret)
 
 Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerMapCommand(program, ctx);

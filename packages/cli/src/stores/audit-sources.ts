@@ -1,18 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { deriveKey, isPrivacyKitError, type AuditRouteHit, type AuditVerifyReport } from '@privacy-kit/core';
+import {
+  deriveKey,
+  isPrivacyKitError,
+  readAuditCheckpoints,
+  type AuditCheckpoint,
+  type AuditCheckpointFile,
+  type AuditRouteHit,
+  type AuditVerifyReport,
+} from '@privacy-kit/core';
 import { CliFailure } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 
 /** The environment variable the audit secret is read from by default (the key is `deriveKey(secret, 'audit')`). */
 export const DEFAULT_SECRET_ENV = 'PRIVACY_KIT_SECRET';
-
-/** The part of a store that `audit verify` uses. */
-interface VerifiableStore {
-  verifyAudit(): Promise<AuditVerifyReport>;
-  close(): Promise<void>;
-}
 
 function existingFile(cwd: string, shown: string): string {
   const file = resolve(cwd, shown);
@@ -70,28 +72,78 @@ export function auditKeyFrom(env: NodeJS.ProcessEnv, keyEnv: string | undefined)
   }
 }
 
+/** What `audit verify` checks a log against: a checkpoint file's newest valid checkpoint and its bad lines. */
+export interface CheckpointFileReading extends AuditCheckpointFile {
+  /** The file as given. */
+  readonly file: string;
+}
+
 /**
- * Opens a store to verify its audit chain: a SQLite file (`--db`), or PostgreSQL (`--database-url`) through
- * @privacy-kit/postgres, which is loaded only then, so the CLI works without it.
+ * Reads a checkpoint file (one signed JSON checkpoint a line, as the stores' `checkpoints.file` option writes it)
+ * and checks each line under the key.
+ *
+ * @param cwd - the working directory
+ * @param shown - the `--checkpoint` path as given
+ * @param auditKey - the audit key
  */
-export function openVerifiableStore(source: { readonly db?: string; readonly databaseUrl?: string }, auditKey: Buffer, cwd: string): VerifiableStore {
+export function readCheckpointFile(cwd: string, shown: string, auditKey: Buffer): CheckpointFileReading {
+  const file = resolve(cwd, shown);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliFailure(
+      'PK_INVALID_OPTION',
+      code === 'ENOENT'
+        ? `no checkpoint file ${shown}. Give the file the store's checkpoints.file option writes (on the path where the app publishes them).`
+        : `cannot read the checkpoint file ${shown}: ${code ?? (error as Error).message}.`,
+      EXIT_CODES.USAGE,
+      { cause: error },
+    );
+  }
+  return { file: shown, ...readAuditCheckpoints(text, auditKey) };
+}
+
+/** Where `audit verify` reads the log, and how. */
+export interface VerifySource {
+  readonly db?: string;
+  readonly databaseUrl?: string;
+  readonly schema?: string;
+  readonly checkpoint?: AuditCheckpoint;
+  readonly allowEmpty: boolean;
+}
+
+interface VerifyOptions {
+  readonly auditKey: Buffer;
+  readonly allowEmpty: boolean;
+  readonly checkpoint?: AuditCheckpoint;
+}
+
+/**
+ * Verifies the audit log of a store without changing anything: a SQLite file (`--db`) through
+ * `verifySqliteAudit` (read-only, nothing created or migrated), or PostgreSQL (`--database-url`) through
+ * `verifyPostgresAudit` of @privacy-kit/postgres, which is loaded only then, so the CLI works without it.
+ *
+ * @param source - the store, the checkpoint and the empty-log policy
+ * @param auditKey - the audit key
+ * @param cwd - the working directory
+ */
+export async function verifyAuditSource(source: VerifySource, auditKey: Buffer, cwd: string): Promise<AuditVerifyReport> {
+  const options: VerifyOptions = { auditKey, allowEmpty: source.allowEmpty, ...(source.checkpoint === undefined ? {} : { checkpoint: source.checkpoint }) };
   if (source.db !== undefined) {
     const filename = existingFile(cwd, source.db);
-    const { createSqliteStore } = require('@privacy-kit/sqlite') as typeof import('@privacy-kit/sqlite');
-    try {
-      return createSqliteStore({ filename, auditKey });
-    } catch (error) {
-      throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot open ${source.db}: ${(error as Error).message}`, EXIT_CODES.USAGE, { cause: error });
-    }
+    const { verifySqliteAudit } = require('@privacy-kit/sqlite') as typeof import('@privacy-kit/sqlite');
+    return verifySqliteAudit({ filename, ...options });
   }
-  let postgres: { createPostgresStore?: (options: { connectionString: string; auditKey: Buffer }) => VerifiableStore };
+  let postgres: { verifyPostgresAudit?: (options: { connectionString: string; schema?: string } & VerifyOptions) => Promise<AuditVerifyReport> };
   try {
     postgres = require('@privacy-kit/postgres') as typeof postgres;
   } catch (error) {
     throw new CliFailure('PK_STORE_UNAVAILABLE', '--database-url needs @privacy-kit/postgres: npm install @privacy-kit/postgres.', EXIT_CODES.USAGE, { cause: error });
   }
-  if (typeof postgres.createPostgresStore !== 'function') {
-    throw new CliFailure('PK_STORE_UNAVAILABLE', 'the installed @privacy-kit/postgres has no createPostgresStore(); update it.', EXIT_CODES.USAGE);
+  if (typeof postgres.verifyPostgresAudit !== 'function') {
+    throw new CliFailure('PK_STORE_UNAVAILABLE', 'the installed @privacy-kit/postgres has no verifyPostgresAudit(); update it to verify without migrating.', EXIT_CODES.USAGE);
   }
-  return postgres.createPostgresStore({ connectionString: source.databaseUrl as string, auditKey });
+  return postgres.verifyPostgresAudit({ connectionString: source.databaseUrl as string, ...(source.schema === undefined ? {} : { schema: source.schema }), ...options });
 }
