@@ -107,6 +107,22 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
         ADD COLUMN count bigint,
         ADD COLUMN time text,
         ADD COLUMN key_id text;
+
+      -- An instance still running an earlier version moves only seq, mac and head_mac: what it wrote is a
+      -- format 1 head, so mark it as one (a format 2 writer always changes count). Keeps rolling upgrades verifiable.
+      CREATE FUNCTION ${s}.privacy_kit_head_format() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NEW.seq IS DISTINCT FROM OLD.seq AND NEW.count IS NOT DISTINCT FROM OLD.count THEN
+          NEW.version := 1;
+          NEW.count := NULL;
+          NEW.time := NULL;
+          NEW.key_id := NULL;
+        END IF;
+        RETURN NEW;
+      END
+      $fn$;
+      CREATE TRIGGER audit_head_format_1_writer BEFORE UPDATE ON ${s}.audit_head
+        FOR EACH ROW EXECUTE FUNCTION ${s}.privacy_kit_head_format();
     `,
   },
 ];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAuditCheckpoints, type AuditCheckpoint } from '@privacy-kit/core';
+import { auditHeadMac, auditMac, readAuditCheckpoints, type AuditCheckpoint } from '@privacy-kit/core';
 import { V1_AUDIT_FIXTURE, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
 import { createPostgresStore, verifyPostgresAudit, type PostgresStore } from '@privacy-kit/postgres';
 import { MIGRATIONS } from '../src/schema';
@@ -55,6 +55,28 @@ describe('PostgresStore audit head and anchors', () => {
       expect(record).toEqual(expect.objectContaining({ seq: 6, prevMac: V1_AUDIT_FIXTURE.head.mac }));
       expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 6, head: expect.objectContaining({ version: 2, count: 6 }) }));
     });
+  });
+
+  it('keeps verifying while an instance of the first release appends after the upgrade (rolling upgrade)', async () => {
+    const key = randomBytes(32);
+    const store = storeOn(key);
+    await store.appendAudit(sampleAuditEntry());
+    const [head] = await sql<{ seq: string; mac: string }>(`SELECT seq, mac FROM "${schema}".audit_head`);
+    const seq = Number(head?.seq) + 1;
+    const entry = sampleAuditEntry({ requestId: 'old-writer' });
+    const mac = auditMac(key, entry, head?.mac ?? '');
+    // What the first release's append did: insert the record, move seq, mac and head_mac only.
+    await sql(
+      `INSERT INTO "${schema}".audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15, $16, NULL, $17, $18)`,
+      [seq, entry.event, entry.time, entry.requestId, entry.appId, entry.actor, entry.subject, entry.method, entry.route, JSON.stringify(entry.purposes), entry.basis,
+        JSON.stringify(entry.categories), entry.decision, entry.reason, entry.status, entry.durationMs, head?.mac, mac],
+    );
+    await sql(`INSERT INTO "${schema}".audit_head (id, seq, mac, head_mac) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`,
+      [seq, mac, auditHeadMac(key, seq, mac)]);
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 2, head: { version: 1, seq: 2 } }));
+    await store.appendAudit(sampleAuditEntry());
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 3, head: expect.objectContaining({ version: 2, count: 3 }) }));
   });
 
   describe('verifyPostgresAudit (read-only)', () => {

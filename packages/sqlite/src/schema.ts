@@ -77,5 +77,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE audit_head ADD COLUMN count INTEGER;
   ALTER TABLE audit_head ADD COLUMN time TEXT;
   ALTER TABLE audit_head ADD COLUMN key_id TEXT;
+  -- A process still running an earlier version moves only seq, mac and head_mac: what it wrote is a format 1
+  -- head, so mark it as one (a format 2 writer always changes count).
+  CREATE TRIGGER audit_head_format_1_writer AFTER UPDATE ON audit_head
+    WHEN NEW.seq IS NOT OLD.seq AND NEW.count IS OLD.count
+    BEGIN UPDATE audit_head SET version = 1, count = NULL, time = NULL, key_id = NULL WHERE id = NEW.id; END;
   `,
 ];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { readAuditCheckpoints, type AuditCheckpoint, type PrivacyKitError } from '@privacy-kit/core';
+import { auditHeadMac, auditMac, readAuditCheckpoints, type AuditCheckpoint, type PrivacyKitError } from '@privacy-kit/core';
 import { V1_AUDIT_FIXTURE, describeStoreContract, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
 import { SqliteStore, createSqliteStore, verifySqliteAudit } from '@privacy-kit/sqlite';
 import { MIGRATIONS } from '../src/schema';
@@ -138,6 +138,30 @@ describe('SqliteStore with a log written by the first release (format 1 head)', 
     const record = await store.appendAudit(sampleAuditEntry());
     expect(record).toEqual(expect.objectContaining({ seq: 6, prevMac: V1_AUDIT_FIXTURE.head.mac }));
     expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 6, head: expect.objectContaining({ version: 2, count: 6 }) }));
+    await store.close();
+  });
+
+  it('keeps verifying while a process of the first release appends to the upgraded file (rolling upgrade)', async () => {
+    const key = randomBytes(32);
+    const file = join(dir, 'mixed.db');
+    const store = createSqliteStore({ filename: file, auditKey: key });
+    await store.appendAudit(sampleAuditEntry());
+    const head = store.db.prepare('SELECT seq, mac FROM audit_head').get() as { seq: number; mac: string };
+    // What the first release's append transaction did: insert the record, move seq, mac and head_mac only.
+    const old = new Database(file);
+    const entry = sampleAuditEntry({ requestId: 'old-writer' });
+    const mac = auditMac(key, entry, head.mac);
+    old.prepare(
+      `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(head.seq + 1, entry.event, entry.time, entry.requestId, entry.appId, entry.actor, entry.subject, entry.method, entry.route,
+      JSON.stringify(entry.purposes), entry.basis, JSON.stringify(entry.categories), entry.decision, entry.reason, entry.status, entry.durationMs, null, head.mac, mac);
+    old.prepare('INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac')
+      .run(head.seq + 1, mac, auditHeadMac(key, head.seq + 1, mac));
+    old.close();
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 2, head: { version: 1, seq: 2 } }));
+    await store.appendAudit(sampleAuditEntry());
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 3, head: expect.objectContaining({ version: 2, count: 3 }) }));
     await store.close();
   });
 

@@ -39,8 +39,8 @@ export function auditHeadFromRow(row: AuditHeadRow): AuditHead {
 
 const isStringArray = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string');
 
-/** Why a stored row cannot be a record, or undefined when it can. */
-function unreadable(row: AuditRow): { record?: AuditRecord; problem?: string } {
+/** A stored row as its record, or why it cannot be one. */
+function readRow(row: AuditRow): { record?: AuditRecord; problem?: string } {
   const seq = Number(row.seq);
   if (!Number.isSafeInteger(seq) || seq < 1) return { problem: `its position (seq) is ${JSON.stringify(row.seq)}, not a whole number from 1` };
   if (typeof row.mac !== 'string' || typeof row.prev_mac !== 'string') return { problem: 'its mac or prev_mac is not text' };
@@ -83,7 +83,7 @@ export function verifyAuditRows(
   const records: AuditRecord[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as AuditRow;
-    const read = unreadable(row);
+    const read = readRow(row);
     if (read.record === undefined) {
       const seq = Number.isSafeInteger(Number(row.seq)) ? Number(row.seq) : i + 1;
       return {
