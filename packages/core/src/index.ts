@@ -2,7 +2,10 @@ import './metadata/standard-metadata';
 
 export { ERROR_CODES } from './errors/error-codes';
 export type { PrivacyKitErrorCode } from './errors/error-codes';
-export { PrivacyKitError, isPrivacyKitError } from './errors/privacy-kit.error';
+export { PrivacyKitError, isPrivacyKitError, packageErrors } from './errors/privacy-kit.error';
+export type { PackageErrors, PrivacyKitErrorOptions, PrivacyKitPackage } from './errors/privacy-kit.error';
+export { defineOptionKeys, rejectUnknownOptions } from './errors/option-keys';
+export type { OptionKeyTable } from './errors/option-keys';
 
 export {
   BUILT_IN_CATEGORIES,

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   PK_STORE_CLOSED: 'a privacy store was used after close()',
   PK_AUDIT_KEY: 'the audit key is missing or too short',
   PK_AUDIT_CHECKPOINT: 'a signed audit checkpoint could not be published (its file or hook failed)',
+  PK_NOT_FOUND: 'something named by its id (a rights request, a source, a file) does not exist',
+  PK_IO: 'a file could not be read or written',
   PK_SOURCE_FAILED: "an app's data source function (export, erase, rectify or purge) threw or returned unusable data",
 } as const;
 
