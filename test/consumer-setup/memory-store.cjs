@@ -18,6 +18,18 @@ module.exports.createMemoryStore = function createMemoryStore() {
       consents.push(event);
       return event;
     },
+    async recordConsentChange(inputs, entry) {
+      // The record first, then the events: when the append throws, no event is stored.
+      if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('memory-store: recordConsentChange() needs at least one event');
+      for (const input of inputs) core.validateConsentEvent(input, 'memory-store');
+      const record = await this.appendAudit(entry);
+      const events = inputs.map((input) => {
+        const event = { id: randomUUID(), seq: consents.length + 1, expiresAt: null, time: core.isoTime(), ...input };
+        consents.push(event);
+        return event;
+      });
+      return { events, record };
+    },
     async consentHistory(subject) { return consents.filter((e) => e.subject === subject); },
     async currentConsents(subject, at) { return core.deriveConsentStates(consents.filter((e) => e.subject === subject), at); },
     async appendAudit(entry) {

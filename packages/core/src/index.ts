@@ -95,6 +95,7 @@ export type {
   AuditQuery,
   AuditStore,
   ConsentAction,
+  ConsentChange,
   ConsentEvent,
   ConsentEventInput,
   ConsentMethod,
@@ -109,7 +110,7 @@ export type {
   RightsRequestStep,
   RightsRequestStore,
 } from './stores/store-contracts';
-export { deriveConsentStates, validateConsentEvent } from './stores/consent-events';
+export { deriveConsentStates, validateConsentEvent, validateConsentEvents } from './stores/consent-events';
 
 export {
   INVENTORY_RULES,

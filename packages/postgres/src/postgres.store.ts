@@ -12,6 +12,7 @@ import {
   deriveConsentStates,
   isoTime,
   validateConsentEvent,
+  validateConsentEvents,
   verifyAuditRows,
   type AuditCheckpoint,
   type AuditEntry,
@@ -21,6 +22,7 @@ import {
   type AuditRecord,
   type AuditVerifyOptions,
   type AuditVerifyReport,
+  type ConsentChange,
   type ConsentEvent,
   type ConsentEventInput,
   type ConsentState,
@@ -329,6 +331,62 @@ export class PostgresStore implements PrivacyStore {
       ));
       this.watcher.emit(row.subject);
       return consentEventFromRow({ ...row, seq: rows[0]?.seq ?? '0' });
+    }, validate);
+  }
+
+  /**
+   * Appends consent events and their audit record in one transaction, under the audit chain's lock: the events,
+   * the record, the new head and the NOTIFY of each subject commit together, or nothing does.
+   */
+  recordConsentChange(events: readonly ConsentEventInput[], audit: AuditEntry): Promise<ConsentChange> {
+    const validate = (): void => {
+      validateConsentEvents(events, PACKAGE);
+      if (events.some((event) => Buffer.byteLength(event.subject) > MAX_SUBJECT_BYTES)) {
+        throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: refused consent event: 'subject' is longer than ${MAX_SUBJECT_BYTES} bytes; pass the subject's pseudonym, not raw data. Nothing was stored.`);
+      }
+    };
+    return this.run('recordConsentChange', async () => {
+      const s = this.quotedSchema;
+      const time = isoTime();
+      const rows = events.map((event) => ({
+        id: randomUUID(), subject: event.subject, purpose: event.purpose, action: event.action, policy_version: event.policyVersion,
+        method: event.method, expires_at: event.expiresAt ?? null, time: event.time ?? time,
+      }));
+      const values = rows
+        .map((r) => `(${[r.id, r.subject, r.purpose, r.action, r.policy_version, r.method, r.expires_at, r.time].map((v) => sqlLiteral(v, 'text')).join(', ')})`)
+        .join(', ');
+      const change = await this.withClient(async (client, broken) => {
+        try {
+          // As appendUnderLock: lock, then read the head the previous holder wrote.
+          const begun = (await client.query(
+            `BEGIN; SELECT pg_advisory_xact_lock(${this.auditLockKey}); SELECT seq, mac, count FROM ${s}.audit_head WHERE id = 1`,
+          )) as unknown as QueryResult<{ seq: string; mac: string; count: string | null }>[];
+          const found = begun[2]?.rows[0];
+          const { records, rows: auditRows, last, head: signed, headRow } = this.chain(
+            { seq: Number(found?.seq ?? 0), mac: found?.mac ?? '', ...(found?.count == null ? {} : { count: Number(found.count) }) },
+            [auditEntryOf(audit)],
+          );
+          const done = (await client.query(`
+            WITH ins AS (
+              INSERT INTO ${s}.consent_events (id, subject, purpose, action, policy_version, method, expires_at, time) VALUES ${values}
+              RETURNING id, seq, subject
+            )
+            SELECT ins.id, ins.seq, pg_notify(${sqlLiteral(this.channel, 'text')}, json_build_object('o', ${sqlLiteral(this.origin, 'text')}, 's', ins.subject)::text) FROM ins;
+            WITH rec AS (INSERT INTO ${s}.audit_log (${AUDIT_INSERT_COLUMNS}) VALUES ${auditRows})
+            INSERT INTO ${s}.audit_head ${HEAD_UPSERT} VALUES (${headRow})
+            ${HEAD_UPDATE};
+            COMMIT`)) as unknown as QueryResult<{ id: string; seq: string }>[];
+          this.knownHead = last;
+          this.checkpointer?.committed(signed);
+          const seqs = new Map((done[0]?.rows ?? []).map((r) => [r.id, r.seq]));
+          return { events: rows.map((r) => consentEventFromRow({ ...r, seq: seqs.get(r.id) ?? '0' })), record: records[0] as AuditRecord };
+        } catch (err) {
+          await client.query('ROLLBACK').catch(broken);
+          throw err;
+        }
+      });
+      for (const subject of new Set(rows.map((r) => r.subject))) this.watcher.emit(subject);
+      return change;
     }, validate);
   }
 

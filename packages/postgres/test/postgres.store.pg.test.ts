@@ -16,6 +16,11 @@ describeStoreContract('PostgresStore', {
     return store;
   },
   tamper: (store) => postgresTamper(store as PostgresStore),
+  async failAuditWrites(store) {
+    const s = `"${(store as PostgresStore).schema}"`;
+    await sql(`CREATE FUNCTION ${s}.test_audit_fails() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION 'audit writes fail (test)'; END $fn$;
+      CREATE TRIGGER test_audit_fails BEFORE INSERT ON ${s}.audit_log FOR EACH ROW EXECUTE FUNCTION ${s}.test_audit_fails()`);
+  },
   async destroy(store) {
     await dropSchema(schemas.get(store));
   },
@@ -192,6 +197,23 @@ describe('PostgresStore specifics', () => {
       expect(heardElsewhere).toEqual([]);
       await elsewhere.close();
       await dropSchema(elsewhere.schema);
+    });
+
+    it("delivers a consent change recorded with its audit record to this instance and another's listeners", async () => {
+      const writer = storeOn();
+      const reader = storeOn();
+      const heardHere: string[] = [];
+      const heardThere: string[] = [];
+      writer.watchConsents((subject) => heardHere.push(subject));
+      reader.watchConsents((subject) => heardThere.push(subject));
+      await Promise.all([writer.consentWatchReady(), reader.consentWatchReady()]);
+      await writer.recordConsentChange(
+        [{ subject: 'psn_x', ...withdrawal }, { subject: 'psn_y', ...withdrawal }],
+        sampleAuditEntry({ event: 'consent', subject: 'psn_x' }),
+      );
+      expect(heardHere.sort()).toEqual(['psn_x', 'psn_y']);
+      await eventually(() => heardThere.length >= 2, 1000);
+      expect(heardThere.sort()).toEqual(['psn_x', 'psn_y']);
     });
 
     it('stops calling a listener after it unsubscribes', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import {
   AUDIT_HEAD_COLUMNS,
@@ -16,6 +17,7 @@ import {
   keyBytes,
   resolveAuditCheckpointOptions,
   validateConsentEvent,
+  validateConsentEvents,
   verifyAuditRows,
   type AuditChainBatch,
   type AuditCheckpoint,
@@ -26,6 +28,7 @@ import {
   type AuditRecord,
   type AuditVerifyOptions,
   type AuditVerifyReport,
+  type ConsentChange,
   type ConsentEvent,
   type ConsentEventInput,
   type ConsentState,
@@ -51,13 +54,39 @@ export const OUTCOME_COMMIT_DELAY_MS = 5;
 /** The default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_FILENAME = 'privacy-kit.db';
 
+/** How long an operation waits for another connection's lock on the file by default, in ms. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * How often a watched store looks for consent changes that other processes committed to the file, in ms: a
+ * withdrawal through one process reaches every other within this (plus the time to read the new events).
+ */
+export const CONSENT_POLL_MS = 25;
+
+/** Backoff between tries while another connection holds the file's write lock, in ms. */
+const FIRST_BUSY_RETRY_MS = 1;
+const MAX_BUSY_RETRY_MS = 50;
+
+/** Whether SQLite refused because another connection holds a lock (SQLITE_BUSY and its extended codes). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+type ConsentInsert = Omit<ConsentRow, 'seq'>;
+type PendingAudit = { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void };
+
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
   /** The database file; ':memory:' for a throwaway store. Default {@link DEFAULT_SQLITE_FILENAME}. */
   readonly filename?: string;
   /** Keys the audit chain: at least 32 bytes, kept secret and stable (see `deriveKey` in @privacy-kit/core). */
   readonly auditKey: string | Buffer;
-  /** How long a writer waits for another process's lock, in ms. Default 5000. */
+  /**
+   * How long an operation waits for another process's lock on the file, in ms. Default 5000. The wait never
+   * blocks the event loop: a locked operation is tried again on a timer, so requests that do not touch the store
+   * go on meanwhile; after this long it rejects with `PK_STORE_UNAVAILABLE`.
+   */
   readonly busyTimeoutMs?: number;
   /**
    * Publish signed checkpoints of the audit log outside the database (an append-only file on another path, a
@@ -71,7 +100,9 @@ export interface SqliteStoreOptions {
 /**
  * The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a record is on disk when
  * the call resolves. Consents are an append-only event log; the audit log is a keyed HMAC chain with a signed
- * head; several processes may share the file (writes take an immediate lock).
+ * head; several processes may share the file (writes take an immediate lock; a lock held by another process is
+ * waited for on a timer, never by blocking the event loop; consent changes of other processes reach
+ * {@link SqliteStore.watchConsents} within {@link CONSENT_POLL_MS} ms).
  *
  * Create it with {@link createSqliteStore}.
  */
@@ -81,14 +112,23 @@ export class SqliteStore implements PrivacyStore {
   private readonly key: Buffer;
   private closed = false;
   private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditChainBatch>;
+  private readonly consentTx: Database.Transaction<(rows: readonly ConsentInsert[], entry: AuditEntry) => { readonly change: ConsentChange; readonly batch: AuditChainBatch }>;
+  private readonly insertConsent: Database.Statement;
+  private readonly busyTimeoutMs: number;
   /** The file as opened: when the path no longer names it, writes would vanish with the unlinked file. */
   private readonly file: { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
   private replaced = false;
   private readonly checkpointer: AuditCheckpointer | undefined;
   /** Entries waiting for the next group commit. */
-  private pending: { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void }[] = [];
+  private pending: PendingAudit[] = [];
   private immediate: NodeJS.Immediate | undefined;
   private delayed: NodeJS.Timeout | undefined;
+  /** Settles when a batch that found the file locked is committed or given up; undefined when none waits. */
+  private auditRetry: Promise<void> | undefined;
+  private readonly watchers = new Set<(subject: string) => void>();
+  private poll: NodeJS.Timeout | undefined;
+  private seenVersion = 0;
+  private seenConsentSeq = 0;
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -103,8 +143,14 @@ export class SqliteStore implements PrivacyStore {
     const checkpoints = options.checkpoints === undefined
       ? undefined
       : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE, inMemory ? [] : [filename]);
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: 'busyTimeoutMs' must be a whole number of ms ≥ 0 (default ${DEFAULT_BUSY_TIMEOUT_MS}); got ${JSON.stringify(busyTimeoutMs)}.`);
+    }
+    this.busyTimeoutMs = busyTimeoutMs;
     try {
-      this.db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
+      // Opening and migrating may wait for the lock synchronously: nothing is served yet.
+      this.db = new Database(filename, { timeout: busyTimeoutMs });
     } catch (cause) {
       throw new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: cannot open the database file '${filename}'. Check that its folder exists and is writable.`, { cause });
     }
@@ -118,6 +164,9 @@ export class SqliteStore implements PrivacyStore {
       this.file = { path, dev: stat.dev, ino: stat.ino };
     }
     this.checkpointer = checkpoints === undefined ? undefined : new AuditCheckpointer(this.key, checkpoints, PACKAGE);
+    // From here on SQLite never waits for a lock itself: its busy wait would block the event loop, so every
+    // request of the process (not only those that touch the store) would stop. run() waits on a timer instead.
+    this.db.pragma('busy_timeout = 0');
     // Positional parameters: binding them is cheaper than named ones on this hot path.
     const insert = this.db.prepare(
       `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
@@ -141,6 +190,15 @@ export class SqliteStore implements PrivacyStore {
       }
       writeHead.run(...auditHeadColumns(batch.head));
       return batch;
+    });
+    this.insertConsent = this.db.prepare(
+      'INSERT INTO consent_events (id, subject, purpose, action, policy_version, method, expires_at, time) VALUES (@id, @subject, @purpose, @action, @policy_version, @method, @expires_at, @time)',
+    );
+    // The consent events and their audit record commit together or not at all (appendTx nests as a savepoint).
+    this.consentTx = this.db.transaction((rows: readonly ConsentInsert[], entry: AuditEntry) => {
+      const events = rows.map((row) => consentEventFromRow({ ...row, seq: Number(this.insertConsent.run(row).lastInsertRowid) }));
+      const batch = this.appendTx([entry]);
+      return { change: { events, record: batch.records[0] as AuditRecord }, batch };
     });
   }
 
@@ -172,18 +230,57 @@ export class SqliteStore implements PrivacyStore {
     }
   }
 
-  /** Runs a store operation, turning driver failures into store errors that never echo data. */
+  /**
+   * Runs a store operation, turning driver failures into store errors that never echo data. When another
+   * connection holds the lock it needs, the operation is tried again on a timer (see {@link whenUnlocked}).
+   */
   private run<T>(operation: string, fn: () => T): Promise<T> {
-    if (this.closed) {
-      return Promise.reject(new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: ${operation}: the store was closed. Create a new store.`));
-    }
+    if (this.closed) return Promise.reject(storeClosed(operation));
     try {
       this.checkFile(operation);
       return Promise.resolve(fn());
     } catch (cause) {
-      if (isPrivacyKitError(cause)) return Promise.reject(cause);
-      return Promise.reject(new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: ${operation} failed: ${(cause as Error)?.message ?? 'unknown error'}.`, { cause }));
+      if (isBusy(cause)) return this.whenUnlocked(operation, fn);
+      return Promise.reject(storeFailure(operation, cause));
     }
+  }
+
+  /**
+   * Tries a locked operation again with backoff until it gets through or `busyTimeoutMs` has passed since the
+   * first try, then rejects with `PK_STORE_UNAVAILABLE`. Each try is one non-blocking attempt (busy_timeout 0),
+   * so the event loop keeps serving meanwhile.
+   */
+  private whenUnlocked<T>(operation: string, fn: () => T): Promise<T> {
+    const started = performance.now();
+    return new Promise<T>((resolve, reject) => {
+      let delay = FIRST_BUSY_RETRY_MS;
+      const attempt = (): void => {
+        if (this.closed) {
+          reject(storeClosed(operation));
+          return;
+        }
+        try {
+          resolve(fn());
+          return;
+        } catch (cause) {
+          if (!isBusy(cause)) {
+            reject(storeFailure(operation, cause));
+            return;
+          }
+        }
+        const waited = performance.now() - started;
+        if (waited >= this.busyTimeoutMs) {
+          reject(new PrivacyKitError(
+            'PK_STORE_UNAVAILABLE',
+            `${PACKAGE}: ${operation} failed: another connection kept the database file locked for more than ${this.busyTimeoutMs} ms (busyTimeoutMs); nothing was done. Look for a long transaction in another process.`,
+          ));
+          return;
+        }
+        setTimeout(attempt, Math.min(delay, this.busyTimeoutMs - waited));
+        delay = Math.min(delay * 2, MAX_BUSY_RETRY_MS);
+      };
+      setTimeout(attempt, delay);
+    });
   }
 
   ping(): Promise<void> {
@@ -197,29 +294,112 @@ export class SqliteStore implements PrivacyStore {
     this.flushAudit();
     if (!this.closed) {
       this.closed = true;
+      this.stopPolling();
+      this.watchers.clear();
       this.db.close();
     }
+    // Entries still waiting behind a locked batch can no longer be written.
+    const left = this.pending;
+    this.pending = [];
+    for (const p of left) p.reject(storeClosed('appendAudit'));
     return this.checkpointer?.close() ?? Promise.resolve();
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
     return this.run('recordConsent', () => {
       validateConsentEvent(event, PACKAGE);
-      const row = {
-        id: randomUUID(),
-        subject: event.subject,
-        purpose: event.purpose,
-        action: event.action,
-        policy_version: event.policyVersion,
-        method: event.method,
-        expires_at: event.expiresAt ?? null,
-        time: event.time ?? isoTime(),
-      };
-      const info = this.db.prepare(
-        'INSERT INTO consent_events (id, subject, purpose, action, policy_version, method, expires_at, time) VALUES (@id, @subject, @purpose, @action, @policy_version, @method, @expires_at, @time)',
-      ).run(row);
-      return consentEventFromRow({ ...row, seq: Number(info.lastInsertRowid) });
+      const row = consentInsert(event);
+      const stored = consentEventFromRow({ ...row, seq: Number(this.insertConsent.run(row).lastInsertRowid) });
+      this.announce([stored]);
+      return stored;
     });
+  }
+
+  /**
+   * Appends consent events and their audit record in one transaction (both or neither). Audit entries appended
+   * before this call are committed first, so the record follows them in the chain.
+   */
+  recordConsentChange(events: readonly ConsentEventInput[], audit: AuditEntry): Promise<ConsentChange> {
+    // A batch waiting for another process's lock goes first; this change follows it.
+    if (this.auditRetry !== undefined) return this.auditRetry.then(() => this.recordConsentChange(events, audit));
+    this.flushAudit();
+    return this.run('recordConsentChange', () => {
+      validateConsentEvents(events, PACKAGE);
+      const { change, batch } = this.consentTx.immediate(events.map(consentInsert), audit);
+      this.checkpointer?.committed(batch.head);
+      this.announce(change.events);
+      return change;
+    });
+  }
+
+  /**
+   * Calls the listener with the subject of every consent change: at once for changes made through this store,
+   * and within {@link CONSENT_POLL_MS} ms for changes other processes (or other connections) committed to the
+   * same file. While anything listens, the store checks `PRAGMA data_version` (a counter that moves when another
+   * connection commits) every {@link CONSENT_POLL_MS} ms on an unref'd timer, and reads only the consent events
+   * it has not seen yet.
+   *
+   * @returns the unsubscribe function
+   */
+  watchConsents(listener: (subject: string) => void): () => void {
+    if (this.closed) throw storeClosed('watchConsents');
+    if (typeof listener !== 'function') {
+      throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: watchConsents() needs a function (subject) => void; got ${typeof listener}.`);
+    }
+    this.watchers.add(listener);
+    if (this.poll === undefined) {
+      this.seenVersion = this.db.pragma('data_version', { simple: true }) as number;
+      this.seenConsentSeq = (this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM consent_events').get() as { seq: number }).seq;
+      const version = this.db.prepare('PRAGMA data_version').pluck();
+      const since = this.db.prepare('SELECT seq, subject FROM consent_events WHERE seq > ? ORDER BY seq');
+      this.poll = setInterval(() => this.pollConsents(version, since), CONSENT_POLL_MS);
+      this.poll.unref();
+    }
+    return () => {
+      this.watchers.delete(listener);
+      if (this.watchers.size === 0) this.stopPolling();
+    };
+  }
+
+  private pollConsents(version: Database.Statement, since: Database.Statement): void {
+    if (this.closed) return;
+    let rows: { seq: number; subject: string }[];
+    let current: number;
+    try {
+      current = version.get() as number;
+      if (current === this.seenVersion) return;
+      rows = since.all(this.seenConsentSeq) as { seq: number; subject: string }[];
+    } catch {
+      // Locked for a moment (or closing): the next tick looks again, nothing is marked as seen.
+      return;
+    }
+    this.seenVersion = current;
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    this.seenConsentSeq = last.seq;
+    this.deliver(new Set(rows.map((r) => r.subject)));
+  }
+
+  private stopPolling(): void {
+    if (this.poll !== undefined) clearInterval(this.poll);
+    this.poll = undefined;
+  }
+
+  /** Tells the watchers about events this store wrote. */
+  private announce(events: readonly ConsentEvent[]): void {
+    if (this.watchers.size > 0) this.deliver(new Set(events.map((e) => e.subject)));
+  }
+
+  private deliver(subjects: ReadonlySet<string>): void {
+    for (const subject of subjects) {
+      for (const listener of [...this.watchers]) {
+        try {
+          listener(subject);
+        } catch {
+          // A failing listener must not break the write that triggered it nor the other listeners.
+        }
+      }
+    }
   }
 
   consentHistory(subject: string): Promise<readonly ConsentEvent[]> {
@@ -254,16 +434,51 @@ export class SqliteStore implements PrivacyStore {
     if (this.delayed !== undefined) clearTimeout(this.delayed);
     this.immediate = undefined;
     this.delayed = undefined;
+    // While a batch waits for another process's lock, new entries wait too and join it on its next try.
+    if (this.auditRetry !== undefined || this.closed) return;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.run('appendAudit', () => this.appendTx.immediate(batch.map((b) => b.entry))).then(
-      ({ records, head }) => {
-        batch.forEach((b, i) => b.resolve(records[i] as AuditRecord));
-        this.checkpointer?.committed(head);
-      },
-      (error: unknown) => batch.forEach((b) => b.reject(error)),
-    );
+    let committed: AuditChainBatch;
+    try {
+      this.checkFile('appendAudit');
+      committed = this.appendTx.immediate(batch.map((b) => b.entry));
+    } catch (cause) {
+      if (isBusy(cause)) {
+        this.retryAudit(batch);
+      } else {
+        const error = isPrivacyKitError(cause) ? cause : storeFailure('appendAudit', cause);
+        for (const b of batch) b.reject(error);
+      }
+      return;
+    }
+    this.settleAudit(batch, committed);
+  }
+
+  /** Resolves each waiting append with its record and tells the checkpointer about the new head. */
+  private settleAudit(batch: readonly PendingAudit[], committed: AuditChainBatch): void {
+    const { records } = committed;
+    for (let i = 0; i < batch.length; i++) (batch[i] as PendingAudit).resolve(records[i] as AuditRecord);
+    this.checkpointer?.committed(committed.head);
+  }
+
+  /** Commits a batch that found the file locked once the lock is gone, taking along what was appended meanwhile. */
+  private retryAudit(batch: PendingAudit[]): void {
+    let joined = batch;
+    this.auditRetry = this.whenUnlocked('appendAudit', () => {
+      if (this.pending.length > 0) {
+        joined = joined.concat(this.pending);
+        this.pending = [];
+      }
+      this.checkFile('appendAudit');
+      return this.appendTx.immediate(joined.map((b) => b.entry));
+    }).then(
+      (committed) => this.settleAudit(joined, committed),
+      (error: unknown) => joined.forEach((b) => b.reject(error)),
+    ).finally(() => {
+      this.auditRetry = undefined;
+      if (this.pending.length > 0) this.flushAudit();
+    });
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {
@@ -358,6 +573,30 @@ export class SqliteStore implements PrivacyStore {
       return filter.dueBefore === undefined ? rows : rows.filter((r) => Date.parse(r.dueAt) < Date.parse(filter.dueBefore as string));
     });
   }
+}
+
+/** The row of a new consent event. */
+function consentInsert(event: ConsentEventInput): ConsentInsert {
+  return {
+    id: randomUUID(),
+    subject: event.subject,
+    purpose: event.purpose,
+    action: event.action,
+    policy_version: event.policyVersion,
+    method: event.method,
+    expires_at: event.expiresAt ?? null,
+    time: event.time ?? isoTime(),
+  };
+}
+
+function storeClosed(operation: string): PrivacyKitError {
+  return new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: ${operation}: the store was closed. Create a new store.`);
+}
+
+/** A driver failure as a store error; its message names the operation and SQLite's reason, never the data. */
+function storeFailure(operation: string, cause: unknown): PrivacyKitError {
+  if (isPrivacyKitError(cause)) return cause;
+  return new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: ${operation} failed: ${(cause as Error)?.message ?? 'unknown error'}.`, { cause });
 }
 
 /**

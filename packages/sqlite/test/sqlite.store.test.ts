@@ -19,6 +19,9 @@ describeStoreContract('SqliteStore', {
     return store;
   },
   tamper: (store) => sqliteTamper(store as SqliteStore),
+  async failAuditWrites(store) {
+    (store as SqliteStore).db.exec("CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit writes fail (test)'); END;");
+  },
   async destroy(store) {
     const dir = folders.get(store);
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -302,5 +305,174 @@ describe('SqliteStore when its file is deleted or replaced under it', () => {
     await expect(store.appendAudit(sampleAuditEntry())).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringContaining('deleted or replaced') });
     await expect(store.ping()).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE' });
     await store.close();
+  });
+});
+
+describe('SqliteStore consent changes', () => {
+  let dir: string;
+  let store: SqliteStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
+    store = createSqliteStore({ filename: join(dir, 'consents.db'), auditKey: randomBytes(32) });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const grant = { subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' } as const;
+
+  it('commits the audit entries appended before a consent change first, so its record follows them', async () => {
+    const before = store.appendAudit(sampleAuditEntry({ requestId: 'before' }));
+    const change = store.recordConsentChange([grant], sampleAuditEntry({ event: 'consent', requestId: 'change' }));
+    const after = store.appendAudit(sampleAuditEntry({ requestId: 'after' }));
+    await Promise.all([before, change, after]);
+    expect((await store.readAudit()).map((r) => [r.seq, r.requestId])).toEqual([[1, 'before'], [2, 'change'], [3, 'after']]);
+  });
+
+  it('rolls the consent event back when a trigger refuses its audit record', async () => {
+    store.db.exec("CREATE TRIGGER refuse_consent_records BEFORE INSERT ON audit_log WHEN NEW.event = 'consent' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    await expect(store.recordConsentChange([grant], sampleAuditEntry({ event: 'consent' }))).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE' });
+    expect(store.db.prepare('SELECT count(*) AS n FROM consent_events').get()).toEqual({ n: 0 });
+    await store.appendAudit(sampleAuditEntry());
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 1 }));
+  });
+});
+
+describe('SqliteStore watching consents', () => {
+  let dir: string;
+  const open: SqliteStore[] = [];
+  const storeOn = (file: string, key: Buffer): SqliteStore => {
+    const store = createSqliteStore({ filename: join(dir, file), auditKey: key });
+    open.push(store);
+    return store;
+  };
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-')); });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const withdrawal = { purpose: 'personalize.content', action: 'withdrawn', policyVersion: 'v1', method: 'api' } as const;
+
+  async function eventually(predicate: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it("calls this store's listeners on its own write, at once", async () => {
+    const store = storeOn('w.db', randomBytes(32));
+    const heard: string[] = [];
+    store.watchConsents((subject) => heard.push(subject));
+    await store.recordConsent({ subject: 'psn_a', ...withdrawal });
+    await store.recordConsentChange([{ subject: 'psn_b', ...withdrawal }, { subject: 'psn_c', ...withdrawal }], sampleAuditEntry({ event: 'consent' }));
+    expect(heard).toEqual(['psn_a', 'psn_b', 'psn_c']);
+  });
+
+  it('hears a change another connection committed to the same file', async () => {
+    const key = randomBytes(32);
+    const watcher = storeOn('shared.db', key);
+    const writer = storeOn('shared.db', key);
+    const heard: string[] = [];
+    watcher.watchConsents((subject) => heard.push(subject));
+    await writer.appendAudit(sampleAuditEntry());
+    await writer.recordConsentChange([{ subject: 'psn_remote', ...withdrawal }], sampleAuditEntry({ event: 'consent' }));
+    await writer.recordConsent({ subject: 'psn_other', ...withdrawal });
+    await eventually(() => heard.length >= 2, 2000);
+    expect(heard).toEqual(['psn_remote', 'psn_other']);
+  });
+
+  it('stops looking once the last listener unsubscribed', async () => {
+    const key = randomBytes(32);
+    const watcher = storeOn('quiet.db', key);
+    const writer = storeOn('quiet.db', key);
+    const heard: string[] = [];
+    const stop = watcher.watchConsents((subject) => heard.push(subject));
+    stop();
+    await writer.recordConsent({ subject: 'psn_late', ...withdrawal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard).toEqual([]);
+  });
+});
+
+describe('SqliteStore under another connection\'s lock', () => {
+  let dir: string;
+  let file: string;
+  let locker: Database.Database;
+  const open: SqliteStore[] = [];
+  const storeWith = (busyTimeoutMs?: number): SqliteStore => {
+    const store = createSqliteStore({ filename: file, auditKey: randomBytes(32), ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+    open.push(store);
+    return store;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
+    file = join(dir, 'locked.db');
+    storeWith();
+    locker = new Database(file);
+  });
+  afterEach(async () => {
+    if (locker.inTransaction) locker.exec('ROLLBACK');
+    locker.close();
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('waits for the lock on a timer, so the event loop keeps running, and then commits', async () => {
+    const store = open[0] as SqliteStore;
+    locker.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => { ticks++; }, 5);
+    const appended = Promise.all([store.appendAudit(sampleAuditEntry({ requestId: 'a' })), store.appendAudit(sampleAuditEntry({ requestId: 'b' }))]);
+    const consent = store.recordConsentChange([{ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' }], sampleAuditEntry({ event: 'consent', requestId: 'c' }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const ticksWhileLocked = ticks;
+    locker.exec('COMMIT');
+    const [records, change] = await Promise.all([appended, consent]);
+    clearInterval(ticker);
+    expect(ticksWhileLocked).toBeGreaterThan(5);
+    expect(records.map((r) => r.seq)).toEqual([1, 2]);
+    expect(change.record.seq).toBe(3);
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 3 }));
+  });
+
+  it('takes the entries appended while it waits into the same commit', async () => {
+    const store = open[0] as SqliteStore;
+    locker.exec('BEGIN IMMEDIATE');
+    const first = store.appendAudit(sampleAuditEntry({ requestId: 'first' }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const later = store.appendAudit(sampleAuditEntry({ requestId: 'later' }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    locker.exec('COMMIT');
+    expect((await Promise.all([first, later])).map((r) => [r.seq, r.requestId])).toEqual([[1, 'first'], [2, 'later']]);
+  });
+
+  it('gives up after busyTimeoutMs with PK_STORE_UNAVAILABLE and writes nothing', async () => {
+    const store = storeWith(100);
+    locker.exec('BEGIN IMMEDIATE');
+    const append = store.appendAudit(sampleAuditEntry());
+    const consent = store.recordConsent({ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+    await expect(append).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringMatching(/locked for more than 100 ms \(busyTimeoutMs\)/) });
+    await expect(consent).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE' });
+    locker.exec('COMMIT');
+    expect(await store.readAudit()).toEqual([]);
+    expect(await store.consentHistory('psn_a')).toEqual([]);
+    expect((await store.appendAudit(sampleAuditEntry())).seq).toBe(1);
+  });
+
+  it('rejects what still waits for the lock when it is closed', async () => {
+    const store = storeWith();
+    locker.exec('BEGIN IMMEDIATE');
+    const append = store.appendAudit(sampleAuditEntry());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await store.close();
+    await expect(append).rejects.toMatchObject({ code: 'PK_STORE_CLOSED' });
+  });
+
+  it('refuses a busyTimeoutMs that is not a whole number of ms', () => {
+    expect(() => createSqliteStore({ filename: ':memory:', auditKey: randomBytes(32), busyTimeoutMs: -1 })).toThrow(/'busyTimeoutMs' must be a whole number of ms ≥ 0/);
   });
 });

@@ -28,6 +28,19 @@ export function validateConsentEvent(event: ConsentEventInput, store: string): v
 }
 
 /**
+ * Checks the events of a consent change (`ConsentStore.recordConsentChange`) before any store writes them:
+ * at least one event, each one valid.
+ *
+ * @param store - the store's name for the message, e.g. '@privacy-kit/sqlite'
+ */
+export function validateConsentEvents(events: readonly ConsentEventInput[], store: string): void {
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new PrivacyKitError('PK_INVALID_OPTION', `${store}: recordConsentChange() needs an array of at least one consent event. Nothing was stored.`);
+  }
+  for (const event of events) validateConsentEvent(event, store);
+}
+
+/**
  * The current state per purpose from a subject's events (oldest first): the latest event decides;
  * a grant whose `expiresAt` has passed reads as 'expired'.
  *

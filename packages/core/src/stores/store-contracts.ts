@@ -40,17 +40,38 @@ export interface ConsentState {
   readonly expiresAt: string | null;
 }
 
+/** What {@link ConsentStore.recordConsentChange} stored: the consent events and the audit record of the change. */
+export interface ConsentChange {
+  readonly events: readonly ConsentEvent[];
+  readonly record: AuditRecord;
+}
+
 /** Consents: an append-only event log, the current state derived from it. */
 export interface ConsentStore {
-  /** Appends one event; the state changes only through events. */
+  /**
+   * Appends one event without an audit record; the state changes only through events. For imports and tools:
+   * a change a person makes goes through {@link recordConsentChange}, so it cannot exist without its record.
+   */
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent>;
+  /**
+   * Appends consent events together with the audit entry that records them, in ONE transaction: the events and the
+   * record are all stored, or none is (a failing audit append leaves no consent event behind). The record joins
+   * the audit chain like an `appendAudit` one, and only once the events are committed does the promise resolve.
+   * Watchers ({@link watchConsents}) hear each subject once the change is committed.
+   *
+   * @param events - one or more events (e.g. every purpose an erasure withdraws), validated like `recordConsent`'s
+   * @param audit - the audit entry of the change (usually event 'consent')
+   * @example
+   * await store.recordConsentChange([{ subject, purpose: 'personalize.content', action: 'granted', policyVersion: 'v2', method: 'api' }], entry);
+   */
+  recordConsentChange(events: readonly ConsentEventInput[], audit: AuditEntry): Promise<ConsentChange>;
   /** The current state of every purpose the subject has events for; lapsed grants read as 'expired'. */
   currentConsents(subject: string, at?: Date): Promise<readonly ConsentState[]>;
   /** Every event of the subject, oldest first. */
   consentHistory(subject: string): Promise<readonly ConsentEvent[]>;
   /**
    * Calls the listener when a consent of the store changes, also from other processes where the store can tell
-   * (PostgreSQL LISTEN/NOTIFY). Returns an unsubscribe function. Optional.
+   * (PostgreSQL LISTEN/NOTIFY; SQLite polls the shared file). Returns an unsubscribe function. Optional.
    */
   watchConsents?(listener: (subject: string) => void): () => void;
 }

@@ -61,6 +61,12 @@ export interface StoreContractHarness {
   tamper(store: PrivacyStore): AuditTamper;
   /** Removes what `create()` made (files, schemas); the store is already closed. */
   destroy?(store: PrivacyStore): Promise<void>;
+  /**
+   * Makes every later audit insert of that store fail inside the database (e.g. a trigger that raises), as a full
+   * disk or a broken table would; proves that a consent change is not left behind without its record. Without it,
+   * the suite uses an entry the audit table refuses.
+   */
+  failAuditWrites?(store: PrivacyStore): Promise<void>;
 }
 
 /**
@@ -175,6 +181,75 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
           store.recordConsent({ subject: '', purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' }),
         ).rejects.toThrow(/subject/);
         expect(await store.consentHistory('psn_a')).toEqual([]);
+      });
+    });
+
+    describe('consent changes with their audit record', () => {
+      const grant = (subject = 'psn_a', purpose = 'personalize.content') =>
+        ({ subject, purpose, action: 'granted' as const, policyVersion: 'v1', method: 'api' });
+      const consentEntry = (overrides: Partial<AuditEntry> = {}) =>
+        sampleAuditEntry({ event: 'consent', actor: 'psn_a', subject: 'psn_a', purposes: ['personalize.content'], details: { granted: true }, ...overrides });
+
+      it('stores the consent event and its audit record together', async () => {
+        const entry = consentEntry();
+        const change = await store.recordConsentChange([grant()], entry);
+        expect(change.events).toEqual([expect.objectContaining({ subject: 'psn_a', purpose: 'personalize.content', action: 'granted', seq: expect.any(Number), id: expect.any(String) })]);
+        expect(await store.consentHistory('psn_a')).toEqual(change.events);
+        expect(await store.currentConsents('psn_a')).toEqual([expect.objectContaining({ purpose: 'personalize.content', granted: true })]);
+        expect(await store.readAudit({ requestId: entry.requestId })).toEqual([change.record]);
+        expect(change.record).toEqual(expect.objectContaining(entry));
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 1 }));
+      });
+
+      it('stores several events of one change under one audit record', async () => {
+        const change = await store.recordConsentChange(
+          [{ ...grant(), action: 'withdrawn', method: 'erasure' }, { ...grant('psn_a', 'marketing.communications.email'), action: 'withdrawn', method: 'erasure' }],
+          consentEntry({ purposes: ['personalize.content', 'marketing.communications.email'], details: { withdrawn: 2 } }),
+        );
+        expect(change.events.map((e) => [e.purpose, e.action, e.method])).toEqual([
+          ['personalize.content', 'withdrawn', 'erasure'],
+          ['marketing.communications.email', 'withdrawn', 'erasure'],
+        ]);
+        expect(await store.consentHistory('psn_a')).toHaveLength(2);
+        expect(await store.readAudit({ event: 'consent' })).toEqual([change.record]);
+      });
+
+      it('keeps one intact chain when consent changes and appends interleave', async () => {
+        const writes = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 3 === 1
+          ? store.recordConsentChange([grant(`psn_${i}`)], consentEntry({ requestId: `change-${i}` })).then((c) => c.record)
+          : store.appendAudit(sampleAuditEntry({ requestId: `append-${i}` })))));
+        expect(writes.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+        expect(await store.readAudit({ event: 'consent' })).toHaveLength(4);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 12 }));
+      });
+
+      it('stores no consent event when the audit table refuses its record', async () => {
+        await store.appendAudit(sampleAuditEntry({ requestId: 'first' }));
+        // request_id is NOT NULL in every store: the record fails inside the transaction, after the consent insert.
+        await expect(store.recordConsentChange([grant()], consentEntry({ requestId: null as never }))).rejects.toMatchObject({ code: expect.stringMatching(/^PK_/) });
+        expect(await store.consentHistory('psn_a')).toEqual([]);
+        expect(await store.currentConsents('psn_a')).toEqual([]);
+        expect((await store.readAudit()).map((r) => r.requestId)).toEqual(['first']);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 1 }));
+        const next = await store.recordConsentChange([grant()], consentEntry());
+        expect(next.record.seq).toBe(2);
+      });
+
+      it('stores no consent event when audit writes fail', async () => {
+        const failing = harness.failAuditWrites;
+        if (failing !== undefined) await failing(store);
+        const entry = failing === undefined ? consentEntry({ requestId: null as never }) : consentEntry();
+        await expect(store.recordConsentChange([grant(), grant('psn_b')], entry)).rejects.toMatchObject({ code: expect.stringMatching(/^PK_/) });
+        expect(await store.consentHistory('psn_a')).toEqual([]);
+        expect(await store.consentHistory('psn_b')).toEqual([]);
+        expect(await store.readAudit()).toEqual([]);
+      });
+
+      it('refuses an empty change or an invalid event and stores nothing', async () => {
+        await expect(store.recordConsentChange([], consentEntry())).rejects.toThrow(/at least one consent event/);
+        await expect(store.recordConsentChange([grant(), { ...grant('psn_b'), action: 'maybe' as never }], consentEntry())).rejects.toThrow(/action/);
+        expect(await store.consentHistory('psn_a')).toEqual([]);
+        expect(await store.readAudit()).toEqual([]);
       });
     });
 
