@@ -1,6 +1,6 @@
 export { privacy, hasGpcSignal } from './privacy';
 export type { PrivacyKit } from './privacy';
-export { DEFAULT_ADMIN_ROLES, DEFAULT_APP_ID, DEFAULT_BASE_PATH, resolvePrivacyOptions } from './privacy-options';
+export { DEFAULT_ADMIN_ROLES, DEFAULT_APP_ID, DEFAULT_BASE_PATH, DEFAULT_STORE_TIMEOUT_MS, resolvePrivacyOptions } from './privacy-options';
 export type { PrivacyOptions, ResolvedPrivacyOptions } from './privacy-options';
 export { personalData, requiresConsent } from './routes/route-twins';
 export { getRouteMarker } from './routes/route-marker';

@@ -15,6 +15,10 @@ export const DEFAULT_BASE_PATH = '/privacy';
 export const DEFAULT_APP_ID = 'app';
 /** Roles that may use the admin endpoints (inventory, rights requests) by default. */
 export const DEFAULT_ADMIN_ROLES: readonly string[] = ['privacy-admin'];
+/** How long a store call on the request path may take before the request is answered 503, by default, in ms. */
+export const DEFAULT_STORE_TIMEOUT_MS = 3000;
+/** The longest `storeTimeoutMs` a timer can wait for (2^31 - 1 ms). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Options of {@link privacy}. */
 export interface PrivacyOptions {
@@ -41,6 +45,13 @@ export interface PrivacyOptions {
    * true lets handlers run without a consent decision or audit record. Do so only knowingly.
    */
   readonly failOpen?: boolean;
+  /**
+   * How long a store call on the request path (reading consents, writing an audit record, recording a consent
+   * change) may take, in ms. A call still unsettled then counts as a failed store: the request gets 503 (or, for
+   * a refusal, goes out without its record), and what the call does later is reported through `onError`.
+   * Default {@link DEFAULT_STORE_TIMEOUT_MS}.
+   */
+  readonly storeTimeoutMs?: number;
   /** Told about errors the request cannot show (e.g. an outcome record that could not be written). */
   readonly onError?: (error: PrivacyKitError) => void;
   /**
@@ -80,6 +91,7 @@ export interface ResolvedPrivacyOptions {
   readonly consentCacheTtlMs: number;
   readonly consentCacheSize: number;
   readonly failOpen: boolean;
+  readonly storeTimeoutMs: number;
   readonly onError: (error: PrivacyKitError) => void;
   readonly sources: DataSources;
   readonly rights: ResolvedRightsOptions;
@@ -89,7 +101,7 @@ export interface ResolvedPrivacyOptions {
   readonly consentPurposes: readonly string[];
 }
 
-const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift', 'consentPurposes']);
+const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'storeTimeoutMs', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift', 'consentPurposes']);
 
 function invalid(message: string): PrivacyKitError {
   return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): ${message}`);
@@ -118,6 +130,9 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   if (store === undefined || methods.some((m) => typeof store[m] !== 'function')) {
     throw invalid("'store' is required and must be a privacy-kit store, e.g. store: createSqliteStore({ filename, auditKey }) from @privacy-kit/sqlite.");
   }
+  if (typeof store.recordConsentChange !== 'function') {
+    throw invalid("'store' has no recordConsentChange(events, auditEntry): it was written for an older privacy-kit. A consent change and its audit record must commit in one transaction; implement it (see ConsentStore in @privacy-kit/core) or upgrade the store package.");
+  }
   if (options.jwt === undefined && options.identify === undefined) {
     throw invalid("say how callers are identified: jwt: { secret, algorithms: ['HS256'], issuer, audience }, or identify: (req) => ({ id, roles }).");
   }
@@ -134,6 +149,10 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   const adminRoles = options.adminRoles ?? DEFAULT_ADMIN_ROLES;
   if (!Array.isArray(adminRoles) || adminRoles.length === 0 || adminRoles.some((r) => typeof r !== 'string' || r === '')) {
     throw invalid(`'adminRoles' must be a non-empty array of role names, e.g. ['privacy-admin']; got ${JSON.stringify(adminRoles)}.`);
+  }
+  const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  if (!Number.isInteger(storeTimeoutMs) || storeTimeoutMs < 1 || storeTimeoutMs > MAX_TIMEOUT_MS) {
+    throw invalid(`'storeTimeoutMs' must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_STORE_TIMEOUT_MS}); got ${JSON.stringify(storeTimeoutMs)}.`);
   }
   const appId = options.appId ?? DEFAULT_APP_ID;
   if (typeof appId !== 'string' || appId === '') throw invalid("'appId' must be a non-empty string.");
@@ -153,6 +172,7 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     consentCacheTtlMs: ttl,
     consentCacheSize: size,
     failOpen: options.failOpen === true,
+    storeTimeoutMs,
     onError: options.onError ?? defaultOnError,
     sources: options.sources ?? {},
     rights: resolveRightsOptions(options.rights),

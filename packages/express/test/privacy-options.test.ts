@@ -29,6 +29,16 @@ describe('privacy() options', () => {
     expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, basePath: 'privacy/' })).toThrow(/'basePath' must look like '\/privacy'/);
   });
 
+  it.each([0, -5, 1.5, '3000', 2 ** 31])('refuses a storeTimeoutMs of %p, saying what it must be', (storeTimeoutMs) => {
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, storeTimeoutMs: storeTimeoutMs as never }))
+      .toThrow(/'storeTimeoutMs' must be a whole number of ms from 1 to 2147483647 \(default 3000\)/);
+  });
+
+  it('refuses a store written without recordConsentChange, saying why it is needed', () => {
+    const old = new Proxy(t.store, { get: (target, prop) => (prop === 'recordConsentChange' ? undefined : Reflect.get(target, prop)) });
+    expect(() => privacy({ store: old, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never })).toThrow(/has no recordConsentChange\(events, auditEntry\).*one transaction/s);
+  });
+
   it('serves the consent API under a custom base path', async () => {
     const { app } = appWith(t.store, { basePath: '/gdpr' });
     expect((await request(app).get('/gdpr/me/consents').set('Authorization', bearer('user-a'))).status).toBe(200);

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { validate } from 'class-validator';
-import type { ConsentEvent, ConsentState, ProcessingDeclaration } from '@privacy-kit/core';
+import type { AuditEntry, ConsentEvent, ConsentState, ProcessingDeclaration } from '@privacy-kit/core';
 import type { PrivacyEngine } from '../enforcement/privacy-engine';
 import { identifyCaller, type Caller } from '../http/caller';
 import { sendJsonError } from '../http/json-error';
@@ -56,10 +56,18 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
   const base = engine.options.basePath;
   const json = express.json({ limit: '16kb', strict: true });
 
-  /** Audits the read or change of the caller's own consent records. */
-  function auditSelf(req: Request, who: Caller, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): Promise<unknown> {
-    return engine.audit(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, `${engine.options.basePath}${pattern}`, CONSENT_DECLARATION, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
+  /** The audit entry of a read or change of the caller's own consent records. */
+  function selfEntry(req: Request, who: Caller, pattern: string, event: 'access' | 'consent', details?: Record<string, string | boolean>): AuditEntry {
+    return engine.auditEntry(req, who.ctx, { actor: who.pseudonym, subject: who.pseudonym }, `${engine.options.basePath}${pattern}`, CONSENT_DECLARATION, { event, decision: 'allowed', reason: null, status: null, durationMs: null, ...(details === undefined ? {} : { details }) });
   }
+
+  /** Audits the read of the caller's own consent records. */
+  function auditSelf(req: Request, who: Caller, pattern: string): Promise<unknown> {
+    return engine.appendAudit(selfEntry(req, who, pattern, 'access'));
+  }
+
+  /** Reads the caller's consents within the store deadline. */
+  const currentConsents = (who: Caller) => engine.withDeadline(engine.options.store.currentConsents(who.pseudonym), 'reading consents');
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction): void => {
     fn(req, res).catch((error: unknown) => {
@@ -72,16 +80,16 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
   router.get(`${base}/me/consents`, handle(async (req, res) => {
     const who = await identifyCaller(engine, req, res);
     if (who === undefined) return;
-    await auditSelf(req, who, '/me/consents', 'access');
-    const states = await engine.options.store.currentConsents(who.pseudonym);
+    await auditSelf(req, who, '/me/consents');
+    const states = await currentConsents(who);
     res.set('Cache-Control', 'no-store').json({ consents: states.map(stateView), consentable: engine.consentablePurposes().consentable });
   }));
 
   router.get(`${base}/me/consents/history`, handle(async (req, res) => {
     const who = await identifyCaller(engine, req, res);
     if (who === undefined) return;
-    await auditSelf(req, who, '/me/consents/history', 'access');
-    const events = await engine.options.store.consentHistory(who.pseudonym);
+    await auditSelf(req, who, '/me/consents/history');
+    const events = await engine.withDeadline(engine.options.store.consentHistory(who.pseudonym), 'reading the consent history');
     res.set('Cache-Control', 'no-store').json({ events: events.map(eventView) });
   }));
 
@@ -97,8 +105,8 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
     if (who === undefined) return;
     const purpose = String(req.params.purpose);
     if (!takesPurpose(res, purpose)) return;
-    await auditSelf(req, who, '/me/consents/:purpose', 'access');
-    const state = (await engine.options.store.currentConsents(who.pseudonym)).find((s) => s.purpose === purpose);
+    await auditSelf(req, who, '/me/consents/:purpose');
+    const state = (await currentConsents(who)).find((s) => s.purpose === purpose);
     res.set('Cache-Control', 'no-store').json({ consent: state === undefined ? null : stateView(state) });
   }));
 
@@ -130,9 +138,10 @@ export function createConsentRouter(engine: PrivacyEngine): Router {
       sendJsonError(res, 400, { error: 'invalid_body', problems });
       return;
     }
-    await engine.recordConsent(who.pseudonym, purpose, body.granted, body.policyVersion, 'api');
-    await auditSelf(req, who, '/me/consents/:purpose', 'consent', { purpose, granted: body.granted, policyVersion: body.policyVersion });
-    const states = await engine.options.store.currentConsents(who.pseudonym);
+    // The event and its audit record commit together: a failing audit leaves no consent behind (503).
+    const entry = selfEntry(req, who, '/me/consents/:purpose', 'consent', { purpose, granted: body.granted, policyVersion: body.policyVersion });
+    await engine.recordConsentChange(who.pseudonym, [{ purpose, granted: body.granted, policyVersion: body.policyVersion }], 'api', entry);
+    const states = await currentConsents(who);
     const state = states.find((s) => s.purpose === purpose);
     res.set('Cache-Control', 'no-store').json({ consent: state === undefined ? null : stateView(state) });
   }));

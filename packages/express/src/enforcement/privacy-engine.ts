@@ -8,7 +8,7 @@ import {
   resolveTerm,
   type AuditEntry,
   type AuditRecord,
-  type ConsentEvent,
+  type ConsentChange,
   type ConsentState,
   type ProcessingDeclaration,
   type Pseudonymizer,
@@ -192,23 +192,86 @@ export class PrivacyEngine implements RouteEnforcer {
     const cached = this.cache.get(subjectPseudonym);
     if (cached !== undefined) return cached;
     const ticket = this.cache.ticket(subjectPseudonym);
-    const states = await this.options.store.currentConsents(subjectPseudonym);
+    const states = await this.withDeadline(this.options.store.currentConsents(subjectPseudonym), 'reading consents');
     this.cache.set(subjectPseudonym, states, ticket);
     return new Map(states.map((s) => [s.purpose, s]));
   }
 
-  /** Records a consent change and drops the cached answers of that subject at once. */
-  async recordConsent(subjectPseudonym: string, purpose: string, granted: boolean, policyVersion: string | null, method: string): Promise<ConsentEvent> {
+  /**
+   * Records consent changes of one subject together with their audit record, in one store transaction (no change
+   * without its record) and within `storeTimeoutMs`; drops the subject's cached answers at once, and again if the
+   * change commits after the deadline.
+   *
+   * @param subjectPseudonym - whose consents change
+   * @param changes - each purpose and whether it is now granted
+   * @param method - how the change was collected ('api', 'gpc', 'erasure', ...)
+   * @param entry - the audit entry of the change
+   */
+  async recordConsentChange(
+    subjectPseudonym: string,
+    changes: readonly { readonly purpose: string; readonly granted: boolean; readonly policyVersion: string | null }[],
+    method: string,
+    entry: AuditEntry,
+  ): Promise<ConsentChange> {
+    const events = changes.map((c) => ({ subject: subjectPseudonym, purpose: c.purpose, action: c.granted ? 'granted' as const : 'withdrawn' as const, policyVersion: c.policyVersion, method, time: entry.time }));
     try {
-      return await this.options.store.recordConsent({ subject: subjectPseudonym, purpose, action: granted ? 'granted' : 'withdrawn', policyVersion, method });
+      return await this.withDeadline(this.options.store.recordConsentChange(events, entry), 'recording a consent change', (change) => {
+        this.cache.invalidate(subjectPseudonym);
+        return `it was stored after all (audit record ${change.record.seq}), although the caller was told it failed.`;
+      });
     } finally {
       this.cache.invalidate(subjectPseudonym);
     }
   }
 
+  /**
+   * Bounds a store call on the request path by `storeTimeoutMs`: past it the returned promise rejects with
+   * `PK_STORE_UNAVAILABLE`, so the request fails closed, and what the call does later is reported through
+   * `onError` (a late failure as itself, a late write as a notice that it was stored after all), never lost.
+   *
+   * @param work - the store call
+   * @param what - what it does, for messages (e.g. 'writing the audit record')
+   * @param lateWrite - for writes: says what a result that arrives after the deadline means; omit for reads
+   */
+  withDeadline<T>(work: Promise<T>, what: string, lateWrite?: (value: T) => string): Promise<T> {
+    const ms = this.options.storeTimeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new PrivacyKitError('PK_STORE_UNAVAILABLE', `@privacy-kit/express: ${what} did not finish within ${ms} ms (storeTimeoutMs); the store counts as failed for this request.`));
+      }, ms);
+      work.then((value) => {
+        if (!late) {
+          clearTimeout(timer);
+          resolve(value);
+        } else if (lateWrite !== undefined) {
+          this.report(new PrivacyKitError('PK_STORE_UNAVAILABLE', `@privacy-kit/express: ${what} finished after the ${ms} ms deadline: ${lateWrite(value)}`), what);
+        }
+      }, (error: unknown) => {
+        if (!late) {
+          clearTimeout(timer);
+          reject(error);
+        } else {
+          this.report(error, `${what} (after the ${ms} ms deadline)`);
+        }
+      });
+    });
+  }
+
+  /** Appends an audit entry within `storeTimeoutMs` (see {@link withDeadline}). */
+  appendAudit(entry: AuditEntry): Promise<AuditRecord> {
+    return this.withDeadline(this.options.store.appendAudit(entry), 'writing the audit record', (record) => `record ${record.seq} was stored after all, although the request went on without it.`);
+  }
+
   /** Appends an audit record for a request; `pattern` is the route pattern (never the raw URL), or null. */
   audit(req: Request, ctx: RequestContextState, who: { actor: string | null; subject: string | null }, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): Promise<AuditRecord> {
-    return this.options.store.appendAudit({
+    return this.appendAudit(this.auditEntry(req, ctx, who, pattern, declaration, facts));
+  }
+
+  /** The audit entry of a request, as {@link audit} appends it. */
+  auditEntry(req: Request, ctx: RequestContextState, who: { actor: string | null; subject: string | null }, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): AuditEntry {
+    return {
       time: isoTime(),
       requestId: ctx.requestId,
       appId: this.options.appId,
@@ -220,7 +283,7 @@ export class PrivacyEngine implements RouteEnforcer {
       basis: declaration?.basis ?? null,
       categories: declaration?.categories ?? [],
       ...facts,
-    });
+    };
   }
 
   /** Reports an error nobody else will see, wrapping foreign errors without their (possibly personal) message. */

@@ -38,8 +38,8 @@ export function createGpcMiddleware(engine: PrivacyEngine, options: ResolvedGpcO
     const states: ReadonlyMap<string, ConsentState> = await engine.consents(subject);
     const optedIn = [...states.values()].filter((s) => s.granted && isGpcOptOutPurpose(s.purpose));
     if (optedIn.length === 0) return;
-    for (const state of optedIn) await engine.recordConsent(subject, state.purpose, false, state.policyVersion, 'gpc');
-    await engine.options.store.appendAudit({
+    // The withdrawals and their audit record commit together, or none does.
+    await engine.recordConsentChange(subject, optedIn.map((s) => ({ purpose: s.purpose, granted: false, policyVersion: s.policyVersion })), 'gpc', {
       event: 'consent',
       time: isoTime(),
       requestId: ctx.requestId,

@@ -45,6 +45,14 @@ export interface ExportDocument {
   readonly accessLog: readonly AccessLogEntry[];
 }
 
+/** What a rights operation's audit record says besides who acted and where. */
+interface RightsAuditFacts {
+  readonly event: AuditEntry['event'];
+  readonly purposes?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly details: NonNullable<AuditEntry['details']>;
+}
+
 /** The result of an operation on an existing request that may not apply. */
 export type RequestOutcome =
   | { readonly ok: true; readonly request: RightsRequest }
@@ -119,8 +127,13 @@ export class RightsService {
   }
 
   /** Appends one audit record of a rights operation. */
-  audit(by: RightsActor, subject: string | null, facts: { event: AuditEntry['event']; purposes?: readonly string[]; categories?: readonly string[]; details: NonNullable<AuditEntry['details']> }): Promise<AuditRecord> {
-    return this.store.appendAudit({
+  audit(by: RightsActor, subject: string | null, facts: RightsAuditFacts): Promise<AuditRecord> {
+    return this.store.appendAudit(this.auditEntry(by, subject, facts));
+  }
+
+  /** The audit entry of a rights operation. */
+  private auditEntry(by: RightsActor, subject: string | null, facts: RightsAuditFacts): AuditEntry {
+    return {
       event: facts.event,
       time: isoTime(),
       requestId: by.requestId,
@@ -137,7 +150,7 @@ export class RightsService {
       status: null,
       durationMs: null,
       details: facts.details,
-    });
+    };
   }
 
   private async create(kind: RightsRequestKind, pending: PendingRequestData, steps: RightsRequestStep[], details: Record<string, unknown>): Promise<RightsRequest> {
@@ -283,13 +296,13 @@ export class RightsService {
     const subject = this.pseudonym(subjectId);
     const granted = (await this.store.currentConsents(subject)).filter((s) => s.granted);
     if (granted.length === 0) return;
-    for (const state of granted) await this.engine.recordConsent(subject, state.purpose, false, state.policyVersion, 'erasure');
-    await this.audit(by, subject, {
+    // The withdrawals and their audit record commit together, or none does (the erasure is resumable).
+    await this.engine.recordConsentChange(subject, granted.map((s) => ({ purpose: s.purpose, granted: false, policyVersion: s.policyVersion })), 'erasure', this.auditEntry(by, subject, {
       event: 'consent',
       purposes: granted.map((s) => s.purpose),
       categories: ['user.account.settings'],
       details: { requestId: request.id, kind: 'erasure', granted: false, method: 'erasure', withdrawn: granted.length },
-    });
+    }));
   }
 
   /**

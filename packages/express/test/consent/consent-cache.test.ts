@@ -32,7 +32,9 @@ describe('the consent cache', () => {
 
   it('answers from the cache within the TTL when another process changed the store', async () => {
     const t = tempStore();
-    const { app, kit } = appWith(t.store, { consentCacheTtlMs: 60_000 });
+    // A store that announces no changes (the SQLite store now announces even its own direct writes).
+    const silent = new Proxy(t.store, { get: (target, prop) => (prop === 'watchConsents' ? undefined : Reflect.get(target, prop)) });
+    const { app, kit } = appWith(silent, { consentCacheTtlMs: 60_000 });
     app.get('/recs', requiresConsent('personalize.content'), (_req, res) => { res.json({}); });
     const subject = kit.engine.pseudonym('user-a');
     await t.store.recordConsent({ subject, purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });

@@ -89,7 +89,7 @@ describe('recording the GPC signal as consent events (gpc: { record: true })', (
     let broken = false;
     const failing = new Proxy(t.store, {
       get(target, key, receiver) {
-        if (key === 'recordConsent' && broken) return () => Promise.reject(new Error('disk full'));
+        if (key === 'recordConsentChange' && broken) return () => Promise.reject(new Error('disk full'));
         const value = Reflect.get(target, key, receiver) as unknown;
         return typeof value === 'function' ? (value as Function).bind(target) : value;
       },
