@@ -34,6 +34,7 @@ import {
   type CompiledRoute,
   type RouteProblem,
 } from './route-compiler';
+import { RefusalFlood } from './refusal-flood';
 
 type AuditFacts = Pick<AuditEntry, 'event' | 'decision' | 'reason' | 'status' | 'durationMs'> & { readonly details?: AuditEntry['details'] };
 
@@ -91,6 +92,10 @@ export class PrivacyEngine implements RouteEnforcer {
   private app: unknown;
   private checked = false;
   private readonly unwatch: (() => void) | undefined;
+  /** Counts identical refusals of unidentified callers into one record (see {@link RefusalFlood}). */
+  private readonly refusals = new RefusalFlood((entry) => {
+    this.appendAudit(entry).catch((error: unknown) => this.report(error, 'writing the audit record of counted refusals'));
+  });
 
   constructor(readonly options: ResolvedPrivacyOptions) {
     this.pseudonym = createPseudonymizer(options.pseudonymKey);
@@ -99,10 +104,11 @@ export class PrivacyEngine implements RouteEnforcer {
     this.unwatch = options.store.watchConsents?.((subject) => this.cache.invalidate(subject));
   }
 
-  /** Stops listening to the store. */
+  /** Stops listening to the store and writes the records of refusals still being counted. */
   dispose(): void {
     this.unwatch?.();
     this.cache.clear();
+    this.refusals.flush();
   }
 
   /** Remembers the app whose routes this engine guards (set when `privacy()` is mounted). */
@@ -392,11 +398,17 @@ export class PrivacyEngine implements RouteEnforcer {
     }
     const { declaration } = compiled;
     const deny = async (status: number, who: { actor: string | null; subject: string | null }, reason: string, body: Record<string, unknown>): Promise<void> => {
-      try {
-        await this.audit(req, ctx, who, compiled.pattern, declaration, { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() });
-      } catch (error) {
-        // The refusal serves no personal data, so it still goes out; the missing record is reported.
-        this.report(error, 'writing the audit record of a refusal');
+      const facts = { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() } as const;
+      // A flood of refusals of nobody in particular is counted into one record per source and second (RefusalFlood).
+      const counted = who.actor === null
+        && this.refusals.absorb(`${req.socket?.remoteAddress ?? ''}\n${req.method}\n${compiled.pattern}\n${reason}`, () => this.auditEntry(req, ctx, who, compiled.pattern, declaration, facts));
+      if (!counted) {
+        try {
+          await this.audit(req, ctx, who, compiled.pattern, declaration, facts);
+        } catch (error) {
+          // The refusal serves no personal data, so it still goes out; the missing record is reported.
+          this.report(error, 'writing the audit record of a refusal');
+        }
       }
       sendJsonError(res, status, body as { error: 'forbidden' });
     };
