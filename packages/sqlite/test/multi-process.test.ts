@@ -92,6 +92,8 @@ describe('several processes on one SQLite file', () => {
     const store = createSqliteStore({ filename: file, auditKey, ...storeOptions });
     const kit = privacy({
       appId: 'local-app', store, pseudonymKey, consentCacheTtlMs: 60_000, storeTimeoutMs: 30_000,
+      // This process only collects the consent; the routes that use it run in the other process.
+      consentPurposes: ['personalize.content'],
       jwt: { secret: jwtSecret, algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE },
       onError: (error) => { errors.push(error); },
     });
