@@ -115,11 +115,13 @@ describe('the example app killed with SIGKILL under load', () => {
     await stopped;
 
     // `privacy-kit audit verify` as an operator runs it: the chain is intact, or a torn tail is named (never silent).
-    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', '--db', env.PRIVACY_KIT_DB as string, '--json'], {
+    // The example publishes signed checkpoints next to its database; the last one was written when it stopped.
+    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', '--db', env.PRIVACY_KIT_DB as string, '--checkpoint', join(dir, 'privacy-kit-checkpoints.jsonl'), '--json'], {
       env: { PATH: process.env.PATH, PRIVACY_KIT_SECRET: env.PRIVACY_KIT_SECRET }, encoding: 'utf8',
     });
-    const report = JSON.parse(verify.stdout) as { ok: boolean; problem?: string; message: string };
+    const report = JSON.parse(verify.stdout) as { ok: boolean; problem?: string; message: string; checkpoint?: unknown };
     expect({ status: verify.status, ok: report.ok }).toEqual({ status: 0, ok: true });
+    expect(report.checkpoint).toBeDefined();
 
     const store = createSqliteStore({ filename: env.PRIVACY_KIT_DB as string, auditKey: deriveKey(env.PRIVACY_KIT_SECRET as string, 'audit') });
     try {

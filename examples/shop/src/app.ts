@@ -3,7 +3,7 @@ import type winston from 'winston';
 import { deriveKey } from '@privacy-kit/core';
 import { mountController, personalData, privacy, privacyInfo, requiresConsent, type PrivacyKit } from '@privacy-kit/express';
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
-import { JWT_AUDIENCE, JWT_ISSUER, type ShopConfig } from './config';
+import { JWT_AUDIENCE, JWT_ISSUER, defaultCheckpointFile, type ShopConfig } from './config';
 import { ShopData } from './data/shop-data';
 import { shopSources } from './data/shop-sources';
 import { createLogger } from './logger';
@@ -26,7 +26,12 @@ export interface Shop {
  * @param logger - where request lines go (default: JSON on stdout)
  */
 export function createShopApp(config: ShopConfig, logger: winston.Logger = createLogger()): Shop {
-  const store = createSqliteStore({ filename: config.dbFile, auditKey: deriveKey(config.privacySecret, 'audit') });
+  const checkpointFile = config.checkpointFile ?? defaultCheckpointFile(config.dbFile);
+  const store = createSqliteStore({
+    filename: config.dbFile,
+    auditKey: deriveKey(config.privacySecret, 'audit'),
+    ...(checkpointFile === undefined ? {} : { checkpoints: { file: checkpointFile } }),
+  });
   const data = new ShopData();
   const app = express();
   app.disable('x-powered-by');

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+
 /**
  * The example's configuration, from the environment. The defaults are for a local demo only: they are public,
  * so anyone can mint tokens for them. Set real secrets before exposing the app.
@@ -9,6 +11,13 @@ export interface ShopConfig {
   readonly jwtSecret: string;
   /** PRIVACY_KIT_DB: the SQLite file, default ./privacy-kit.db (':memory:' for a throwaway store). */
   readonly dbFile: string;
+  /**
+   * PRIVACY_KIT_CHECKPOINTS: where the store publishes signed checkpoints of its audit log (an anchor outside the
+   * database; `privacy-kit audit verify --checkpoint FILE` checks the log against it). Unset: the app uses
+   * {@link defaultCheckpointFile} of its database. In production put it where whoever can write the database cannot
+   * rewrite it (another volume or host, append-only).
+   */
+  readonly checkpointFile: string | undefined;
   /** PRIVACY_KIT_SECRET: the secret the audit and pseudonym keys are derived from, at least 32 bytes. */
   readonly privacySecret: string;
   /** Which defaults were used, to warn about them. */
@@ -19,6 +28,11 @@ export const DEMO_JWT_SECRET = 'demo-only-jwt-secret-change-me-0000000000';
 export const DEMO_PRIVACY_SECRET = 'demo-only-privacy-secret-change-me-000000';
 export const JWT_ISSUER = 'privacy-kit-shop';
 export const JWT_AUDIENCE = 'shop-api';
+
+/** The demo's checkpoint file: `privacy-kit-checkpoints.jsonl` next to the database; none for ':memory:'. */
+export function defaultCheckpointFile(dbFile: string): string | undefined {
+  return dbFile === ':memory:' ? undefined : join(dirname(dbFile), 'privacy-kit-checkpoints.jsonl');
+}
 
 /** Reads the configuration from `env` (default `process.env`). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
@@ -36,10 +50,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`examples/shop: PORT must be a port number (0-65535); got ${JSON.stringify(portText)}.`);
   }
+  const checkpoints = env.PRIVACY_KIT_CHECKPOINTS;
   return {
     port,
     jwtSecret: pick('JWT_SECRET', DEMO_JWT_SECRET),
     dbFile: pick('PRIVACY_KIT_DB', 'privacy-kit.db'),
+    checkpointFile: checkpoints === undefined || checkpoints === '' ? undefined : checkpoints,
     privacySecret: pick('PRIVACY_KIT_SECRET', DEMO_PRIVACY_SECRET),
     defaulted,
   };
