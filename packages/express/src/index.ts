@@ -1,7 +1,7 @@
 export { privacy, hasGpcSignal } from './privacy';
 export type { PrivacyKit } from './privacy';
-export { DEFAULT_ADMIN_ROLES, DEFAULT_APP_ID, DEFAULT_BASE_PATH, DEFAULT_STORE_TIMEOUT_MS, resolvePrivacyOptions } from './privacy-options';
-export type { PrivacyOptions, ResolvedPrivacyOptions } from './privacy-options';
+export { DEFAULT_ADMIN_ROLES, DEFAULT_APP_ID, DEFAULT_BASE_PATH, DEFAULT_STORE_TIMEOUT_MS, resolvePrivacyOptions } from './privacy.options';
+export type { PrivacyOptions, ResolvedPrivacyOptions } from './privacy.options';
 export { personalData, requiresConsent } from './routes/route-twins';
 export { getRouteMarker } from './routes/route-marker';
 export type { MarkedHandler, RouteMarker } from './routes/route-marker';
@@ -24,19 +24,19 @@ export {
   DEFAULT_DRIFT_SAMPLE_RATE,
   DEFAULT_DRIFT_WARMUP,
   resolveDriftOptions,
-} from './drift/drift-options';
-export type { DriftOptions, PersonalDataDetector, ResolvedDriftOptions } from './drift/drift-options';
+} from './drift/drift.options';
+export type { DriftOptions, PersonalDataDetector, ResolvedDriftOptions } from './drift/drift.options';
 export { DriftRecorder } from './drift/drift-recorder';
-export { PrivacyEngine } from './enforcement/privacy-engine';
-export { compileRoute, isRouteProblem } from './enforcement/route-compiler';
-export type { CompiledRoute, RouteProblem } from './enforcement/route-compiler';
-export { ConsentCache, DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './consent/consent-cache';
+export { PrivacyEngine } from './engine/privacy-engine';
+export { compileRoute, isRouteProblem } from './engine/route-compiler';
+export type { CompiledRoute, RouteProblem } from './engine/route-compiler';
+export { ConsentCache, DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './engine/consent-cache';
 export type { HttpErrorBody, HttpErrorCode } from './http/json-error';
-export { DataSourceRegistry } from './rights/data-source.registry';
-export type { RegisteredSource } from './rights/data-source.registry';
-export type { DataSource, DataSources, PurgeScope } from './rights/data-source';
-export { DEFAULT_RIGHTS_DUE_IN, resolveRightsOptions } from './rights/rights-options';
-export type { ManualStepNotice, ResolvedRightsOptions, RightsOptions } from './rights/rights-options';
+export { DataSourceRegistry } from './sources/data-source.registry';
+export type { RegisteredSource } from './sources/data-source.registry';
+export type { DataSource, DataSources, PurgeScope } from './sources/data-source';
+export { DEFAULT_RIGHTS_DUE_IN, resolveRightsOptions } from './rights/rights.options';
+export type { ManualStepNotice, ResolvedRightsOptions, RightsOptions } from './rights/rights.options';
 export { RightsService, UNFINISHED_STATUSES } from './rights/rights.service';
 export type { ExportDocument, RequestListFilter, RequestOutcome, RightsActor } from './rights/rights.service';
 export type { AdminRightsRequestView, PendingRequestData, RightsRequestView } from './rights/rights-request.view';
@@ -47,11 +47,11 @@ export { rightsDueDate } from './rights/due-date';
 export { addCalendarMonths } from '@privacy-kit/core';
 export { DEFAULT_ACCESS_LOG_LIMIT, MAX_ACCESS_LOG_LIMIT } from './rights/rights.router';
 export { GPC_HEADER, gpcHeaderValues } from './gpc/gpc-signal';
-export { DEFAULT_GPC_RECORD, DEFAULT_GPC_WELL_KNOWN, resolveGpcOptions } from './gpc/gpc-options';
-export type { GpcOptions, ResolvedGpcOptions } from './gpc/gpc-options';
+export { DEFAULT_GPC_RECORD, DEFAULT_GPC_WELL_KNOWN, resolveGpcOptions } from './gpc/gpc.options';
+export type { GpcOptions, ResolvedGpcOptions } from './gpc/gpc.options';
 export { GPC_WELL_KNOWN_PATH, isGpcOptOutPurpose } from './gpc/gpc.middleware';
-export { MIN_SWEEP_INTERVAL_MS, resolveRetentionOptions } from './retention/retention-options';
-export type { ResolvedRetentionOptions, RetentionOptions } from './retention/retention-options';
+export { MIN_SWEEP_INTERVAL_MS, resolveRetentionOptions } from './retention/retention.options';
+export type { ResolvedRetentionOptions, RetentionOptions } from './retention/retention.options';
 export type { CategoryRetention, RetentionPolicy, SourceRetentionPlan } from './retention/retention-policy';
 export type { SweepOptions, SweepProgress, SweepReport, SweepResult } from './retention/retention-sweeper';
-export { findPrivacyKit } from './retention/find-privacy-kit';
+export { findPrivacyKit } from './find-privacy-kit';

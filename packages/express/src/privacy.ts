@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
 import { setRequestContext } from './context/request-context';
-import { createConsentRouter } from './consent/consent-router';
-import { PrivacyEngine } from './enforcement/privacy-engine';
-import type { RouteProblem } from './enforcement/route-compiler';
-import { resolvePrivacyOptions, type PrivacyOptions } from './privacy-options';
+import { createConsentRouter } from './consent/consent.router';
+import { PrivacyEngine } from './engine/privacy-engine';
+import type { RouteProblem } from './engine/route-compiler';
+import { resolvePrivacyOptions, type PrivacyOptions } from './privacy.options';
 import { hasGpcSignal } from './gpc/gpc-signal';
 import { createGpcMiddleware } from './gpc/gpc.middleware';
-import { markKitHolder } from './retention/find-privacy-kit';
+import { markKitHolder } from './find-privacy-kit';
 import type { RetentionPolicy } from './retention/retention-policy';
 import { RetentionSweeper, type SweepOptions, type SweepReport } from './retention/retention-sweeper';
-import type { DataSource } from './rights/data-source';
-import { DataSourceRegistry } from './rights/data-source.registry';
+import type { DataSource } from './sources/data-source';
+import { DataSourceRegistry } from './sources/data-source.registry';
 import { createRightsRouter } from './rights/rights.router';
 import { RightsService } from './rights/rights.service';
 import { tagMountedApp } from './discovery/sub-apps';
 import type { UnseenMount } from './discovery/walk-routes';
 import { createDriftRecorder } from './drift/create-drift-recorder';
 import type { DriftRecorder } from './drift/drift-recorder';
-import { createInventoryEndpoint } from './inventory/inventory-endpoint';
+import { createInventoryEndpoint } from './inventory/inventory.endpoint';
 
 /**
  * A client's X-Request-Id is kept only in a shape that cannot carry a name or an address: a UUID, a ULID, or 8 to 64

@@ -3,7 +3,7 @@
  * cannot reach its routes. These helpers tag that closure with the app it calls, so discovery can walk it.
  */
 
-import { findPrivacyKit } from '../retention/find-privacy-kit';
+import { findPrivacyKit } from '../find-privacy-kit';
 
 const MOUNTED_APP = Symbol.for('privacy-kit.discovery.mounted-app');
 const TRACKED = Symbol.for('privacy-kit.discovery.tracked-use');

@@ -1,7 +1,7 @@
 import { findPersonalData } from '@privacy-kit/redact';
 import type { PrivacyKitError } from '@privacy-kit/core';
 import { DriftRecorder } from './drift-recorder';
-import type { PersonalDataDetector, ResolvedDriftOptions } from './drift-options';
+import type { PersonalDataDetector, ResolvedDriftOptions } from './drift.options';
 
 /**
  * The redaction engine's detector: `findPersonalData` of @privacy-kit/redact (free-text detectors with

@@ -11,7 +11,7 @@ import {
   type RouteObservation,
 } from '@privacy-kit/core';
 import { discoverRoutes } from '../discovery/walk-routes';
-import type { PersonalDataDetector, ResolvedDriftOptions } from './drift-options';
+import type { PersonalDataDetector, ResolvedDriftOptions } from './drift.options';
 
 const REFRESH_EVERY_MS = 1000;
 /** Responses watched unconditionally, at most, while some route has not had its warm-up samples. */

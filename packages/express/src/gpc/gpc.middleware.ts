@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isKnownTerm, isoTime, resolveTerm, type ConsentState } from '@privacy-kit/core';
 import { getRequestContext, type RequestContextState } from '../context/request-context';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
-import type { ResolvedGpcOptions } from './gpc-options';
+import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { ResolvedGpcOptions } from './gpc.options';
 
 /** The path of the GPC support resource (W3C GPC, "GPC Support Resource"). */
 export const GPC_WELL_KNOWN_PATH = '/.well-known/gpc.json';

@@ -1,6 +1,6 @@
 import { buildInventory, type DriftObservations, type Inventory, type InventoryAppInput, type InventoryCategoryRetention } from '@privacy-kit/core';
 import { discoverApp } from '../discovery/walk-routes';
-import { compileRoute, isRouteProblem } from '../enforcement/route-compiler';
+import { compileRoute, isRouteProblem } from '../engine/route-compiler';
 import type { DriftRecorder } from '../drift/drift-recorder';
 import type { RetentionPolicy } from '../retention/retention-policy';
 

@@ -1,7 +1,7 @@
 import { categoryRetentionOf, getAnnotatedClasses, getPersonalFields, retentionCutoff, type CategoryRetentionDeclaration, type Retention } from '@privacy-kit/core';
-import type { CompiledRoute } from '../enforcement/route-compiler';
-import type { PurgeScope } from '../rights/data-source';
-import type { RegisteredSource } from '../rights/data-source.registry';
+import type { CompiledRoute } from '../engine/route-compiler';
+import type { PurgeScope } from '../sources/data-source';
+import type { RegisteredSource } from '../sources/data-source.registry';
 
 /** The retention period of one data category and where it was declared. */
 export interface CategoryRetention {

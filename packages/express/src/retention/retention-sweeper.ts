@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PrivacyKitError, isPrivacyKitError, isoTime, retentionCutoff } from '@privacy-kit/core';
 import { discoverRoutes } from '../discovery/walk-routes';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
-import { compileDiscovered, isRouteProblem, type CompiledRoute } from '../enforcement/route-compiler';
-import type { DataSourceRegistry } from '../rights/data-source.registry';
-import type { ResolvedRetentionOptions } from './retention-options';
+import type { PrivacyEngine } from '../engine/privacy-engine';
+import { compileDiscovered, isRouteProblem, type CompiledRoute } from '../engine/route-compiler';
+import type { DataSourceRegistry } from '../sources/data-source.registry';
+import type { ResolvedRetentionOptions } from './retention.options';
 import { buildRetentionPolicy, type RetentionPolicy } from './retention-policy';
 
 /** Where a sweep stands; told after each purge (and once before the first). */

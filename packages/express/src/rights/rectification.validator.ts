@@ -1,5 +1,5 @@
 import { validate, type ValidationError } from 'class-validator';
-import type { DataSourceRegistry, RegisteredSource } from './data-source.registry';
+import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
 
 /** One problem of a request body, named by its property path. */
 export interface BodyProblem {

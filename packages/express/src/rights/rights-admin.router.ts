@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import type { PrivacyEngine } from '../engine/privacy-engine';
 import { handleAsync, identifyAdmin, sendRightsError } from './rights-http';
 import { adminView, isOverdue } from './rights-request.view';
 import type { RequestListFilter, RequestOutcome, RightsService } from './rights.service';

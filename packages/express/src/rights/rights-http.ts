@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
-import { identifyAdmin as identifySharedAdmin, identifyCaller as identifySharedCaller, type Caller } from '../http/caller';
+import type { PrivacyEngine } from '../engine/privacy-engine';
+import { identifyAdmin as identifySharedAdmin, identifyCaller as identifySharedCaller, type Caller } from '../engine/caller';
 import { sendJsonError, type HttpErrorBody, type HttpErrorCode } from '../http/json-error';
 import type { RightsActor } from './rights.service';
 

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import type { PrivacyEngine } from '../engine/privacy-engine';
 import { sendJsonError } from '../http/json-error';
 import { checkRectification } from './rectification.validator';
 import { handleAsync, identifyCaller, jsonBody, sendRightsError } from './rights-http';

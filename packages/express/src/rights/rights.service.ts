@@ -11,12 +11,12 @@ import {
   type RightsRequestStatus,
   type RightsRequestStep,
 } from '@privacy-kit/core';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import type { PrivacyEngine } from '../engine/privacy-engine';
 import { accessLogOf, type AccessLogEntry } from './access-log';
-import type { DataSource } from './data-source';
-import type { DataSourceRegistry, RegisteredSource } from './data-source.registry';
+import type { DataSource } from '../sources/data-source';
+import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
 import { rightsDueDate } from './due-date';
-import type { ResolvedRightsOptions } from './rights-options';
+import type { ResolvedRightsOptions } from './rights.options';
 import { pendingOf, type PendingRequestData } from './rights-request.view';
 
 /** Statuses of a request that is not finished yet. */

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { INVENTORY_MEDIA_TYPES, renderInventory, type InventoryFormat } from '@privacy-kit/core';
 import { getRequestContext } from '../context/request-context';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
-import { identifyAdmin } from '../http/caller';
+import type { PrivacyEngine } from '../engine/privacy-engine';
+import { identifyAdmin } from '../engine/caller';
 import { sendJsonError } from '../http/json-error';
 import { inventoryOf } from './inventory-of';
 

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { AuditEntry, AuditRecord } from '@privacy-kit/core';
 import { sampleAuditEntry } from '@privacy-kit/core/testing';
 import { personalData } from '@privacy-kit/express';
-import { RefusalFlood } from '../../src/enforcement/refusal-flood';
+import { RefusalFlood } from '../../src/engine/refusal-flood';
 import { appWith, bearer, tempStore, type TempStore } from '../support/test-app';
 
 /** How many refusals the denied records stand for: a record's count, or one when it has none. */

@@ -1,11 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { validate } from 'class-validator';
 import type { AuditEntry, ConsentEvent, ConsentState, ProcessingDeclaration } from '@privacy-kit/core';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
-import { identifyCaller, type Caller } from '../http/caller';
+import type { PrivacyEngine } from '../engine/privacy-engine';
+import { identifyCaller, type Caller } from '../engine/caller';
 import { sendJsonError } from '../http/json-error';
 import { ConsentBody } from './consent-body.dto';
-import { consentVerdict } from './consentable-purposes';
+import { consentVerdict } from '../engine/consentable-purposes';
 
 /** What reading or changing one's own consent records is, for the audit (built once). */
 const CONSENT_DECLARATION: ProcessingDeclaration = {

@@ -2,7 +2,7 @@ import { IsString } from 'class-validator';
 import { PersonalData } from '@privacy-kit/core';
 import { privacy, resolveRightsOptions } from '@privacy-kit/express';
 import { appWith, tempStore, type TempStore } from '../support/test-app';
-import { FakeDb, UserRecord } from './rights-fixtures';
+import { FakeDb, UserRecord } from '../rights/rights-fixtures';
 
 class NoValidation {
   @PersonalData({ category: 'user.name' })

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { getRequestContext, type RequestContextState } from '../context/request-context';
-import type { PrivacyEngine } from '../enforcement/privacy-engine';
+import type { PrivacyEngine } from './privacy-engine';
 import type { Identity } from '../identity/identity';
-import { sendJsonError } from './json-error';
+import { sendJsonError } from '../http/json-error';
 
 /** The identified caller of one of privacy-kit's own endpoints (consents, rights, inventory). */
 export interface Caller {

@@ -1,4 +1,4 @@
-import type { PrivacyKit } from '../privacy';
+import type { PrivacyKit } from './privacy';
 
 const KIT = Symbol.for('privacy-kit.kit-holder');
 
@@ -15,7 +15,7 @@ export function markKitHolder(target: object, kit: object): void {
  * @param value - a module's exports, an app, or a kit
  * @param depth - how many levels of plain objects to look into
  * @example
- * const kit = findPrivacyKit(require('./dist/privacy-map.js'));
+ * const kit = findPrivacyKit(require('./retention/dist/privacy-map.js'));
  * await kit?.sweep();
  */
 export function findPrivacyKit(value: unknown, depth = 2): PrivacyKit | undefined {

@@ -13,15 +13,15 @@ import {
   type ProcessingDeclaration,
   type Pseudonymizer,
 } from '@privacy-kit/core';
-import { ConsentCache } from '../consent/consent-cache';
-import { indexConsentablePurposes, type ConsentablePurposes } from '../consent/consentable-purposes';
+import { ConsentCache } from './consent-cache';
+import { indexConsentablePurposes, type ConsentablePurposes } from './consentable-purposes';
 import { getRequestContext, type AccessDecision, type RequestContextState } from '../context/request-context';
 import { mountPrefixOf } from '../discovery/sub-apps';
 import { discoverApp, discoverRoutes, joinPaths, type UnseenMount } from '../discovery/walk-routes';
 import { sendJsonError } from '../http/json-error';
 import type { Identity, IdentifyResult } from '../identity/identity';
 import { createJwtVerifier, type JwtVerifier } from '../identity/jwt-identity';
-import type { ResolvedPrivacyOptions } from '../privacy-options';
+import type { ResolvedPrivacyOptions } from '../privacy.options';
 import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
 import type { RouteEnforcer } from '../routes/route-twins';
 import {

@@ -2,12 +2,12 @@ import type { PrivacyStore } from '@privacy-kit/core';
 import { PrivacyKitError, keyBytes, resolveTerm } from '@privacy-kit/core';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
-import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './consent/consent-cache';
-import { resolveGpcOptions, type GpcOptions, type ResolvedGpcOptions } from './gpc/gpc-options';
-import { resolveRetentionOptions, type ResolvedRetentionOptions, type RetentionOptions } from './retention/retention-options';
-import type { DataSources } from './rights/data-source';
-import { resolveDriftOptions, type DriftOptions, type ResolvedDriftOptions } from './drift/drift-options';
-import { resolveRightsOptions, type ResolvedRightsOptions, type RightsOptions } from './rights/rights-options';
+import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './engine/consent-cache';
+import { resolveGpcOptions, type GpcOptions, type ResolvedGpcOptions } from './gpc/gpc.options';
+import { resolveRetentionOptions, type ResolvedRetentionOptions, type RetentionOptions } from './retention/retention.options';
+import type { DataSources } from './sources/data-source';
+import { resolveDriftOptions, type DriftOptions, type ResolvedDriftOptions } from './drift/drift.options';
+import { resolveRightsOptions, type ResolvedRightsOptions, type RightsOptions } from './rights/rights.options';
 
 /** Where privacy-kit mounts its own routes by default. */
 export const DEFAULT_BASE_PATH = '/privacy';
