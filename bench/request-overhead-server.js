@@ -49,7 +49,7 @@ async function main() {
       personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),
       requiresConsent('personalize.content'),
       send);
-    await store.recordConsent({ subject: kit.engine.pseudonym('bench-user'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+    await store.recordConsent({ subject: kit.pseudonym('bench-user'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
     process.on('message', async (msg) => {
       if (msg === 'count') process.send({ audit: (await store.readAudit()).length });
     });

@@ -1,12 +1,5 @@
-import type { PrivacyKit } from './privacy';
-
-const KIT = Symbol.for('privacy-kit.kit-holder');
-
-/** Marks `target` (a kit, or an app the kit is mounted on) so {@link findPrivacyKit} finds the kit. */
-export function markKitHolder(target: object, kit: object): void {
-  if (Object.prototype.hasOwnProperty.call(target, KIT)) return;
-  Object.defineProperty(target, KIT, { value: kit, enumerable: false });
-}
+import { heldKit } from './discovery/kit-holder';
+import type { PrivacyKit } from './privacy-kit';
 
 /**
  * Finds the `privacy()` kit in what a module exports: the kit itself, an Express app the kit is mounted on, or an
@@ -15,12 +8,14 @@ export function markKitHolder(target: object, kit: object): void {
  * @param value - a module's exports, an app, or a kit
  * @param depth - how many levels of plain objects to look into
  * @example
- * const kit = findPrivacyKit(require('./retention/dist/privacy-map.js'));
+ * const kit = findPrivacyKit(require('./dist/privacy-map.js'));
  * await kit?.sweep();
  */
 export function findPrivacyKit(value: unknown, depth = 2): PrivacyKit | undefined {
   if (typeof value !== 'function' && (typeof value !== 'object' || value === null)) return undefined;
-  if (Object.prototype.hasOwnProperty.call(value, KIT)) return (value as Record<symbol, unknown>)[KIT] as PrivacyKit;
+  // Only privacy() marks anything as a kit holder, and it marks with the kit it returns.
+  const held = heldKit(value) as PrivacyKit | undefined;
+  if (held !== undefined) return held;
   if (depth === 0 || typeof value === 'function') return undefined;
   // Exports such as { app }, { kit } or { default: { app, kit } } (ESM interop), one or two levels deep.
   for (const candidate of Object.values(value as Record<string, unknown>)) {

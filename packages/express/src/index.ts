@@ -1,5 +1,6 @@
-export { privacy, hasGpcSignal } from './privacy';
-export type { PrivacyKit } from './privacy';
+export { privacy } from './privacy';
+export { hasGpcSignal } from './gpc/gpc-signal';
+export type { PrivacyKit } from './privacy-kit';
 export { DEFAULT_ADMIN_ROLES, DEFAULT_APP_ID, DEFAULT_BASE_PATH, DEFAULT_STORE_TIMEOUT_MS, resolvePrivacyOptions } from './privacy.options';
 export type { PrivacyOptions, ResolvedPrivacyOptions } from './privacy.options';
 export { personalData, requiresConsent } from './routes/route-twins';
@@ -15,7 +16,8 @@ export type { ControllerMethod, HttpVerb } from './controllers/route.decorators'
 export { discoverApp, discoverRoutes } from './discovery/walk-routes';
 export type { AppDiscovery, DiscoverOptions, DiscoveredRoute, UnseenMount } from './discovery/walk-routes';
 export { trackSubApps } from './discovery/sub-apps';
-export { HANDLER_TARGET, locateFunctions } from './discovery/source-location';
+export { locateFunctions } from './discovery/source-location';
+export { HANDLER_TARGET_KEY as HANDLER_TARGET } from './symbols';
 export { inventoryOf } from './inventory/inventory-of';
 export type { InventoryOfOptions } from './inventory/inventory-of';
 export {

@@ -3,6 +3,7 @@ import { PrivacyKitError, keyBytes, resolveTerm } from '@privacy-kit/core';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
 import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './engine/consent-cache';
+import type { EngineOptions } from './engine/engine.interface';
 import { resolveGpcOptions, type GpcOptions, type ResolvedGpcOptions } from './gpc/gpc.options';
 import { resolveRetentionOptions, type ResolvedRetentionOptions, type RetentionOptions } from './retention/retention.options';
 import type { DataSources } from './sources/data-source';
@@ -79,26 +80,13 @@ export interface PrivacyOptions {
   readonly consentPurposes?: readonly string[];
 }
 
-/** {@link PrivacyOptions} with every default applied. */
-export interface ResolvedPrivacyOptions {
-  readonly store: PrivacyStore;
-  readonly pseudonymKey: Buffer;
-  readonly jwt: JwtOptions | undefined;
-  readonly identify: IdentifyFunction | undefined;
-  readonly appId: string;
-  readonly basePath: string;
-  readonly adminRoles: readonly string[];
-  readonly consentCacheTtlMs: number;
-  readonly consentCacheSize: number;
-  readonly failOpen: boolean;
-  readonly storeTimeoutMs: number;
-  readonly onError: (error: PrivacyKitError) => void;
+/** {@link PrivacyOptions} with every default applied: the engine's options and each feature's. */
+export interface ResolvedPrivacyOptions extends EngineOptions {
   readonly sources: DataSources;
   readonly rights: ResolvedRightsOptions;
   readonly gpc: ResolvedGpcOptions;
   readonly retention: ResolvedRetentionOptions;
   readonly drift: ResolvedDriftOptions | undefined;
-  readonly consentPurposes: readonly string[];
 }
 
 const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'storeTimeoutMs', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift', 'consentPurposes']);

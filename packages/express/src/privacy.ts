@@ -3,62 +3,26 @@ import type { Application, NextFunction, Request, RequestHandler, Response } fro
 import { setRequestContext } from './context/request-context';
 import { createConsentRouter } from './consent/consent.router';
 import { PrivacyEngine } from './engine/privacy-engine';
-import type { RouteProblem } from './engine/route-compiler';
 import { resolvePrivacyOptions, type PrivacyOptions } from './privacy.options';
 import { hasGpcSignal } from './gpc/gpc-signal';
 import { createGpcMiddleware } from './gpc/gpc.middleware';
-import { markKitHolder } from './find-privacy-kit';
-import type { RetentionPolicy } from './retention/retention-policy';
-import { RetentionSweeper, type SweepOptions, type SweepReport } from './retention/retention-sweeper';
+import { RetentionSweeper, type SweepOptions } from './retention/retention-sweeper';
 import type { DataSource } from './sources/data-source';
 import { DataSourceRegistry } from './sources/data-source.registry';
 import { createRightsRouter } from './rights/rights.router';
 import { RightsService } from './rights/rights.service';
+import { markKitHolder } from './discovery/kit-holder';
 import { tagMountedApp } from './discovery/sub-apps';
-import type { UnseenMount } from './discovery/walk-routes';
 import { createDriftRecorder } from './drift/create-drift-recorder';
-import type { DriftRecorder } from './drift/drift-recorder';
 import { createInventoryEndpoint } from './inventory/inventory.endpoint';
+import type { PrivacyKit } from './privacy-kit';
+import { LISTEN_GUARDED_KEY } from './symbols';
 
 /**
  * A client's X-Request-Id is kept only in a shape that cannot carry a name or an address: a UUID, a ULID, or 8 to 64
  * hex digits (e.g. a W3C trace id). Anything else is replaced, so it never reaches logs or audit records.
  */
 const REQUEST_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-7][0-9a-hjkmnp-tv-z]{25}|[0-9a-f]{8,64})$/i;
-const LISTEN_GUARDED = Symbol.for('privacy-kit.listen-guarded');
-
-/** What `privacy()` returns: the middleware to `app.use()`, plus its engine and checks. */
-export type PrivacyKit = RequestHandler & {
-  /** The engine: identity, consent decisions, audit. */
-  readonly engine: PrivacyEngine;
-  /** The problems of every annotated route of `app` (default: the app this kit is mounted on). */
-  checkRoutes(app?: unknown): RouteProblem[];
-  /**
-   * Throws a `PK_CONFIG` error listing every misdeclared route; runs by itself before `app.listen()`, and reports
-   * the mounts the route walk cannot look into (see `unseenMounts`) through `onError` as a `PK_ROUTES_UNSEEN` warning.
-   */
-  assertRoutes(app?: unknown): void;
-  /**
-   * The mounts of `app` (default: the app this kit is mounted on) the route walk cannot look into: a function
-   * mounted on a path (e.g. a wrapper around a router), a sub-app mounted while sub-apps were not tracked. Routes
-   * behind them are enforced when a request reaches them, but are not checked before start.
-   */
-  unseenMounts(app?: unknown): UnseenMount[];
-  /** Stops listening to the store for consent changes and stops scheduled sweeps. Does not close the store. */
-  dispose(): void;
-  /** Adds a data source after `privacy()` was created; same rules as the `sources` option (throws on a bad one). */
-  registerSource(name: string, source: DataSource): void;
-  /** Data subject requests: export, erasure, rectification, manual steps, resumption (what the rights API uses). */
-  readonly rights: RightsService;
-  /** Asks each source to purge what is past its retention period; every purge is audited. */
-  sweep(options?: SweepOptions): Promise<SweepReport>;
-  /** Each data category's retention and each source's purge plan (for the inventory). */
-  retentionPolicy(now?: Date): RetentionPolicy;
-  /** Drift detection (the `drift` option): what each route's responses were seen to contain; undefined when off. */
-  readonly drift: DriftRecorder | undefined;
-};
-
-export { hasGpcSignal };
 
 /**
  * The one middleware an app mounts (`app.use(privacy(...))`). It gives each request an id and a privacy context, serves the consent API
@@ -108,9 +72,9 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     markKitHolder(parent, privacyMiddleware);
     tagMountedApp(parent, privacyMiddleware);
     drift?.attach(parent);
-    if (parent[LISTEN_GUARDED] === true) return;
+    if (parent[LISTEN_GUARDED_KEY] === true) return;
     const listen = parent.listen;
-    Object.defineProperty(parent, LISTEN_GUARDED, { value: true });
+    Object.defineProperty(parent, LISTEN_GUARDED_KEY, { value: true });
     parent.listen = function guardedListen(this: Application, ...args: unknown[]) {
       engine.assertRoutes(parent);
       return (listen as (...a: unknown[]) => ReturnType<Application['listen']>).apply(this, args);
@@ -130,11 +94,10 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
   });
 
   markKitHolder(privacyMiddleware, privacyMiddleware);
-  const inventory = createInventoryEndpoint(engine, privacyMiddleware);
-  sweeper.start();
-
-  return Object.assign(privacyMiddleware, {
-    engine,
+  const kit: PrivacyKit = Object.assign(privacyMiddleware, {
+    appId: resolved.appId,
+    store: resolved.store,
+    pseudonym: engine.pseudonym,
     checkRoutes: (app?: unknown) => engine.checkRoutes(app),
     assertRoutes: (app?: unknown) => engine.assertRoutes(app),
     unseenMounts: (app?: unknown) => engine.unseenMounts(app),
@@ -151,4 +114,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     retentionPolicy: (now?: Date) => sweeper.policy(now),
     drift,
   });
+  const inventory = createInventoryEndpoint(engine, kit);
+  sweeper.start();
+  return kit;
 }

@@ -108,7 +108,7 @@ Exit codes: 0 every purge done, 1 a purge failed, 2 usage error or the audit cou
       } finally {
         bar?.done();
         kit.dispose();
-        await kit.engine.options.store.close().catch(() => undefined);
+        await kit.store.close().catch(() => undefined);
       }
       ctx.output.out(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderSweepReport(report, ctx.styles, ctx.output.columns));
       ctx.exit(report.ok ? EXIT_CODES.OK : EXIT_CODES.FAILED);

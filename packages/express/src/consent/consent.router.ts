@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { validate } from 'class-validator';
 import type { AuditEntry, ConsentEvent, ConsentState, ProcessingDeclaration } from '@privacy-kit/core';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { identifyCaller, type Caller } from '../engine/caller';
 import { sendJsonError } from '../http/json-error';
 import { ConsentBody } from './consent-body.dto';
@@ -51,7 +51,7 @@ function eventView(event: ConsentEvent): Record<string, unknown> {
  * route (or the `consentPurposes` option) declares it consent-based: any other answers 404 listing those that are,
  * one processed under another basis 409 naming it.
  */
-export function createConsentRouter(engine: PrivacyEngine): Router {
+export function createConsentRouter(engine: Engine): Router {
   const router = express.Router();
   const base = engine.options.basePath;
   const json = express.json({ limit: '16kb', strict: true });

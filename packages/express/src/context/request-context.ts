@@ -1,8 +1,21 @@
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { ProcessingDeclaration } from '@privacy-kit/core';
 import type { Identity, IdentifyResult } from '../identity/identity';
+import type { RouteMarker } from '../routes/route-marker';
+import { REQUEST_CONTEXT_KEY } from '../symbols';
 
-const CONTEXT_KEY = Symbol.for('privacy-kit.request-context');
+/**
+ * What a route twin asks of the engine of the `privacy()` that saw its request: enforce the twin's declaration
+ * (identify, check, audit), then call `next` or answer. Implemented by the engine; the twins reach it through the
+ * request context, so they work with whichever `privacy()` is mounted.
+ */
+export interface RouteEnforcer {
+  /**
+   * @param marker - the twin's declaration
+   * @param self - the twin itself (the key its compiled declaration is kept under)
+   */
+  enforce(req: Request, res: Response, next: NextFunction, marker: RouteMarker, self: object): void;
+}
 
 /** A declaration whose checks passed for a request: who asked, whose data, and what was declared and audited. */
 export interface AccessDecision {
@@ -18,7 +31,8 @@ export interface AccessDecision {
 
 /** What privacy-kit knows about a request; internal, shared by the middleware and the route twins. */
 export interface RequestContextState {
-  readonly engine: unknown;
+  /** The engine of the `privacy()` that saw the request. */
+  readonly engine: RouteEnforcer;
   readonly requestId: string;
   /** The request carries a Global Privacy Control signal (`Sec-GPC: 1`). */
   readonly gpc: boolean;
@@ -29,12 +43,12 @@ export interface RequestContextState {
 
 /** The context of a request, or undefined when `privacy()` did not see it. */
 export function getRequestContext(req: Request): RequestContextState | undefined {
-  return (req as unknown as Record<symbol, RequestContextState | undefined>)[CONTEXT_KEY];
+  return (req as unknown as Record<symbol, RequestContextState | undefined>)[REQUEST_CONTEXT_KEY];
 }
 
 /** Attaches a context to a request (done by `privacy()` for every request). */
 export function setRequestContext(req: Request, state: RequestContextState): void {
-  Object.defineProperty(req, CONTEXT_KEY, { value: state, enumerable: false, configurable: true });
+  Object.defineProperty(req, REQUEST_CONTEXT_KEY, { value: state, enumerable: false, configurable: true });
 }
 
 /** What a handler can learn about the privacy decision for its request. */

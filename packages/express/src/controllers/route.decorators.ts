@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { PrivacyKitError, getProcessingParts } from '@privacy-kit/core';
 import { guardFor } from '../routes/route-twins';
-import { HANDLER_TARGET } from '../discovery/source-location';
+import { CONTROLLER_ROUTES_KEY, HANDLER_TARGET_KEY } from '../symbols';
 
 /** An HTTP method a controller route can answer. */
 export type HttpVerb = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -11,14 +11,12 @@ interface RouteMeta {
   readonly path: string;
 }
 
-const ROUTES_KEY = Symbol.for('privacy-kit.express.controller-routes');
-
 function routeRegistry(): WeakMap<Function, RouteMeta> {
   const holder = globalThis as unknown as Record<symbol, WeakMap<Function, RouteMeta> | undefined>;
-  let found = holder[ROUTES_KEY];
+  let found = holder[CONTROLLER_ROUTES_KEY];
   if (found === undefined) {
     found = new WeakMap();
-    Object.defineProperty(holder, ROUTES_KEY, { value: found });
+    Object.defineProperty(holder, CONTROLLER_ROUTES_KEY, { value: found });
   }
   return found;
 }
@@ -85,7 +83,7 @@ export function mountController(router: Pick<Router, HttpVerb>, controller: obje
           .catch(next);
       }, 'name', { value: `${className}.${name}` });
       // The inventory locates the method itself, not this wrapper.
-      Object.defineProperty(handler, HANDLER_TARGET, { value: fn });
+      Object.defineProperty(handler, HANDLER_TARGET_KEY, { value: fn });
       const annotation = getProcessingParts(fn);
       if (annotation === undefined) router[meta.verb](meta.path, handler);
       else router[meta.verb](meta.path, guardFor(annotation.parts, `${className}.${name}`), handler);

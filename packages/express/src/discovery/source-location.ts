@@ -3,13 +3,10 @@ import { findSourceMap } from 'node:module';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from '@privacy-kit/core';
+import { HANDLER_TARGET_KEY, LOCATE_HOLDER_KEY } from '../symbols';
 
-const HOLDER = 'privacy-kit.discovery.locate';
 /** This package's code (built and, through source maps, source): a location there is a wrapper, not the app's handler. */
 const OWN_CODE = [...new Set([resolve(__dirname, '..'), resolve(__dirname, '..', '..', 'src')])].map((dir) => dir + sep);
-
-/** A wrapper may point at the function it calls (e.g. a controller method) under this key. */
-export const HANDLER_TARGET = Symbol.for('privacy-kit.handler-target');
 
 interface RemoteObject { readonly objectId?: string; readonly type?: string; readonly subtype?: string }
 interface PropertyDescriptor { readonly name: string; readonly value?: RemoteObject & { readonly value?: unknown } }
@@ -46,7 +43,7 @@ function display(file: string, cwd: string): string {
 
 /** The handler a wrapper stands for, when it says so. */
 export function handlerTarget(fn: Function): Function {
-  const target = (fn as unknown as Record<symbol, unknown>)[HANDLER_TARGET];
+  const target = (fn as unknown as Record<symbol, unknown>)[HANDLER_TARGET_KEY];
   return typeof target === 'function' ? target : fn;
 }
 
@@ -54,7 +51,7 @@ export function handlerTarget(fn: Function): Function {
  * Where each function is defined, through the in-process inspector (V8's `[[FunctionLocation]]`), mapped through
  * source maps when the process has them enabled (`process.setSourceMapsEnabled(true)`, tsx, `--enable-source-maps`).
  * Returns null for a function that cannot be located (native, no inspector, or a wrapper of this package that
- * does not name its target through {@link HANDLER_TARGET}). Paths are relative to `cwd`
+ * does not name its target through `HANDLER_TARGET_KEY`). Paths are relative to `cwd`
  * when inside it. The debugger is enabled only for the duration of the call.
  *
  * @param functions - the functions to locate
@@ -64,7 +61,6 @@ export function locateFunctions(functions: readonly Function[], cwd: string = pr
   const out: (SourceLocation | null)[] = functions.map(() => null);
   if (functions.length === 0) return out;
   const holder = globalThis as unknown as Record<symbol, unknown>;
-  const key = Symbol.for(HOLDER);
   let session: Session | undefined;
   try {
     session = new Session();
@@ -73,10 +69,10 @@ export function locateFunctions(functions: readonly Function[], cwd: string = pr
     const contexts: number[] = [];
     session.on('Debugger.scriptParsed', (m: { params: { scriptId: string; url: string } }) => scripts.set(m.params.scriptId, m.params.url));
     session.on('Runtime.executionContextCreated', (m: { params: { context: { id: number } } }) => contexts.push(m.params.context.id));
-    holder[key] = functions.map(handlerTarget);
+    holder[LOCATE_HOLDER_KEY] = functions.map(handlerTarget);
     post(session, 'Runtime.enable');
     post(session, 'Debugger.enable');
-    const expression = `globalThis[Symbol.for(${JSON.stringify(HOLDER)})]`;
+    const expression = `globalThis[Symbol.for(${JSON.stringify(Symbol.keyFor(LOCATE_HOLDER_KEY))})]`;
     // The functions live in this module's realm; under a test runner that may be a vm context, not the main one.
     let array: RemoteObject | undefined;
     for (const contextId of [undefined, ...contexts]) {
@@ -120,7 +116,7 @@ export function locateFunctions(functions: readonly Function[], cwd: string = pr
   } catch {
     return out;
   } finally {
-    delete holder[key];
+    delete holder[LOCATE_HOLDER_KEY];
     if (session !== undefined) {
       post(session, 'Debugger.disable');
       post(session, 'Runtime.disable');

@@ -3,10 +3,7 @@
  * cannot reach its routes. These helpers tag that closure with the app it calls, so discovery can walk it.
  */
 
-import { findPrivacyKit } from '../find-privacy-kit';
-
-const MOUNTED_APP = Symbol.for('privacy-kit.discovery.mounted-app');
-const TRACKED = Symbol.for('privacy-kit.discovery.tracked-use');
+import { MOUNTED_APP_KEY, TRACKED_USE_KEY } from '../symbols';
 
 interface LayerLike {
   readonly handle?: unknown;
@@ -40,24 +37,19 @@ export function tagMountedApp(parent: unknown, child: unknown): void {
   for (let i = stack.length - 1; i >= 0; i--) {
     const handle = stack[i]?.handle as (Function & Record<symbol, unknown>) | undefined;
     if (typeof handle !== 'function' || handle.name !== 'mounted_app') continue;
-    if (handle[MOUNTED_APP] === undefined) Object.defineProperty(handle, MOUNTED_APP, { value: child });
+    if (handle[MOUNTED_APP_KEY] === undefined) Object.defineProperty(handle, MOUNTED_APP_KEY, { value: child });
     return;
   }
 }
 
 /** The app a `mounted_app` layer calls, when it was tagged. */
 export function mountedAppOf(handle: unknown): unknown {
-  return typeof handle === 'function' ? (handle as unknown as Record<symbol, unknown>)[MOUNTED_APP] : undefined;
+  return typeof handle === 'function' ? (handle as unknown as Record<symbol, unknown>)[MOUNTED_APP_KEY] : undefined;
 }
 
 /** Whether a layer handle is Express's closure around a mounted app. */
 export function isMountedAppLayer(handle: unknown): boolean {
   return typeof handle === 'function' && handle.name === 'mounted_app';
-}
-
-/** Whether a mounted "app" is the middleware `privacy()` returns (it looks like an app to Express). */
-export function isPrivacyKitApp(value: unknown): boolean {
-  return value !== undefined && findPrivacyKit(value, 0) === value;
 }
 
 /**
@@ -74,7 +66,7 @@ export function trackSubApps(expressModule: unknown): boolean {
   const application = (expressModule as { application?: Record<string | symbol, unknown> } | undefined)?.application;
   const original = application?.use;
   if (application === undefined || typeof original !== 'function') return false;
-  if ((original as unknown as Record<symbol, unknown>)[TRACKED] === true) return true;
+  if ((original as unknown as Record<symbol, unknown>)[TRACKED_USE_KEY] === true) return true;
   const use = function trackedUse(this: unknown, ...args: unknown[]): unknown {
     const result = (original as (...a: unknown[]) => unknown).apply(this, args);
     const apps = args.flat(Infinity).filter(isApp);
@@ -82,11 +74,11 @@ export function trackSubApps(expressModule: unknown): boolean {
       const stack = stackOf(this) ?? [];
       const untagged = stack.filter((l) => isMountedAppLayer(l.handle) && mountedAppOf(l.handle) === undefined);
       // The newest layers belong to this call, in argument order.
-      untagged.slice(-apps.length).forEach((layer, i) => Object.defineProperty(layer.handle as object, MOUNTED_APP, { value: apps[i] }));
+      untagged.slice(-apps.length).forEach((layer, i) => Object.defineProperty(layer.handle as object, MOUNTED_APP_KEY, { value: apps[i] }));
     }
     return result;
   };
-  Object.defineProperty(use, TRACKED, { value: true });
+  Object.defineProperty(use, TRACKED_USE_KEY, { value: true });
   application.use = use;
   return true;
 }

@@ -3,7 +3,8 @@ import type { SourceLocation } from '@privacy-kit/core';
 import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
 import { express4Paths } from './express4-paths';
 import { locateFunctions } from './source-location';
-import { isMountedAppLayer, isPrivacyKitApp, mountedAppOf, stackOf } from './sub-apps';
+import { isKit } from './kit-holder';
+import { isMountedAppLayer, mountedAppOf, stackOf } from './sub-apps';
 
 /** One route of an Express app, found by walking its router. */
 export interface DiscoveredRoute {
@@ -163,7 +164,7 @@ function walk(stack: readonly Layer[], prefix: string, inherited: readonly Scope
     if (isMountedAppLayer(handle)) {
       const app = mountedAppOf(handle);
       const where = mountPaths(layer).map((m) => joinPaths(prefix, m)).join(', ');
-      if (isPrivacyKitApp(app)) found.kit ??= app;
+      if (isKit(app)) found.kit ??= app;
       else if (app === undefined) {
         found.warnings.push(`A sub-app is mounted at ${where} with app.use(path, app); its routes are hidden from the router walk. Mount an express.Router() instead, or run privacy-kit's CLI, which sees sub-apps.`);
         for (const mount of mountPaths(layer)) found.unseen.push({ path: joinPaths(prefix, mount), kind: 'sub-app', handler: '<sub-app>' });

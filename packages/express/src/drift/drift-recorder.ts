@@ -12,12 +12,12 @@ import {
 } from '@privacy-kit/core';
 import { discoverRoutes } from '../discovery/walk-routes';
 import type { PersonalDataDetector, ResolvedDriftOptions } from './drift.options';
+import { DRIFT_RECORDERS_KEY } from '../symbols';
 
 const REFRESH_EVERY_MS = 1000;
 /** Responses watched unconditionally, at most, while some route has not had its warm-up samples. */
 const WARM_PHASE_BUDGET = 20_000;
 const TEXTUAL = /json|text|xml|html|javascript|csv/i;
-const RECORDERS_KEY = Symbol.for('privacy-kit.drift.recorders');
 
 interface Seen {
   readonly categories: Set<string>;
@@ -28,10 +28,10 @@ interface Seen {
 
 function liveRecorders(): Set<DriftRecorder> {
   const holder = globalThis as unknown as Record<symbol, Set<DriftRecorder> | undefined>;
-  let set = holder[RECORDERS_KEY];
+  let set = holder[DRIFT_RECORDERS_KEY];
   if (set === undefined) {
     set = new Set();
-    Object.defineProperty(holder, RECORDERS_KEY, { value: set });
+    Object.defineProperty(holder, DRIFT_RECORDERS_KEY, { value: set });
     // One hook for every recorder, so many kits do not pile up exit listeners.
     process.once('exit', () => {
       for (const recorder of set ?? []) recorder.flushSync();

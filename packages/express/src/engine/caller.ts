@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { getRequestContext, type RequestContextState } from '../context/request-context';
-import type { PrivacyEngine } from './privacy-engine';
+import type { Engine } from './engine.interface';
 import type { Identity } from '../identity/identity';
 import { sendJsonError } from '../http/json-error';
 
@@ -17,7 +17,7 @@ export interface Caller {
  *
  * @param engine - the engine of `privacy()`
  */
-export async function identifyCaller(engine: PrivacyEngine, req: Request, res: Response): Promise<Caller | undefined> {
+export async function identifyCaller(engine: Engine, req: Request, res: Response): Promise<Caller | undefined> {
   const ctx = getRequestContext(req) as RequestContextState;
   const result = await engine.identify(req, ctx);
   if (!result.ok) {
@@ -33,7 +33,7 @@ export async function identifyCaller(engine: PrivacyEngine, req: Request, res: R
  *
  * @param pattern - the route pattern for the audit, base path included
  */
-export async function identifyAdmin(engine: PrivacyEngine, req: Request, res: Response, pattern: string): Promise<Caller | undefined> {
+export async function identifyAdmin(engine: Engine, req: Request, res: Response, pattern: string): Promise<Caller | undefined> {
   const caller = await identifyCaller(engine, req, res);
   if (caller === undefined) return undefined;
   if (!engine.options.adminRoles.some((role) => caller.identity.roles.includes(role))) {

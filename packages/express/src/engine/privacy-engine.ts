@@ -15,15 +15,13 @@ import {
 } from '@privacy-kit/core';
 import { ConsentCache } from './consent-cache';
 import { indexConsentablePurposes, type ConsentablePurposes } from './consentable-purposes';
-import { getRequestContext, type AccessDecision, type RequestContextState } from '../context/request-context';
+import { getRequestContext, type AccessDecision, type RequestContextState, type RouteEnforcer } from '../context/request-context';
 import { mountPrefixOf } from '../discovery/sub-apps';
 import { discoverApp, discoverRoutes, joinPaths, type UnseenMount } from '../discovery/walk-routes';
 import { sendJsonError } from '../http/json-error';
 import type { Identity, IdentifyResult } from '../identity/identity';
 import { createJwtVerifier, type JwtVerifier } from '../identity/jwt-identity';
-import type { ResolvedPrivacyOptions } from '../privacy.options';
 import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
-import type { RouteEnforcer } from '../routes/route-twins';
 import {
   compileDiscovered,
   compileRoute,
@@ -34,9 +32,8 @@ import {
   type CompiledRoute,
   type RouteProblem,
 } from './route-compiler';
+import type { AuditFacts, AuditParties, ConsentChangeRequest, Engine, EngineOptions } from './engine.interface';
 import { RefusalFlood } from './refusal-flood';
-
-type AuditFacts = Pick<AuditEntry, 'event' | 'decision' | 'reason' | 'status' | 'durationMs'> & { readonly details?: AuditEntry['details'] };
 
 /** What the router walk learned about a route: its full pattern and every declaration in front of it and on it. */
 interface KnownRoute {
@@ -73,9 +70,10 @@ function covers(decision: AccessDecision, subjectPseudonym: string, declaration:
 
 /**
  * The engine behind `privacy()`: identity, consent decisions (with the per-process cache), the audit trail and
- * route enforcement. One per `privacy()` call.
+ * route enforcement. One per `privacy()` call. Only `privacy()` knows this class; features see {@link Engine}, the
+ * route twins {@link RouteEnforcer}.
  */
-export class PrivacyEngine implements RouteEnforcer {
+export class PrivacyEngine implements Engine, RouteEnforcer {
   readonly pseudonym: Pseudonymizer;
   readonly cache: ConsentCache;
   private readonly verifyJwt: JwtVerifier | undefined;
@@ -97,7 +95,7 @@ export class PrivacyEngine implements RouteEnforcer {
     this.appendAudit(entry).catch((error: unknown) => this.report(error, 'writing the audit record of counted refusals'));
   });
 
-  constructor(readonly options: ResolvedPrivacyOptions) {
+  constructor(readonly options: EngineOptions) {
     this.pseudonym = createPseudonymizer(options.pseudonymKey);
     this.cache = new ConsentCache(options.consentCacheTtlMs, options.consentCacheSize);
     this.verifyJwt = options.jwt === undefined ? undefined : createJwtVerifier(options.jwt);
@@ -185,7 +183,7 @@ export class PrivacyEngine implements RouteEnforcer {
 
   private async runIdentify(req: Request): Promise<IdentifyResult> {
     if (this.verifyJwt !== undefined) return this.verifyJwt(req);
-    const identity = await (this.options.identify as NonNullable<ResolvedPrivacyOptions['identify']>)(req);
+    const identity = await (this.options.identify as NonNullable<EngineOptions['identify']>)(req);
     if (identity === null || identity === undefined) return { ok: false, reason: 'not_authenticated' };
     if (typeof identity.id !== 'string' || identity.id === '' || !Array.isArray(identity.roles)) {
       throw new PrivacyKitError('PK_INVALID_OPTION', '@privacy-kit/express: identify(req) must return { id: string, roles: string[] } or null.');
@@ -215,7 +213,7 @@ export class PrivacyEngine implements RouteEnforcer {
    */
   async recordConsentChange(
     subjectPseudonym: string,
-    changes: readonly { readonly purpose: string; readonly granted: boolean; readonly policyVersion: string | null }[],
+    changes: readonly ConsentChangeRequest[],
     method: string,
     entry: AuditEntry,
   ): Promise<ConsentChange> {
@@ -271,12 +269,12 @@ export class PrivacyEngine implements RouteEnforcer {
   }
 
   /** Appends an audit record for a request; `pattern` is the route pattern (never the raw URL), or null. */
-  audit(req: Request, ctx: RequestContextState, who: { actor: string | null; subject: string | null }, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): Promise<AuditRecord> {
+  audit(req: Request, ctx: RequestContextState, who: AuditParties, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): Promise<AuditRecord> {
     return this.appendAudit(this.auditEntry(req, ctx, who, pattern, declaration, facts));
   }
 
   /** The audit entry of a request, as {@link audit} appends it. */
-  auditEntry(req: Request, ctx: RequestContextState, who: { actor: string | null; subject: string | null }, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): AuditEntry {
+  auditEntry(req: Request, ctx: RequestContextState, who: AuditParties, pattern: string | null, declaration: ProcessingDeclaration | undefined, facts: AuditFacts): AuditEntry {
     return {
       time: isoTime(),
       requestId: ctx.requestId,
@@ -397,7 +395,7 @@ export class PrivacyEngine implements RouteEnforcer {
       return;
     }
     const { declaration } = compiled;
-    const deny = async (status: number, who: { actor: string | null; subject: string | null }, reason: string, body: Record<string, unknown>): Promise<void> => {
+    const deny = async (status: number, who: AuditParties, reason: string, body: Record<string, unknown>): Promise<void> => {
       const facts = { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() } as const;
       // A flood of refusals of nobody in particular is counted into one record per source and second (RefusalFlood).
       const counted = who.actor === null

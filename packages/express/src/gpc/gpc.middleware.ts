@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isKnownTerm, isoTime, resolveTerm, type ConsentState } from '@privacy-kit/core';
 import { getRequestContext, type RequestContextState } from '../context/request-context';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import type { ResolvedGpcOptions } from './gpc.options';
 
 /** The path of the GPC support resource (W3C GPC, "GPC Support Resource"). */
@@ -21,7 +21,7 @@ export function isGpcOptOutPurpose(purpose: string): boolean {
  * @param engine - the kit's engine
  * @param options - resolved `gpc` options
  */
-export function createGpcMiddleware(engine: PrivacyEngine, options: ResolvedGpcOptions): RequestHandler | undefined {
+export function createGpcMiddleware(engine: Engine, options: ResolvedGpcOptions): RequestHandler | undefined {
   if (!options.wellKnown && !options.record) return undefined;
   const support = JSON.stringify(options.lastUpdate === undefined ? { gpc: true } : { gpc: true, lastUpdate: options.lastUpdate });
 

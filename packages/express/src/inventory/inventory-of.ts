@@ -1,13 +1,16 @@
 import { buildInventory, type DriftObservations, type Inventory, type InventoryAppInput, type InventoryCategoryRetention } from '@privacy-kit/core';
 import { discoverApp } from '../discovery/walk-routes';
 import { compileRoute, isRouteProblem } from '../engine/route-compiler';
-import type { DriftRecorder } from '../drift/drift-recorder';
-import type { RetentionPolicy } from '../retention/retention-policy';
+import { findPrivacyKit } from '../find-privacy-kit';
+import type { PrivacyKit } from '../privacy-kit';
 
 /** Options of {@link inventoryOf}. */
 export interface InventoryOfOptions {
-  /** The `privacy()` kit; default: the one mounted on the app, if the walk can see it. */
-  readonly kit?: unknown;
+  /**
+   * The `privacy()` kit (or the parts of it the inventory reads); default: the one mounted on the app, if the walk
+   * can see it.
+   */
+  readonly kit?: Partial<Pick<PrivacyKit, 'appId' | 'drift' | 'retentionPolicy'>>;
   /** Observed personal data to show beside the declarations (added to the kit's own drift observations). */
   readonly observations?: DriftObservations | readonly DriftObservations[];
   /** Controller, security measures, name (default: the kit's `appId`). */
@@ -19,14 +22,8 @@ export interface InventoryOfOptions {
   readonly generatedAt?: Date;
 }
 
-interface KitLike {
-  readonly engine?: { readonly options?: { readonly appId?: string } };
-  readonly drift?: DriftRecorder;
-  readonly retentionPolicy?: (now?: Date) => RetentionPolicy;
-}
-
 /** The kit's retention per category (its `retention.categories` option, routes and fields), if it has one. */
-function kitRetention(kit: KitLike | undefined, now: Date, warnings: string[]): readonly InventoryCategoryRetention[] | undefined {
+function kitRetention(kit: InventoryOfOptions['kit'], now: Date, warnings: string[]): readonly InventoryCategoryRetention[] | undefined {
   if (typeof kit?.retentionPolicy !== 'function') return undefined;
   try {
     return kit.retentionPolicy(now).categories;
@@ -54,10 +51,10 @@ export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inv
     ...(options.sourceLocations === undefined ? {} : { sourceLocations: options.sourceLocations }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
-  const kit = (options.kit ?? discovery.kit) as KitLike | undefined;
+  const kit = options.kit ?? findPrivacyKit(discovery.kit, 0);
   const given = options.observations === undefined ? [] : Array.isArray(options.observations) ? options.observations : [options.observations as DriftObservations];
   const observed = kit?.drift === undefined ? given : [kit.drift.snapshot(), ...given];
-  const name = options.app?.name ?? kit?.engine?.options?.appId;
+  const name = options.app?.name ?? kit?.appId;
   const generatedAt = options.generatedAt ?? new Date();
   const warnings = [...discovery.warnings];
   const retention = kitRetention(kit, generatedAt, warnings);

@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import { INVENTORY_MEDIA_TYPES, renderInventory, type InventoryFormat } from '@privacy-kit/core';
 import { getRequestContext } from '../context/request-context';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { identifyAdmin } from '../engine/caller';
 import { sendJsonError } from '../http/json-error';
+import type { PrivacyKit } from '../privacy-kit';
 import { inventoryOf } from './inventory-of';
 
 const SUFFIX = /^\/admin\/inventory(?:\.(json|md|html|mmd))?\/?$/;
@@ -31,9 +32,9 @@ export type InventoryEndpoint = ((req: Request, res: Response, next: NextFunctio
  * other request (JWT or `identify`). The format comes from the extension, else from Accept (JSON by default).
  *
  * @param engine - the kit's engine
- * @param kit - the kit (its `parent` is the app to map)
+ * @param kit - the kit (its `parent`, set by Express when the kit is mounted, is the app to map)
  */
-export function createInventoryEndpoint(engine: PrivacyEngine, kit: object): InventoryEndpoint {
+export function createInventoryEndpoint(engine: Engine, kit: PrivacyKit & { readonly parent?: unknown }): InventoryEndpoint {
   const base = engine.options.basePath;
   const matchOf = (req: Request): RegExpExecArray | null => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return null;
@@ -53,7 +54,7 @@ export function createInventoryEndpoint(engine: PrivacyEngine, kit: object): Inv
     }
     identifyAdmin(engine, req, res, `${base}/admin/inventory`).then((admin) => {
       if (admin === undefined) return;
-      const app = (kit as { parent?: unknown }).parent;
+      const app = kit.parent;
       const format = formatOf(req, match[1]);
       const body = renderInventory(inventoryOf(app, { kit }), format);
       res.status(200).set('Cache-Control', 'no-store').set('Vary', 'Accept').type(INVENTORY_MEDIA_TYPES[format]).send(body);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PrivacyKitError, isPrivacyKitError, isoTime, retentionCutoff } from '@privacy-kit/core';
 import { discoverRoutes } from '../discovery/walk-routes';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { compileDiscovered, isRouteProblem, type CompiledRoute } from '../engine/route-compiler';
 import type { DataSourceRegistry } from '../sources/data-source.registry';
 import type { ResolvedRetentionOptions } from './retention.options';
@@ -64,7 +64,7 @@ export class RetentionSweeper {
   private scheduled: Promise<unknown> | undefined;
 
   constructor(
-    private readonly engine: PrivacyEngine,
+    private readonly engine: Engine,
     private readonly sources: DataSourceRegistry,
     private readonly options: ResolvedRetentionOptions,
   ) {}

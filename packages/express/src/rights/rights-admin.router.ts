@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { handleAsync, identifyAdmin, sendRightsError } from './rights-http';
 import { adminView, isOverdue } from './rights-request.view';
 import type { RequestListFilter, RequestOutcome, RightsService } from './rights.service';
@@ -14,7 +14,7 @@ const FILTERS: readonly RequestListFilter[] = ['open', 'overdue', 'all'];
  * @param engine - the kit's engine (identity, audit)
  * @param rights - the rights service
  */
-export function createRightsAdminRouter(engine: PrivacyEngine, rights: RightsService): Router {
+export function createRightsAdminRouter(engine: Engine, rights: RightsService): Router {
   const router = express.Router();
   const base = engine.options.basePath;
 

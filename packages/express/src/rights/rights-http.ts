@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { identifyAdmin as identifySharedAdmin, identifyCaller as identifySharedCaller, type Caller } from '../engine/caller';
 import { sendJsonError, type HttpErrorBody, type HttpErrorCode } from '../http/json-error';
 import type { RightsActor } from './rights.service';
@@ -32,7 +32,7 @@ export interface RightsCaller extends Caller {
  *
  * @param pattern - the route pattern for the audit, base path included
  */
-export async function identifyCaller(engine: PrivacyEngine, req: Request, res: Response, pattern: string): Promise<RightsCaller | undefined> {
+export async function identifyCaller(engine: Engine, req: Request, res: Response, pattern: string): Promise<RightsCaller | undefined> {
   return asRightsCaller(await identifySharedCaller(engine, req, res), req, pattern);
 }
 
@@ -41,7 +41,7 @@ export async function identifyCaller(engine: PrivacyEngine, req: Request, res: R
  *
  * @param pattern - the route pattern for the audit, base path included
  */
-export async function identifyAdmin(engine: PrivacyEngine, req: Request, res: Response, pattern: string): Promise<RightsCaller | undefined> {
+export async function identifyAdmin(engine: Engine, req: Request, res: Response, pattern: string): Promise<RightsCaller | undefined> {
   return asRightsCaller(await identifySharedAdmin(engine, req, res, pattern), req, pattern);
 }
 
@@ -51,7 +51,7 @@ function asRightsCaller(caller: Caller | undefined, req: Request, pattern: strin
 }
 
 /** Wraps an async handler: a store failure (or any unexpected error) answers 503 and is reported. */
-export function handleAsync(engine: PrivacyEngine, what: string, fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
+export function handleAsync(engine: Engine, what: string, fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     fn(req, res).catch((error: unknown) => {
       engine.report(error, what);

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { sendJsonError } from '../http/json-error';
 import { checkRectification } from './rectification.validator';
 import { handleAsync, identifyCaller, jsonBody, sendRightsError } from './rights-http';
@@ -29,7 +29,7 @@ function wholeNumber(value: unknown, min: number, max: number): number | undefin
  * @param engine - the kit's engine (identity, audit)
  * @param rights - the rights service
  */
-export function createRightsRouter(engine: PrivacyEngine, rights: RightsService): Router {
+export function createRightsRouter(engine: Engine, rights: RightsService): Router {
   const router = express.Router();
   const base = engine.options.basePath;
   const noStore = (res: Response): Response => res.set('Cache-Control', 'no-store');

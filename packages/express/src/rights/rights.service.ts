@@ -11,7 +11,7 @@ import {
   type RightsRequestStatus,
   type RightsRequestStep,
 } from '@privacy-kit/core';
-import type { PrivacyEngine } from '../engine/privacy-engine';
+import type { Engine } from '../engine/engine.interface';
 import { accessLogOf, type AccessLogEntry } from './access-log';
 import type { DataSource } from '../sources/data-source';
 import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
@@ -91,7 +91,7 @@ export class RightsService {
   private readonly locks = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly engine: PrivacyEngine,
+    private readonly engine: Engine,
     /** The app's data sources. */
     readonly sources: DataSourceRegistry,
     private readonly options: ResolvedRightsOptions,

@@ -4,11 +4,6 @@ import { getRequestContext } from '../context/request-context';
 import { sendJsonError } from '../http/json-error';
 import { markHandler, type MarkedHandler, type RouteMarker } from './route-marker';
 
-/** Implemented by the engine `privacy()` creates; the twins reach it through the request context. */
-export interface RouteEnforcer {
-  enforce(req: Request, res: Response, next: NextFunction, marker: RouteMarker, self: object): void;
-}
-
 function guard(marker: RouteMarker): MarkedHandler {
   const handler = markHandler(function privacyGuard(req: Request, res: Response, next: NextFunction): void {
     const ctx = getRequestContext(req);
@@ -17,7 +12,7 @@ function guard(marker: RouteMarker): MarkedHandler {
       sendJsonError(res, 500, { error: 'privacy_not_mounted', message: 'app.use(privacy(...)) must come before annotated routes.' });
       return;
     }
-    (ctx.engine as RouteEnforcer).enforce(req, res, next, marker, handler);
+    ctx.engine.enforce(req, res, next, marker, handler);
   }, marker);
   return handler;
 }

@@ -38,7 +38,7 @@ describe('the consent API', () => {
   it('stores the subject as a pseudonym only', async () => {
     await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
     expect(await t.store.consentHistory('user-a')).toEqual([]);
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toHaveLength(1);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toHaveLength(1);
   });
 
   it('refuses a bad body with 400 listing every problem, and stores nothing', async () => {
@@ -48,7 +48,7 @@ describe('the consent API', () => {
     const properties = res.body.problems.map((p: { property: string }) => p.property).sort();
     expect(properties).toEqual(['extra', 'granted', 'policyVersion']);
     expect(res.body.problems.find((p: { property: string }) => p.property === 'granted').messages).toEqual(['granted must be true or false']);
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
   });
 
   it('refuses a missing body field', async () => {
@@ -60,7 +60,7 @@ describe('the consent API', () => {
   it('refuses a body that is not a JSON object', async () => {
     const res = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).set('Content-Type', 'application/json').send('[true]');
     expect(res.status).toBe(400);
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
   });
 
   it('refuses malformed JSON with 400', async () => {
@@ -73,7 +73,7 @@ describe('the consent API', () => {
     const res = await request(app).put('/privacy/me/consents/no.such.purpose').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
     expect(res.status).toBe(404);
     expect(res.body.error).toBe('unknown_purpose');
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
   });
 
   it('requires authentication', async () => {
@@ -84,7 +84,7 @@ describe('the consent API', () => {
   it('audits each change of consent with the purpose and decision', async () => {
     await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', auth).send({ granted: true, policyVersion: 'v1' });
     const [record] = await t.store.readAudit({ event: 'consent' });
-    expect(record).toEqual(expect.objectContaining({ subject: kit.engine.pseudonym('user-a'), details: { purpose: 'personalize.content', granted: true, policyVersion: 'v1' } }));
+    expect(record).toEqual(expect.objectContaining({ subject: kit.pseudonym('user-a'), details: { purpose: 'personalize.content', granted: true, policyVersion: 'v1' } }));
   });
 });
 
@@ -129,7 +129,7 @@ describe('which purposes the consent API takes', () => {
       message: expect.any(String),
       consentable: ['analytics.reporting', 'marketing.advertising.first_party.targeted', 'marketing.communications.email', 'personalize.content'],
     });
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
   });
 
   it('refuses a parent purpose with 404 listing the children that can be consented to: consent is per declared purpose', async () => {
@@ -140,14 +140,14 @@ describe('which purposes the consent API takes', () => {
       message: expect.stringContaining('never to a parent purpose'),
       consentable: ['marketing.advertising.first_party.targeted', 'marketing.communications.email'],
     });
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
   });
 
   it('refuses to withdraw a purpose processed under another basis with 409 naming the basis, and stores nothing', async () => {
     const res = await put('essential.service', false);
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: 'not_consent_based', basis: 'contract', message: expect.any(String) });
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
   });
 
   it('shows one purpose with GET, under the same rules', async () => {

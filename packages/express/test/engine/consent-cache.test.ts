@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { ConsentCache, requiresConsent } from '@privacy-kit/express';
+import { requiresConsent } from '@privacy-kit/express';
+import { ConsentCache } from '../../src/engine/consent-cache';
 import { appWith, bearer, tempStore } from '../support/test-app';
 
 const granted = (purpose: string) => ({ purpose, granted: true, status: 'granted' as const, policyVersion: 'v1', method: 'api', since: '2026-01-01T00:00:00+00:00', expiresAt: null });
@@ -32,18 +33,23 @@ describe('the consent cache', () => {
 
   it('answers from the cache within the TTL when another process changed the store', async () => {
     const t = tempStore();
-    // A store that announces no changes (the SQLite store now announces even its own direct writes).
-    const silent = new Proxy(t.store, { get: (target, prop) => (prop === 'watchConsents' ? undefined : Reflect.get(target, prop)) });
+    // A store whose change announcements the test makes itself (the SQLite store announces even its own direct writes).
+    let announce: (subject: string) => void = () => undefined;
+    const watch = (listener: (subject: string) => void) => {
+      announce = listener;
+      return () => undefined;
+    };
+    const silent = new Proxy(t.store, { get: (target, prop) => (prop === 'watchConsents' ? watch : Reflect.get(target, prop)) });
     const { app, kit } = appWith(silent, { consentCacheTtlMs: 60_000 });
     app.get('/recs', requiresConsent('personalize.content'), (_req, res) => { res.json({}); });
-    const subject = kit.engine.pseudonym('user-a');
+    const subject = kit.pseudonym('user-a');
     await t.store.recordConsent({ subject, purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
     expect((await request(app).get('/recs').set('Authorization', bearer('user-a'))).status).toBe(200);
     // A change written directly to the store (as by another process without notifications) waits for the TTL...
     await t.store.recordConsent({ subject, purpose: 'personalize.content', action: 'withdrawn', policyVersion: 'v1', method: 'api' });
     expect((await request(app).get('/recs').set('Authorization', bearer('user-a'))).status).toBe(200);
-    // ...while invalidating (what the store's change notifications do) applies it at once.
-    kit.engine.cache.invalidate(subject);
+    // ...while the store's change notification (which invalidates the subject's answers) applies it at once.
+    announce(subject);
     expect((await request(app).get('/recs').set('Authorization', bearer('user-a'))).status).toBe(403);
     await t.cleanup();
   });

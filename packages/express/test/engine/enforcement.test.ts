@@ -68,8 +68,8 @@ describe('enforcing a declared route', () => {
         basis: 'legitimate_interests',
         categories: ['user.contact.email'],
         decision: 'allowed',
-        actor: kit.engine.pseudonym('staff-1'),
-        subject: kit.engine.pseudonym('user-b'),
+        actor: kit.pseudonym('staff-1'),
+        subject: kit.pseudonym('user-b'),
       }),
     );
     expect(record?.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
@@ -99,7 +99,7 @@ describe('enforcing a declared route', () => {
     expect(res.body).toEqual({ error: 'forbidden' });
     expect(handled).toEqual([]);
     const [record] = await t.store.readAudit();
-    expect(record).toEqual(expect.objectContaining({ event: 'denied', decision: 'denied', reason: 'forbidden', status: 403, actor: kit.engine.pseudonym('user-a') }));
+    expect(record).toEqual(expect.objectContaining({ event: 'denied', decision: 'denied', reason: 'forbidden', status: 403, actor: kit.pseudonym('user-a') }));
   });
 
   it('refuses a consent route without a recorded consent: 403 consent_required, handler not called', async () => {
@@ -112,7 +112,7 @@ describe('enforcing a declared route', () => {
   });
 
   it('serves a consent route once the subject has consented', async () => {
-    await t.store.recordConsent({ subject: kit.engine.pseudonym('user-a'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+    await t.store.recordConsent({ subject: kit.pseudonym('user-a'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
     const res = await request(app).get('/me/recommendations').set('Authorization', bearer('user-a'));
     expect(res.status).toBe(200);
     expect(handled).toEqual(['recs']);
@@ -130,7 +130,7 @@ describe('enforcing a declared route', () => {
 
   it('refuses a consent that has expired', async () => {
     await t.store.recordConsent({
-      subject: kit.engine.pseudonym('user-a'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api',
+      subject: kit.pseudonym('user-a'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api',
       expiresAt: new Date(Date.now() - 1000).toISOString(),
     });
     expect((await request(app).get('/me/recommendations').set('Authorization', bearer('user-a'))).status).toBe(403);

@@ -46,7 +46,7 @@ describe.each<[string, ExpressModule]>([
     res.json({ ok: true });
   };
   const grant = (purpose: string) =>
-    t.store.recordConsent({ subject: kit.engine.pseudonym('user-a'), purpose, action: 'granted', policyVersion: 'v1', method: 'api' });
+    t.store.recordConsent({ subject: kit.pseudonym('user-a'), purpose, action: 'granted', policyVersion: 'v1', method: 'api' });
   const accessRecords = async (requestId: string) => (await t.store.readAudit({ requestId })).filter((r) => r.event === 'access');
 
   beforeEach(() => {
@@ -182,7 +182,7 @@ describe.each<[string, ExpressModule]>([
     const served = await request(app).get('/users/user-b').set('Authorization', bearer('staff-1', { roles: ['support'] }));
     expect(served.status).toBe(200);
     const records = await accessRecords(served.headers['x-request-id'] as string);
-    expect(records.map((r) => r.subject)).toEqual([kit.engine.pseudonym('staff-1'), kit.engine.pseudonym('user-b')]);
+    expect(records.map((r) => r.subject)).toEqual([kit.pseudonym('staff-1'), kit.pseudonym('user-b')]);
   });
 
   it('checks the same use() twin again where its subject resolver finds someone else', async () => {
@@ -197,7 +197,7 @@ describe.each<[string, ExpressModule]>([
     const res = await request(app).get('/orgs/org-1/members/user-2/notes').set('Authorization', bearer('staff-1', { roles: ['support'] }));
     expect(res.status).toBe(200);
     const records = await accessRecords(res.headers['x-request-id'] as string);
-    expect(records.map((r) => r.subject)).toEqual([kit.engine.pseudonym('org-1'), kit.engine.pseudonym('user-2')]);
+    expect(records.map((r) => r.subject)).toEqual([kit.pseudonym('org-1'), kit.pseudonym('user-2')]);
   });
 
   describe('decorated controllers mounted in a sub-app', () => {

@@ -103,7 +103,7 @@ describe('failing closed when the store fails', () => {
     const put = await request(app).put('/privacy/me/consents/personalize.content').set('Authorization', bearer('user-a')).send({ granted: true, policyVersion: 'v1' });
     expect(put.status).toBe(503);
     t.store.db.exec('DROP TRIGGER audit_down');
-    expect(await t.store.consentHistory(kit.engine.pseudonym('user-a'))).toEqual([]);
+    expect(await t.store.consentHistory(kit.pseudonym('user-a'))).toEqual([]);
     const next = await request(app).get('/me/recommendations').set('Authorization', bearer('user-a'));
     expect(next.status).toBe(403);
     expect(calls).toBe(0);

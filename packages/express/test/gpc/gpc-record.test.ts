@@ -18,7 +18,7 @@ describe('recording the GPC signal as consent events (gpc: { record: true })', (
     expect(res.status).toBe(200);
   }
 
-  const history = (sub: string) => t.store.consentHistory(setup.kit.engine.pseudonym(sub));
+  const history = (sub: string) => t.store.consentHistory(setup.kit.pseudonym(sub));
 
   beforeEach(() => {
     t = tempStore();
@@ -45,7 +45,7 @@ describe('recording the GPC signal as consent events (gpc: { record: true })', (
     const [record] = await t.store.readAudit({ requestId: res.headers['x-request-id'] as string });
     expect(record).toEqual(expect.objectContaining({
       event: 'consent',
-      subject: setup.kit.engine.pseudonym('user-a'),
+      subject: setup.kit.pseudonym('user-a'),
       purposes: ['third_party_sharing.personalized_advertising'],
       reason: 'gpc',
       details: { method: 'gpc', granted: false, withdrawn: 1 },

@@ -43,7 +43,7 @@ describe('Sec-GPC as the W3C GPC specification says', () => {
 
   it('leaves the stored consent as it was (the signal applies per request)', async () => {
     await ads('1');
-    const states = await t.store.currentConsents(setup.kit.engine.pseudonym('user-a'));
+    const states = await t.store.currentConsents(setup.kit.pseudonym('user-a'));
     expect(states.find((s) => s.purpose === 'marketing.advertising.first_party.targeted')).toEqual(expect.objectContaining({ granted: true, method: 'api' }));
     expect((await ads()).status).toBe(200);
   });

@@ -39,7 +39,7 @@ describe('GET /privacy/me/access-log', () => {
       seq: expect.any(Number),
       time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       accessedBy: 'someone else',
-      actor: setup.kit.engine.pseudonym('staff-1'),
+      actor: setup.kit.pseudonym('staff-1'),
       method: 'GET',
       route: '/users/:id',
       purposes: ['essential.service.operations.support'],

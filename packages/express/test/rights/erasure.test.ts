@@ -47,7 +47,7 @@ describe('POST /privacy/me/erasure', () => {
       await request(setup.app).put(`/privacy/me/consents/${purpose}`).set('Authorization', bearer('user-a')).send({ granted: true, policyVersion: 'v1' });
     }
     await erase();
-    const states = await t.store.currentConsents(setup.kit.engine.pseudonym('user-a'));
+    const states = await t.store.currentConsents(setup.kit.pseudonym('user-a'));
     expect(states.map((s) => [s.purpose, s.granted, s.method]).sort()).toEqual([
       ['marketing.communications.email', false, 'erasure'],
       ['personalize.content', false, 'erasure'],
@@ -56,7 +56,7 @@ describe('POST /privacy/me/erasure', () => {
 
   it('keeps only pseudonyms in the audit and drops the raw identifier from the completed request', async () => {
     const res = await erase();
-    const subject = setup.kit.engine.pseudonym('user-a');
+    const subject = setup.kit.pseudonym('user-a');
     const records = await t.store.readAudit({ subject });
     expect(records.filter((r) => r.event === 'rights').map((r) => r.details)).toEqual([
       { requestId: res.body.request.id, kind: 'erasure', stage: 'received' },
@@ -100,7 +100,7 @@ describe('POST /privacy/me/erasure', () => {
     expect(second.status).toBe(202);
     expect(second.body).toEqual({ request: expect.objectContaining({ id: first.body.request.id, status: 'completed', error: null }), resumed: true });
     expect(db.calls).toEqual(['orders.erase:user-a']);
-    expect(await t.store.listRightsRequests({ subject: setup.kit.engine.pseudonym('user-a') })).toHaveLength(1);
+    expect(await t.store.listRightsRequests({ subject: setup.kit.pseudonym('user-a') })).toHaveLength(1);
   });
 
   it('is idempotent: two erasures at once make one request and never run an eraser twice', async () => {
@@ -124,7 +124,7 @@ describe('POST /privacy/me/erasure', () => {
     expect([a.body.resumed, b.body.resumed].sort()).toEqual([false, true]);
     expect(db.calls).toEqual(['users.erase:user-a']);
     expect(most).toBe(1);
-    expect(await t.store.listRightsRequests({ subject: setup.kit.engine.pseudonym('user-a') })).toHaveLength(1);
+    expect(await t.store.listRightsRequests({ subject: setup.kit.pseudonym('user-a') })).toHaveLength(1);
   });
 
   it('resumes an erasure that stopped half-way (the store failed after the first eraser) and finishes it', async () => {
@@ -149,7 +149,7 @@ describe('POST /privacy/me/erasure', () => {
 
     const broken = await erase();
     expect(broken.status).toBe(503);
-    const [stuck] = await t.store.listRightsRequests({ subject: setup.kit.engine.pseudonym('user-a') });
+    const [stuck] = await t.store.listRightsRequests({ subject: setup.kit.pseudonym('user-a') });
     expect(stuck?.status).toBe('in_progress');
     db.calls.length = 0;
 
@@ -185,7 +185,7 @@ describe('POST /privacy/me/erasure', () => {
     const stored = await t.store.getRightsRequest(res.body.request.id);
     expect(JSON.stringify(stored)).not.toContain('user-a');
     const manualRecord = (await t.store.readAudit({ event: 'rights' })).find((r) => r.details?.manual === true);
-    expect(manualRecord).toEqual(expect.objectContaining({ actor: setup.kit.engine.pseudonym('admin-1'), subject: setup.kit.engine.pseudonym('user-a') }));
+    expect(manualRecord).toEqual(expect.objectContaining({ actor: setup.kit.pseudonym('admin-1'), subject: setup.kit.pseudonym('user-a') }));
   });
 
   it('lists sources that keep their data and why', async () => {

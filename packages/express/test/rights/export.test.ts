@@ -45,7 +45,7 @@ describe('GET /privacy/me/export', () => {
     const staffAccess = res.body.accessLog.find((e: { route: string }) => e.route === '/users/:id');
     expect(staffAccess).toEqual(expect.objectContaining({
       accessedBy: 'someone else',
-      actor: setup.kit.engine.pseudonym('staff-1'),
+      actor: setup.kit.pseudonym('staff-1'),
       method: 'GET',
       purposes: ['essential.service.operations.support'],
       basis: 'legitimate_interests',
@@ -57,7 +57,7 @@ describe('GET /privacy/me/export', () => {
   it('stores the export as a completed request with a due date, keeping no raw identifier', async () => {
     const res = await request(setup.app).get('/privacy/me/export').set('Authorization', bearer('user-a'));
     const stored = await t.store.getRightsRequest(res.body.requestId);
-    expect(stored).toEqual(expect.objectContaining({ kind: 'export', status: 'completed', subject: setup.kit.engine.pseudonym('user-a') }));
+    expect(stored).toEqual(expect.objectContaining({ kind: 'export', status: 'completed', subject: setup.kit.pseudonym('user-a') }));
     expect(stored?.steps.map((s) => [s.source, s.status])).toEqual([['users', 'done'], ['orders', 'done']]);
     expect(JSON.stringify(stored)).not.toContain('user-a');
   });
@@ -69,7 +69,7 @@ describe('GET /privacy/me/export', () => {
         users: {
           ...db.usersSource,
           export: async (id: string) => {
-            recordsWhenRead = (await t.store.readAudit({ subject: reading.kit.engine.pseudonym(id) })).map((r) => `${r.event}:${r.route}`);
+            recordsWhenRead = (await t.store.readAudit({ subject: reading.kit.pseudonym(id) })).map((r) => `${r.event}:${r.route}`);
             return db.users.get(id);
           },
         },

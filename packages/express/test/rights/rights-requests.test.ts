@@ -82,7 +82,7 @@ describe('rights requests: status, due dates and the admin endpoints', () => {
     expect(open.status).toBe(200);
     expect(open.body.requests.map((r: { id: string; overdue: boolean }) => [r.id, r.overdue])).toEqual([[a.body.request.id, true], [b.body.request.id, false]]);
     expect(open.body.overdue).toBe(1);
-    expect(open.body.requests[0].subject).toBe(setup.kit.engine.pseudonym('user-a'));
+    expect(open.body.requests[0].subject).toBe(setup.kit.pseudonym('user-a'));
     expect(JSON.stringify(open.body)).not.toMatch(/user-a|user-b/);
 
     const overdue = await admin('/requests?status=overdue');
@@ -105,8 +105,8 @@ describe('rights requests: status, due dates and the admin endpoints', () => {
     const a = await erase('user-a');
     const res = await admin(`/requests/${a.body.request.id}`);
     expect(res.body.request.pending).toEqual({ subjectId: 'user-a' });
-    const [record] = await t.store.readAudit({ actor: setup.kit.engine.pseudonym('admin-1'), event: 'access' });
-    expect(record).toEqual(expect.objectContaining({ subject: setup.kit.engine.pseudonym('user-a'), route: '/privacy/admin/requests/:id', details: { kind: 'rights_request', requestId: a.body.request.id } }));
+    const [record] = await t.store.readAudit({ actor: setup.kit.pseudonym('admin-1'), event: 'access' });
+    expect(record).toEqual(expect.objectContaining({ subject: setup.kit.pseudonym('user-a'), route: '/privacy/admin/requests/:id', details: { kind: 'rights_request', requestId: a.body.request.id } }));
   });
 
   it('refuses the admin endpoints to callers without an admin role (403, audited) or a token (401)', async () => {

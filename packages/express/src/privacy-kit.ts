@@ -1,0 +1,55 @@
+import type { RequestHandler } from 'express';
+import type { PrivacyStore } from '@privacy-kit/core';
+import type { UnseenMount } from './discovery/walk-routes';
+import type { DriftRecorder } from './drift/drift-recorder';
+import type { RouteProblem } from './engine/route-compiler';
+import type { RetentionPolicy } from './retention/retention-policy';
+import type { SweepOptions, SweepReport } from './retention/retention-sweeper';
+import type { RightsService } from './rights/rights.service';
+import type { DataSource } from './sources/data-source';
+
+/**
+ * What `privacy()` returns: the middleware to `app.use()`, plus its checks, the rights and retention services and
+ * what tools need (the store, the pseudonyms). Its own type module, so that the inventory can read a kit without
+ * importing `privacy()`.
+ */
+export type PrivacyKit = RequestHandler & {
+  /** The `appId` written into every audit record (the `appId` option). */
+  readonly appId: string;
+  /** The store passed to `privacy({ store })`; `kit.dispose()` does not close it. */
+  readonly store: PrivacyStore;
+  /**
+   * The keyed pseudonym of an app identifier (a JWT `sub`, an `identify()` id), as the audit, the consent store and
+   * the rights requests hold it.
+   *
+   * @param id - the app's own identifier of a person
+   * @example
+   * await kit.store.currentConsents(kit.pseudonym('user-1'));
+   */
+  pseudonym(id: string): string;
+  /** The problems of every annotated route of `app` (default: the app this kit is mounted on). */
+  checkRoutes(app?: unknown): RouteProblem[];
+  /**
+   * Throws a `PK_CONFIG` error listing every misdeclared route; runs by itself before `app.listen()`, and reports
+   * the mounts the route walk cannot look into (see `unseenMounts`) through `onError` as a `PK_ROUTES_UNSEEN` warning.
+   */
+  assertRoutes(app?: unknown): void;
+  /**
+   * The mounts of `app` (default: the app this kit is mounted on) the route walk cannot look into: a function
+   * mounted on a path (e.g. a wrapper around a router), a sub-app mounted while sub-apps were not tracked. Routes
+   * behind them are enforced when a request reaches them, but are not checked before start.
+   */
+  unseenMounts(app?: unknown): UnseenMount[];
+  /** Stops listening to the store for consent changes and stops scheduled sweeps. Does not close the store. */
+  dispose(): void;
+  /** Adds a data source after `privacy()` was created; same rules as the `sources` option (throws on a bad one). */
+  registerSource(name: string, source: DataSource): void;
+  /** Data subject requests: export, erasure, rectification, manual steps, resumption (what the rights API uses). */
+  readonly rights: RightsService;
+  /** Asks each source to purge what is past its retention period; every purge is audited. */
+  sweep(options?: SweepOptions): Promise<SweepReport>;
+  /** Each data category's retention and each source's purge plan (for the inventory). */
+  retentionPolicy(now?: Date): RetentionPolicy;
+  /** Drift detection (the `drift` option): what each route's responses were seen to contain; undefined when off. */
+  readonly drift: DriftRecorder | undefined;
+};
