@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { resolveGpcOptions } from '@privacy-kit/express';
+import { resolveGpcOptions } from '../../src/gpc/gpc.options';
 import { appWith, tempStore, type TempStore } from '../support/test-app';
 
 describe('GET /.well-known/gpc.json', () => {

@@ -1,6 +1,7 @@
 import { IsString } from 'class-validator';
 import { PersonalData } from '@privacy-kit/core';
-import { personalData, resolveRetentionOptions } from '@privacy-kit/express';
+import { personalData } from '@privacy-kit/express';
+import { resolveRetentionOptions } from '../../src/retention/retention.options';
 import { appWith, tempStore, type TempStore } from '../support/test-app';
 
 class Visit {

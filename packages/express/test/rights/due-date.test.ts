@@ -1,5 +1,5 @@
-import { parseRetention } from '@privacy-kit/core';
-import { addCalendarMonths, rightsDueDate } from '@privacy-kit/express';
+import { addCalendarMonths, parseRetention } from '@privacy-kit/core';
+import { rightsDueDate } from '../../src/rights/due-date';
 
 describe('due dates of data subject requests (Art. 12(3))', () => {
   const at = (iso: string) => new Date(iso);

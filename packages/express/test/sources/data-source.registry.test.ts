@@ -1,6 +1,7 @@
 import { IsString } from 'class-validator';
 import { PersonalData } from '@privacy-kit/core';
-import { privacy, resolveRightsOptions } from '@privacy-kit/express';
+import { privacy } from '@privacy-kit/express';
+import { resolveRightsOptions } from '../../src/rights/rights.options';
 import { appWith, tempStore, type TempStore } from '../support/test-app';
 import { FakeDb, UserRecord } from '../rights/rights-fixtures';
 
