@@ -18,7 +18,7 @@ import { indexConsentablePurposes, type ConsentablePurposes } from './consentabl
 import { getRequestContext, type AccessDecision, type RequestContextState, type RouteEnforcer } from '../context/request-context';
 import { mountPrefixOf } from '../discovery/sub-apps';
 import { discoverApp, discoverRoutes, joinPaths, type UnseenMount } from '../discovery/walk-routes';
-import { sendJsonError } from '../http/json-error';
+import { sendJsonError, type HttpErrorBody } from '../http/json-error';
 import type { Identity, IdentifyResult } from '../identity/identity';
 import { createJwtVerifier, type JwtVerifier } from '../identity/jwt-identity';
 import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
@@ -395,7 +395,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       return;
     }
     const { declaration } = compiled;
-    const deny = async (status: number, who: AuditParties, reason: string, body: Record<string, unknown>): Promise<void> => {
+    const deny = async (status: number, who: AuditParties, reason: string, body: HttpErrorBody): Promise<void> => {
       const facts = { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() } as const;
       // A flood of refusals of nobody in particular is counted into one record per source and second (RefusalFlood).
       const counted = who.actor === null
@@ -408,7 +408,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
           this.report(error, 'writing the audit record of a refusal');
         }
       }
-      sendJsonError(res, status, body as { error: 'forbidden' });
+      sendJsonError(res, status, body);
     };
 
     let identified: IdentifyResult;

@@ -1,6 +1,9 @@
 import type { Response } from 'express';
 
-/** The error codes the HTTP layer answers with; bodies never carry personal data. */
+/**
+ * Every `error` code privacy-kit's HTTP answers carry (enforcement, consent API, rights API, admin endpoints), in one
+ * union; bodies never carry personal data.
+ */
 export type HttpErrorCode =
   | 'unauthenticated'
   | 'forbidden'
@@ -11,9 +14,15 @@ export type HttpErrorCode =
   | 'privacy_not_mounted'
   | 'invalid_body'
   | 'invalid_json'
+  | 'invalid_query'
   | 'unknown_purpose'
   | 'not_consent_based'
-  | 'not_found';
+  | 'request_not_found'
+  | 'step_not_found'
+  | 'step_not_manual'
+  | 'request_finished'
+  | 'not_resumable'
+  | 'source_failed';
 
 /** A JSON error body: `{ error, ...facts }`. */
 export type HttpErrorBody = { readonly error: HttpErrorCode } & Readonly<Record<string, unknown>>;

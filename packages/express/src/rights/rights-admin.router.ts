@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../engine/engine.interface';
-import { handleAsync, identifyAdmin, sendRightsError } from './rights-http';
+import { sendJsonError } from '../http/json-error';
+import { handleAsync, identifyAdmin } from './rights-http';
 import { adminView, isOverdue } from './rights-request.view';
 import type { RequestListFilter, RequestOutcome, RightsService } from './rights.service';
 
@@ -20,7 +21,7 @@ export function createRightsAdminRouter(engine: Engine, rights: RightsService): 
 
   function answer(res: Response, outcome: RequestOutcome): void {
     if (!outcome.ok) {
-      sendRightsError(res, outcome.status, { error: outcome.error });
+      sendJsonError(res, outcome.status, { error: outcome.error });
       return;
     }
     res.set('Cache-Control', 'no-store').json({ request: adminView(outcome.request, rights.now(), false) });
@@ -31,7 +32,7 @@ export function createRightsAdminRouter(engine: Engine, rights: RightsService): 
     if (admin === undefined) return;
     const status = req.query.status ?? 'open';
     if (typeof status !== 'string' || !(FILTERS as readonly string[]).includes(status)) {
-      sendRightsError(res, 400, { error: 'invalid_query', message: `status must be one of ${FILTERS.join(', ')}.` });
+      sendJsonError(res, 400, { error: 'invalid_query', message: `status must be one of ${FILTERS.join(', ')}.` });
       return;
     }
     // The list shows pseudonyms only; the raw data to act on is read one request at a time (and audited per subject).
@@ -49,7 +50,7 @@ export function createRightsAdminRouter(engine: Engine, rights: RightsService): 
     if (admin === undefined) return;
     const request = await rights.getRequest(String(req.params.id));
     if (request === undefined) {
-      sendRightsError(res, 404, { error: 'request_not_found' });
+      sendJsonError(res, 404, { error: 'request_not_found' });
       return;
     }
     await rights.audit(admin.by, request.subject, { event: 'access', details: { kind: 'rights_request', requestId: request.id } });

@@ -1,25 +1,8 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Engine } from '../engine/engine.interface';
 import { identifyAdmin as identifySharedAdmin, identifyCaller as identifySharedCaller, type Caller } from '../engine/caller';
-import { sendJsonError, type HttpErrorBody, type HttpErrorCode } from '../http/json-error';
+import { sendJsonError } from '../http/json-error';
 import type { RightsActor } from './rights.service';
-
-/** Error codes of the rights API on top of the shared ones. */
-export type RightsErrorCode =
-  | HttpErrorCode
-  | 'request_not_found'
-  | 'step_not_found'
-  | 'step_not_manual'
-  | 'request_finished'
-  | 'not_resumable'
-  | 'source_failed'
-  | 'invalid_query';
-
-/** Sends a JSON error of the rights API (never with personal data). */
-export function sendRightsError(res: Response, status: number, body: { readonly error: RightsErrorCode } & Readonly<Record<string, unknown>>): void {
-  // The shared sender only types the shared codes; the body shape is the same.
-  sendJsonError(res, status, body as unknown as HttpErrorBody);
-}
 
 /** The identified caller of a rights endpoint. */
 export interface RightsCaller extends Caller {

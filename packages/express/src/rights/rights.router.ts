@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../engine/engine.interface';
 import { sendJsonError } from '../http/json-error';
 import { checkRectification } from './rectification.validator';
-import { handleAsync, identifyCaller, jsonBody, sendRightsError } from './rights-http';
+import { handleAsync, identifyCaller, jsonBody } from './rights-http';
 import { subjectView } from './rights-request.view';
 import { createRightsAdminRouter } from './rights-admin.router';
 import type { RightsService } from './rights.service';
@@ -39,7 +39,7 @@ export function createRightsRouter(engine: Engine, rights: RightsService): Route
     if (caller === undefined) return;
     const { request, document } = await rights.exportData(caller.identity.id, caller.by);
     if (document === undefined) {
-      sendRightsError(res, 500, {
+      sendJsonError(res, 500, {
         error: 'source_failed',
         message: 'A data source could not export your data. The request stays open; ask again later.',
         request: subjectView(request, rights.now()),
@@ -84,7 +84,7 @@ export function createRightsRouter(engine: Engine, rights: RightsService): Route
     const request = await rights.getRequest(String(req.params.id));
     // Someone else's request reads as missing, so ids cannot be probed.
     if (request === undefined || request.subject !== caller.pseudonym) {
-      sendRightsError(res, 404, { error: 'request_not_found' });
+      sendJsonError(res, 404, { error: 'request_not_found' });
       return;
     }
     noStore(res).json({ request: subjectView(request, rights.now()) });
@@ -96,7 +96,7 @@ export function createRightsRouter(engine: Engine, rights: RightsService): Route
     const after = wholeNumber(req.query.after, 0, Number.MAX_SAFE_INTEGER);
     const limit = wholeNumber(req.query.limit, 1, MAX_ACCESS_LOG_LIMIT);
     if (after === null || limit === null) {
-      sendRightsError(res, 400, { error: 'invalid_query', message: `after must be a record seq (a whole number) and limit a whole number from 1 to ${MAX_ACCESS_LOG_LIMIT}.` });
+      sendJsonError(res, 400, { error: 'invalid_query', message: `after must be a record seq (a whole number) and limit a whole number from 1 to ${MAX_ACCESS_LOG_LIMIT}.` });
       return;
     }
     await rights.audit(caller.by, caller.pseudonym, { event: 'access', details: { kind: 'access_log' } });

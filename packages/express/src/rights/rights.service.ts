@@ -12,6 +12,7 @@ import {
   type RightsRequestStep,
 } from '@privacy-kit/core';
 import type { Engine } from '../engine/engine.interface';
+import type { HttpErrorCode } from '../http/json-error';
 import { accessLogOf, type AccessLogEntry } from './access-log';
 import type { DataSource } from '../sources/data-source';
 import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
@@ -56,7 +57,7 @@ interface RightsAuditFacts {
 /** The result of an operation on an existing request that may not apply. */
 export type RequestOutcome =
   | { readonly ok: true; readonly request: RightsRequest }
-  | { readonly ok: false; readonly status: 404 | 409; readonly error: 'request_not_found' | 'step_not_found' | 'step_not_manual' | 'request_finished' | 'not_resumable' };
+  | { readonly ok: false; readonly status: 404 | 409; readonly error: Extract<HttpErrorCode, 'request_not_found' | 'step_not_found' | 'step_not_manual' | 'request_finished' | 'not_resumable'> };
 
 /** Which requests an admin lists. */
 export type RequestListFilter = 'open' | 'overdue' | 'all';
