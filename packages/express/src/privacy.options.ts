@@ -1,7 +1,8 @@
 import type { PrivacyStore } from '@privacy-kit/core';
-import { PrivacyKitError, keyBytes, resolveTerm } from '@privacy-kit/core';
+import { defineOptionKeys, keyBytes, rejectUnknownOptions, resolveTerm, type PrivacyKitError } from '@privacy-kit/core';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
+import { expressError } from './errors';
 import { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './engine/consent-cache';
 import type { EngineOptions } from './engine/engine.interface';
 import { resolveGpcOptions, type GpcOptions, type ResolvedGpcOptions } from './gpc/gpc.options';
@@ -89,11 +90,12 @@ export interface ResolvedPrivacyOptions extends EngineOptions {
   readonly drift: ResolvedDriftOptions | undefined;
 }
 
-const KNOWN = new Set(['store', 'pseudonymKey', 'jwt', 'identify', 'appId', 'basePath', 'adminRoles', 'consentCacheTtlMs', 'consentCacheSize', 'failOpen', 'storeTimeoutMs', 'onError', 'sources', 'rights', 'gpc', 'retention', 'drift', 'consentPurposes']);
-
-function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): ${message}`);
-}
+/** Every option of {@link PrivacyOptions}, checked against the interface when the package is built. */
+const PRIVACY_OPTION_KEYS = defineOptionKeys<PrivacyOptions>({
+  store: true, pseudonymKey: true, jwt: true, identify: true, appId: true, basePath: true, adminRoles: true, consentCacheTtlMs: true,
+  consentCacheSize: true, failOpen: true, storeTimeoutMs: true, onError: true, sources: true, rights: true, gpc: true, retention: true,
+  drift: true, consentPurposes: true,
+});
 
 function defaultOnError(error: PrivacyKitError): void {
   // Messages of privacy-kit errors never carry personal data; the cause (a driver error) is left out on purpose.
@@ -106,47 +108,47 @@ function defaultOnError(error: PrivacyKitError): void {
  * @param options - as passed by the app
  */
 export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('expected options: { store, pseudonymKey, jwt | identify }.');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      const hint = key.toLowerCase().includes('secret') ? ' Did you mean `pseudonymKey`, or `jwt: { secret }`?' : '';
-      throw invalid(`unknown option '${key}'.${hint} Known options: ${[...KNOWN].join(', ')}.`);
-    }
+  if (typeof options !== 'object' || options === null) throw expressError('PK_INVALID_OPTION', 'privacy(): expected options: { store, pseudonymKey, jwt | identify }.');
+  // A secret given at the top level is meant for one of two places, which spelling alone cannot tell apart.
+  const secret = Object.keys(options).find((key) => !PRIVACY_OPTION_KEYS.includes(key as keyof PrivacyOptions) && key.toLowerCase().includes('secret'));
+  if (secret !== undefined) {
+    throw expressError('PK_INVALID_OPTION', `privacy(): unknown option '${secret}'. Did you mean \`pseudonymKey\`, or \`jwt: { secret }\`? Known options: ${PRIVACY_OPTION_KEYS.join(', ')}.`);
   }
+  rejectUnknownOptions(options, PRIVACY_OPTION_KEYS, 'privacy()', expressError);
   const store = options.store as Partial<PrivacyStore> | undefined;
   const methods = ['recordConsent', 'currentConsents', 'consentHistory', 'appendAudit', 'readAudit', 'verifyAudit', 'ping', 'close'] as const;
   if (store === undefined || methods.some((m) => typeof store[m] !== 'function')) {
-    throw invalid("'store' is required and must be a privacy-kit store, e.g. store: createSqliteStore({ filename, auditKey }) from @privacy-kit/sqlite.");
+    throw expressError('PK_INVALID_OPTION', "privacy(): 'store' is required and must be a privacy-kit store, e.g. store: createSqliteStore({ filename, auditKey }) from @privacy-kit/sqlite.");
   }
   if (typeof store.recordConsentChange !== 'function') {
-    throw invalid("'store' has no recordConsentChange(events, auditEntry): it was written for an older privacy-kit. A consent change and its audit record must commit in one transaction; implement it (see ConsentStore in @privacy-kit/core) or upgrade the store package.");
+    throw expressError('PK_INVALID_OPTION', "privacy(): 'store' has no recordConsentChange(events, auditEntry): it was written for an older privacy-kit. A consent change and its audit record must commit in one transaction; implement it (see ConsentStore in @privacy-kit/core) or upgrade the store package.");
   }
   if (options.jwt === undefined && options.identify === undefined) {
-    throw invalid("say how callers are identified: jwt: { secret, algorithms: ['HS256'], issuer, audience }, or identify: (req) => ({ id, roles }).");
+    throw expressError('PK_INVALID_OPTION', "privacy(): say how callers are identified: jwt: { secret, algorithms: ['HS256'], issuer, audience }, or identify: (req) => ({ id, roles }).");
   }
-  if (options.jwt !== undefined && options.identify !== undefined) throw invalid("give either 'jwt' or 'identify', not both.");
-  if (options.identify !== undefined && typeof options.identify !== 'function') throw invalid("'identify' must be a function (req) => ({ id, roles }) | null.");
+  if (options.jwt !== undefined && options.identify !== undefined) throw expressError('PK_INVALID_OPTION', "privacy(): give either 'jwt' or 'identify', not both.");
+  if (options.identify !== undefined && typeof options.identify !== 'function') throw expressError('PK_INVALID_OPTION', "privacy(): 'identify' must be a function (req) => ({ id, roles }) | null.");
   const basePath = options.basePath ?? DEFAULT_BASE_PATH;
   if (typeof basePath !== 'string' || !/^\/[A-Za-z0-9/_-]*$/.test(basePath) || basePath.endsWith('/')) {
-    throw invalid(`'basePath' must look like '/privacy' (leading slash, no trailing slash); got ${JSON.stringify(basePath)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy(): 'basePath' must look like '/privacy' (leading slash, no trailing slash); got ${JSON.stringify(basePath)}.`);
   }
   const ttl = options.consentCacheTtlMs ?? DEFAULT_CONSENT_CACHE_TTL_MS;
   const size = options.consentCacheSize ?? DEFAULT_CONSENT_CACHE_SIZE;
-  if (!Number.isInteger(ttl) || ttl < 0) throw invalid(`'consentCacheTtlMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(ttl)}.`);
-  if (!Number.isInteger(size) || size < 1) throw invalid(`'consentCacheSize' must be a whole number ≥ 1; got ${JSON.stringify(size)}.`);
+  if (!Number.isInteger(ttl) || ttl < 0) throw expressError('PK_INVALID_OPTION', `privacy(): 'consentCacheTtlMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(ttl)}.`);
+  if (!Number.isInteger(size) || size < 1) throw expressError('PK_INVALID_OPTION', `privacy(): 'consentCacheSize' must be a whole number ≥ 1; got ${JSON.stringify(size)}.`);
   const adminRoles = options.adminRoles ?? DEFAULT_ADMIN_ROLES;
   if (!Array.isArray(adminRoles) || adminRoles.length === 0 || adminRoles.some((r) => typeof r !== 'string' || r === '')) {
-    throw invalid(`'adminRoles' must be a non-empty array of role names, e.g. ['privacy-admin']; got ${JSON.stringify(adminRoles)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy(): 'adminRoles' must be a non-empty array of role names, e.g. ['privacy-admin']; got ${JSON.stringify(adminRoles)}.`);
   }
   const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   if (!Number.isInteger(storeTimeoutMs) || storeTimeoutMs < 1 || storeTimeoutMs > MAX_TIMEOUT_MS) {
-    throw invalid(`'storeTimeoutMs' must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_STORE_TIMEOUT_MS}); got ${JSON.stringify(storeTimeoutMs)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy(): 'storeTimeoutMs' must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_STORE_TIMEOUT_MS}); got ${JSON.stringify(storeTimeoutMs)}.`);
   }
   const appId = options.appId ?? DEFAULT_APP_ID;
-  if (typeof appId !== 'string' || appId === '') throw invalid("'appId' must be a non-empty string.");
+  if (typeof appId !== 'string' || appId === '') throw expressError('PK_INVALID_OPTION', "privacy(): 'appId' must be a non-empty string.");
   const consentPurposes = options.consentPurposes ?? [];
   if (!Array.isArray(consentPurposes) || consentPurposes.some((p) => typeof p !== 'string')) {
-    throw invalid(`'consentPurposes' must be an array of purpose keys, e.g. ['marketing.communications.email']; got ${JSON.stringify(consentPurposes)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy(): 'consentPurposes' must be an array of purpose keys, e.g. ['marketing.communications.email']; got ${JSON.stringify(consentPurposes)}.`);
   }
   for (const purpose of consentPurposes) resolveTerm('purpose', purpose, 'privacy({ consentPurposes })');
   return {

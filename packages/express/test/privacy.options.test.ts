@@ -25,6 +25,25 @@ describe('privacy() options', () => {
     expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, secret: 'x' } as never)).toThrow(/unknown option 'secret'.*Did you mean `pseudonymKey`/s);
   });
 
+  it.each([
+    ['storeTimeout', 'storeTimeoutMs'],
+    ['consentCacheTTLMs', 'consentCacheTtlMs'],
+    ['consentPurpose', 'consentPurposes'],
+  ])("suggests the closest option for a misspelt one: '%s'", (given, meant) => {
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, [given]: 1 } as never))
+      .toThrow(expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining(`privacy(): unknown option '${given}'. Did you mean '${meant}'?`) }));
+  });
+
+  it('names the package apart from the problem in its errors', () => {
+    let thrown: unknown;
+    try {
+      privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, appId: '' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ package: '@privacy-kit/express', problem: "privacy(): 'appId' must be a non-empty string." });
+  });
+
   it('refuses a malformed base path', () => {
     expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, basePath: 'privacy/' })).toThrow(/'basePath' must look like '\/privacy'/);
   });

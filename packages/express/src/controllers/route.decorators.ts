@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { PrivacyKitError, getProcessingParts } from '@privacy-kit/core';
+import { getProcessingParts } from '@privacy-kit/core';
 import { guardFor } from '../routes/route-twins';
 import { CONTROLLER_ROUTES_KEY, HANDLER_TARGET_KEY } from '../symbols';
+import { expressError } from '../errors';
 
 /** An HTTP method a controller route can answer. */
 export type HttpVerb = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -23,13 +24,13 @@ function routeRegistry(): WeakMap<Function, RouteMeta> {
 
 function routeDecorator(verb: HttpVerb, path: string) {
   if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/express: @${verb[0]?.toUpperCase()}${verb.slice(1)}(path): the path must start with '/'; got ${JSON.stringify(path)}.`);
+    throw expressError('PK_INVALID_DECORATOR', `@${verb[0]?.toUpperCase()}${verb.slice(1)}(path): the path must start with '/'; got ${JSON.stringify(path)}.`);
   }
   // Keyed by the method function, so the same code works with legacy and standard decorators.
   return function httpRoute(target: unknown, keyOrContext: unknown, descriptor?: PropertyDescriptor): void {
     const method = typeof keyOrContext === 'object' && keyOrContext !== null ? target : descriptor?.value;
     if (typeof method !== 'function') {
-      throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/express: @${verb.toUpperCase()} belongs on a method.`);
+      throw expressError('PK_INVALID_DECORATOR', `@${verb.toUpperCase()} belongs on a method.`);
     }
     routeRegistry().set(method, { verb, path });
   };
@@ -61,7 +62,7 @@ export type ControllerMethod = (req: Request, res: Response) => unknown;
  */
 export function mountController(router: Pick<Router, HttpVerb>, controller: object): number {
   if (typeof controller !== 'object' || controller === null) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', '@privacy-kit/express: mountController(router, controller) takes an instance, e.g. new ProfileController().');
+    throw expressError('PK_INVALID_OPTION', 'mountController(router, controller) takes an instance, e.g. new ProfileController().');
   }
   const className = controller.constructor.name;
   const seen = new Set<string>();
@@ -91,7 +92,7 @@ export function mountController(router: Pick<Router, HttpVerb>, controller: obje
     }
   }
   if (mounted === 0) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: mountController(): ${className} has no @Get/@Post/@Put/@Patch/@Delete methods.`);
+    throw expressError('PK_INVALID_OPTION', `mountController(): ${className} has no @Get/@Post/@Put/@Patch/@Delete methods.`);
   }
   return mounted;
 }

@@ -3,16 +3,17 @@ import { dirname } from 'node:path';
 import type { Request, Response } from 'express';
 import {
   DRIFT_OBSERVATIONS_VERSION,
-  PrivacyKitError,
   isoTime,
   mergeDriftObservations,
   parseDriftObservations,
   type DriftObservations,
+  type PrivacyKitError,
   type RouteObservation,
 } from '@privacy-kit/core';
 import { discoverRoutes } from '../discovery/walk-routes';
 import type { PersonalDataDetector, ResolvedDriftOptions } from './drift.options';
 import { DRIFT_RECORDERS_KEY } from '../symbols';
+import { expressError } from '../errors';
 
 const REFRESH_EVERY_MS = 1000;
 /** Responses watched unconditionally, at most, while some route has not had its warm-up samples. */
@@ -182,7 +183,7 @@ export class DriftRecorder {
     try {
       categories = this.detect(value);
     } catch (cause) {
-      this.onError(new PrivacyKitError('PK_CONFIG', `@privacy-kit/express: drift detection failed on a response of ${id}; the response was not affected.`, { cause }));
+      this.onError(expressError('PK_CONFIG', `drift detection failed on a response of ${id}; the response was not affected.`, { cause }));
       return;
     }
     this.record(id, categories);
@@ -241,7 +242,7 @@ export class DriftRecorder {
     try {
       return parseDriftObservations(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
     } catch (cause) {
-      this.onError(new PrivacyKitError('PK_CONFIG', `@privacy-kit/express: drift: cannot read '${file}'; starting with no observations. Delete the file if it is corrupt.`, { cause }));
+      this.onError(expressError('PK_IO', `drift: cannot read '${file}'; starting with no observations. Delete the file if it is corrupt.`, { cause }));
       return undefined;
     }
   }
@@ -276,7 +277,7 @@ export class DriftRecorder {
       writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
       renameSync(tmp, file);
     } catch (cause) {
-      this.onError(new PrivacyKitError('PK_CONFIG', `@privacy-kit/express: drift: cannot write '${file}'. Check that its folder is writable.`, { cause }));
+      this.onError(expressError('PK_IO', `drift: cannot write '${file}'. Check that its folder is writable.`, { cause }));
     }
   }
 

@@ -1,4 +1,5 @@
-import { PrivacyKitError } from '@privacy-kit/core';
+import { defineOptionKeys, rejectUnknownOptions } from '@privacy-kit/core';
+import { expressError } from '../errors';
 
 /** Finds personal data in a value and returns the category keys found (e.g. 'user.contact.email'). */
 export type PersonalDataDetector = (value: unknown) => readonly string[];
@@ -42,11 +43,8 @@ export interface ResolvedDriftOptions {
   readonly detect: PersonalDataDetector | undefined;
 }
 
-const KNOWN = new Set(['sampleRate', 'warmup', 'maxBodyBytes', 'file', 'flushIntervalMs', 'detect']);
-
-function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy(): drift: ${message}`);
-}
+/** Every option of {@link DriftOptions}, checked against the interface when the package is built. */
+const DRIFT_OPTION_KEYS = defineOptionKeys<DriftOptions>({ sampleRate: true, warmup: true, maxBodyBytes: true, file: true, flushIntervalMs: true, detect: true });
 
 /**
  * Validates the `drift` option of `privacy()`; undefined or false means drift detection is off.
@@ -58,19 +56,17 @@ function invalid(message: string): PrivacyKitError {
 export function resolveDriftOptions(value: boolean | DriftOptions | undefined): ResolvedDriftOptions | undefined {
   if (value === undefined || value === false) return undefined;
   const options: DriftOptions = value === true ? {} : value;
-  if (typeof options !== 'object' || options === null) throw invalid(`expected true or { sampleRate, file }; got ${JSON.stringify(value)}.`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`);
-  }
+  if (typeof options !== 'object' || options === null) throw expressError('PK_INVALID_OPTION', `privacy(): drift: expected true or { sampleRate, file }; got ${JSON.stringify(value)}.`);
+  rejectUnknownOptions(options, DRIFT_OPTION_KEYS, 'privacy(): drift', expressError);
   const sampleRate = options.sampleRate ?? DEFAULT_DRIFT_SAMPLE_RATE;
-  if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) throw invalid(`'sampleRate' must be a number from 0 to 1, e.g. 0.01; got ${JSON.stringify(sampleRate)}.`);
+  if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) throw expressError('PK_INVALID_OPTION', `privacy(): drift: 'sampleRate' must be a number from 0 to 1, e.g. 0.01; got ${JSON.stringify(sampleRate)}.`);
   const warmup = options.warmup ?? DEFAULT_DRIFT_WARMUP;
-  if (!Number.isInteger(warmup) || warmup < 0) throw invalid(`'warmup' must be a whole number ≥ 0; got ${JSON.stringify(warmup)}.`);
+  if (!Number.isInteger(warmup) || warmup < 0) throw expressError('PK_INVALID_OPTION', `privacy(): drift: 'warmup' must be a whole number ≥ 0; got ${JSON.stringify(warmup)}.`);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_DRIFT_MAX_BODY_BYTES;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw invalid(`'maxBodyBytes' must be a whole number ≥ 1; got ${JSON.stringify(maxBodyBytes)}.`);
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw expressError('PK_INVALID_OPTION', `privacy(): drift: 'maxBodyBytes' must be a whole number ≥ 1; got ${JSON.stringify(maxBodyBytes)}.`);
   const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_DRIFT_FLUSH_INTERVAL_MS;
-  if (!Number.isInteger(flushIntervalMs) || flushIntervalMs < 0) throw invalid(`'flushIntervalMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(flushIntervalMs)}.`);
-  if (options.file !== undefined && (typeof options.file !== 'string' || options.file === '')) throw invalid(`'file' must be a path such as '.privacy-kit/observed.json'; got ${JSON.stringify(options.file)}.`);
-  if (options.detect !== undefined && typeof options.detect !== 'function') throw invalid("'detect' must be a function (value) => categoryKeys[].");
+  if (!Number.isInteger(flushIntervalMs) || flushIntervalMs < 0) throw expressError('PK_INVALID_OPTION', `privacy(): drift: 'flushIntervalMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(flushIntervalMs)}.`);
+  if (options.file !== undefined && (typeof options.file !== 'string' || options.file === '')) throw expressError('PK_INVALID_OPTION', `privacy(): drift: 'file' must be a path such as '.privacy-kit/observed.json'; got ${JSON.stringify(options.file)}.`);
+  if (options.detect !== undefined && typeof options.detect !== 'function') throw expressError('PK_INVALID_OPTION', "privacy(): drift: 'detect' must be a function (value) => categoryKeys[].");
   return { sampleRate, warmup, maxBodyBytes, file: options.file, flushIntervalMs, detect: options.detect };
 }

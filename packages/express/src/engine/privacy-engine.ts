@@ -34,6 +34,7 @@ import {
 } from './route-compiler';
 import type { AuditFacts, AuditParties, ConsentChangeRequest, Engine, EngineOptions } from './engine.interface';
 import { RefusalFlood } from './refusal-flood';
+import { expressError } from '../errors';
 
 /** What the router walk learned about a route: its full pattern and every declaration in front of it and on it. */
 interface KnownRoute {
@@ -155,13 +156,13 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     const problems = this.checkRoutes(app);
     if (problems.length > 0) {
       const details = problems.flatMap((p) => p.problems);
-      throw new PrivacyKitError('PK_CONFIG', `@privacy-kit/express: ${details.length} privacy configuration problem(s):\n- ${details.join('\n- ')}`, { details });
+      throw expressError('PK_CONFIG', `${details.length} privacy configuration problem(s):\n- ${details.join('\n- ')}`, { details });
     }
     if (this.unseen.length > 0) {
       const where = this.unseen.map((m) => `${m.path} (${m.kind === 'sub-app' ? 'a sub-app; call trackSubApps(express) before mounting it' : `the function ${m.handler}`})`);
-      this.report(new PrivacyKitError(
+      this.report(expressError(
         'PK_ROUTES_UNSEEN',
-        `@privacy-kit/express: the route walk cannot see the routes behind ${where.join(', ')}. Their declarations are enforced when a request reaches them, ` +
+        `the route walk cannot see the routes behind ${where.join(', ')}. Their declarations are enforced when a request reaches them, ` +
           'but they were not checked before start, and the consent API only takes their consent purposes if privacy({ consentPurposes }) lists them. ' +
           'Mount routers directly (app.use(path, router)) where you can.',
       ), 'checking the routes');
@@ -186,7 +187,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     const identity = await (this.options.identify as NonNullable<EngineOptions['identify']>)(req);
     if (identity === null || identity === undefined) return { ok: false, reason: 'not_authenticated' };
     if (typeof identity.id !== 'string' || identity.id === '' || !Array.isArray(identity.roles)) {
-      throw new PrivacyKitError('PK_INVALID_OPTION', '@privacy-kit/express: identify(req) must return { id: string, roles: string[] } or null.');
+      throw expressError('PK_INVALID_OPTION', 'identify(req) must return { id: string, roles: string[] } or null.');
     }
     return { ok: true, identity };
   }
@@ -243,14 +244,14 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       let late = false;
       const timer = setTimeout(() => {
         late = true;
-        reject(new PrivacyKitError('PK_STORE_UNAVAILABLE', `@privacy-kit/express: ${what} did not finish within ${ms} ms (storeTimeoutMs); the store counts as failed for this request.`));
+        reject(expressError('PK_STORE_UNAVAILABLE', `${what} did not finish within ${ms} ms (storeTimeoutMs); the store counts as failed for this request.`));
       }, ms);
       work.then((value) => {
         if (!late) {
           clearTimeout(timer);
           resolve(value);
         } else if (lateWrite !== undefined) {
-          this.report(new PrivacyKitError('PK_STORE_UNAVAILABLE', `@privacy-kit/express: ${what} finished after the ${ms} ms deadline: ${lateWrite(value)}`), what);
+          this.report(expressError('PK_STORE_UNAVAILABLE', `${what} finished after the ${ms} ms deadline: ${lateWrite(value)}`), what);
         }
       }, (error: unknown) => {
         if (!late) {
@@ -294,7 +295,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
   report(error: unknown, what: string): void {
     const wrapped = isPrivacyKitError(error)
       ? error
-      : new PrivacyKitError('PK_STORE_UNAVAILABLE', `@privacy-kit/express: ${what} failed.`, { cause: error });
+      : expressError('PK_STORE_UNAVAILABLE', `${what} failed.`, { cause: error });
     try {
       this.options.onError(wrapped);
     } catch {
@@ -434,7 +435,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     try {
       subjectId = declaration.subject === 'self' ? identity.id : await declaration.subject(req);
     } catch (error) {
-      this.report(new PrivacyKitError('PK_CONFIG', `@privacy-kit/express: the subject resolver of ${compiled.method} ${compiled.pattern} threw.`, { cause: error }), 'subject resolver');
+      this.report(expressError('PK_CONFIG', `the subject resolver of ${compiled.method} ${compiled.pattern} threw.`, { cause: error }), 'subject resolver');
       sendJsonError(res, 500, { error: 'privacy_misconfigured' });
       return;
     }

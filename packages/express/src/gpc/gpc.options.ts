@@ -1,4 +1,5 @@
-import { PrivacyKitError } from '@privacy-kit/core';
+import { defineOptionKeys, rejectUnknownOptions } from '@privacy-kit/core';
+import { expressError } from '../errors';
 
 /** Whether a GPC signal is recorded as consent events by default: no (the signal already applies per request). */
 export const DEFAULT_GPC_RECORD = false;
@@ -26,12 +27,9 @@ export interface ResolvedGpcOptions {
   readonly lastUpdate: string | undefined;
 }
 
-const KNOWN = new Set(['record', 'wellKnown', 'lastUpdate']);
+/** Every option of {@link GpcOptions}, checked against the interface when the package is built. */
+const GPC_OPTION_KEYS = defineOptionKeys<GpcOptions>({ record: true, wellKnown: true, lastUpdate: true });
 const RFC3339 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ gpc }): ${message}`);
-}
 
 /**
  * Validates the `gpc` options and applies the defaults.
@@ -42,16 +40,14 @@ function invalid(message: string): PrivacyKitError {
  */
 export function resolveGpcOptions(options: GpcOptions | undefined): ResolvedGpcOptions {
   const given = options ?? {};
-  if (typeof given !== 'object' || given === null) throw invalid("expected an object such as { record: true, lastUpdate: '2026-05-01' }.");
-  for (const key of Object.keys(given)) {
-    if (!KNOWN.has(key)) throw invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`);
-  }
+  if (typeof given !== 'object' || given === null) throw expressError('PK_INVALID_OPTION', "privacy({ gpc }): expected an object such as { record: true, lastUpdate: '2026-05-01' }.");
+  rejectUnknownOptions(given, GPC_OPTION_KEYS, 'privacy({ gpc })', expressError);
   for (const key of ['record', 'wellKnown'] as const) {
-    if (given[key] !== undefined && typeof given[key] !== 'boolean') throw invalid(`'${key}' must be true or false.`);
+    if (given[key] !== undefined && typeof given[key] !== 'boolean') throw expressError('PK_INVALID_OPTION', `privacy({ gpc }): '${key}' must be true or false.`);
   }
   const lastUpdate = given.lastUpdate;
   if (lastUpdate !== undefined && (typeof lastUpdate !== 'string' || !RFC3339.test(lastUpdate) || Number.isNaN(Date.parse(lastUpdate)))) {
-    throw invalid(`'lastUpdate' must be an RFC 3339 date such as '2026-05-01' (or a date-time with offset); got ${JSON.stringify(lastUpdate)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy({ gpc }): 'lastUpdate' must be an RFC 3339 date such as '2026-05-01' (or a date-time with offset); got ${JSON.stringify(lastUpdate)}.`);
   }
   return {
     record: given.record ?? DEFAULT_GPC_RECORD,

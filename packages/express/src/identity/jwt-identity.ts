@@ -1,7 +1,8 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Request } from 'express';
-import { PrivacyKitError, closest } from '@privacy-kit/core';
+import { defineOptionKeys, rejectUnknownOptions } from '@privacy-kit/core';
+import { expressError } from '../errors';
 import type { AuthFailure, IdentifyResult } from './identity';
 
 /** Algorithms jsonwebtoken can verify; 'none' is deliberately absent. */
@@ -38,7 +39,10 @@ export interface JwtOptions {
   readonly maxAge?: number | string;
 }
 
-const JWT_OPTION_KEYS = ['secret', 'algorithms', 'issuer', 'audience', 'clockToleranceSec', 'rolesClaim', 'requireExp', 'maxAge'];
+/** Every option of {@link JwtOptions}, checked against the interface when the package is built. */
+const JWT_OPTION_KEYS = defineOptionKeys<JwtOptions>({
+  secret: true, algorithms: true, issuer: true, audience: true, clockToleranceSec: true, rolesClaim: true, requireExp: true, maxAge: true,
+});
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -49,7 +53,7 @@ function maxAgeSeconds(value: unknown): number | undefined {
   const match = typeof value === 'string' ? DURATION.exec(value) : null;
   const seconds = typeof value === 'number' ? value : match === null ? NaN : Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number);
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    fail(`'maxAge' must be a number of seconds > 0 or a duration such as '15m', '1h', '7d'; got ${JSON.stringify(value)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'maxAge' must be a number of seconds > 0 or a duration such as '15m', '1h', '7d'; got ${JSON.stringify(value)}.`);
   }
   return seconds;
 }
@@ -59,14 +63,10 @@ export type JwtVerifier = (req: Request) => IdentifyResult;
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
-function fail(message: string): never {
-  throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ jwt }): ${message}`);
-}
-
 function checkList(value: unknown, name: string, example: string): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
-    fail(`'${name}' is required so that tokens minted for another service are refused; e.g. ${name}: ${example}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): '${name}' is required so that tokens minted for another service are refused; e.g. ${name}: ${example}.`);
   }
   return list as string[];
 }
@@ -78,40 +78,35 @@ function checkList(value: unknown, name: string, example: string): string[] {
  * @param options - the `jwt` option of `privacy()`
  */
 export function createJwtVerifier(options: JwtOptions): JwtVerifier {
-  if (typeof options !== 'object' || options === null) fail("expected { secret, algorithms, issuer, audience }.");
-  for (const key of Object.keys(options)) {
-    if (!JWT_OPTION_KEYS.includes(key)) {
-      const near = closest(key, JWT_OPTION_KEYS);
-      fail(`unknown option '${key}'.${near === undefined ? '' : ` Did you mean '${near}'?`} Known options: ${JWT_OPTION_KEYS.join(', ')}.`);
-    }
-  }
+  if (typeof options !== 'object' || options === null) throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): expected { secret, algorithms, issuer, audience }.");
+  rejectUnknownOptions(options, JWT_OPTION_KEYS, 'privacy({ jwt })', expressError);
   if (!Array.isArray(options.algorithms) || options.algorithms.length === 0) {
-    fail("'algorithms' is required: list the algorithms your tokens use, e.g. algorithms: ['HS256']. privacy-kit never guesses them from the token.");
+    throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): 'algorithms' is required: list the algorithms your tokens use, e.g. algorithms: ['HS256']. privacy-kit never guesses them from the token.");
   }
   for (const alg of options.algorithms) {
     if (!(SUPPORTED_JWT_ALGORITHMS as readonly string[]).includes(alg)) {
-      fail(`algorithm ${JSON.stringify(alg)} is not accepted; use one of ${SUPPORTED_JWT_ALGORITHMS.join(', ')} ('none' is never allowed).`);
+      throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): algorithm ${JSON.stringify(alg)} is not accepted; use one of ${SUPPORTED_JWT_ALGORITHMS.join(', ')} ('none' is never allowed).`);
     }
   }
   const symmetric = options.algorithms.filter((a) => a.startsWith('HS'));
   if (symmetric.length > 0 && symmetric.length !== options.algorithms.length) {
-    fail('do not mix HMAC (HS*) and public-key algorithms in one configuration: a public key could then be used as an HMAC secret.');
+    throw expressError('PK_INVALID_OPTION', 'privacy({ jwt }): do not mix HMAC (HS*) and public-key algorithms in one configuration: a public key could then be used as an HMAC secret.');
   }
   if ((typeof options.secret !== 'string' && !Buffer.isBuffer(options.secret)) || options.secret.length === 0) {
-    fail("'secret' is required: the HMAC secret or the PEM public key.");
+    throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): 'secret' is required: the HMAC secret or the PEM public key.");
   }
   if (symmetric.length > 0 && Buffer.byteLength(options.secret) < 32) {
-    fail("an HMAC 'secret' must be at least 32 bytes (RFC 7518 §3.2).");
+    throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): an HMAC 'secret' must be at least 32 bytes (RFC 7518 §3.2).");
   }
   const issuer = checkList(options.issuer, 'issuer', "'https://auth.example.com'");
   const audience = checkList(options.audience, 'audience', "'shop-api'");
   const rolesClaim = options.rolesClaim ?? 'roles';
   const tolerance = options.clockToleranceSec ?? 0;
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
-    fail(`'clockToleranceSec' must be a number of seconds ≥ 0, e.g. 30; got ${JSON.stringify(tolerance)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'clockToleranceSec' must be a number of seconds ≥ 0, e.g. 30; got ${JSON.stringify(tolerance)}.`);
   }
   const requireExp = options.requireExp ?? true;
-  if (typeof requireExp !== 'boolean') fail(`'requireExp' must be true or false; got ${JSON.stringify(requireExp)}.`);
+  if (typeof requireExp !== 'boolean') throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'requireExp' must be true or false; got ${JSON.stringify(requireExp)}.`);
   const maxAge = maxAgeSeconds(options.maxAge);
   const verifyOptions: jwt.VerifyOptions = {
     algorithms: [...options.algorithms],
@@ -124,7 +119,7 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   try {
     secret = symmetric.length > 0 ? createSecretKey(Buffer.from(options.secret)) : createPublicKey(options.secret);
   } catch {
-    fail("'secret' is not a usable public key: give the PEM text of the key that verifies your tokens.");
+    throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): 'secret' is not a usable public key: give the PEM text of the key that verifies your tokens.");
   }
 
   return function verifyBearer(req: Request): IdentifyResult {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { PrivacyKitError, isPrivacyKitError, isoTime, retentionCutoff } from '@privacy-kit/core';
+import { isPrivacyKitError, isoTime, retentionCutoff } from '@privacy-kit/core';
 import { discoverRoutes } from '../discovery/walk-routes';
 import type { Engine } from '../engine/engine.interface';
 import { compileDiscovered, isRouteProblem, type CompiledRoute } from '../engine/route-compiler';
 import type { DataSourceRegistry } from '../sources/data-source.registry';
 import type { ResolvedRetentionOptions } from './retention.options';
 import { buildRetentionPolicy, type RetentionPolicy } from './retention-policy';
+import { expressError } from '../errors';
 
 /** Where a sweep stands; told after each purge (and once before the first). */
 export interface SweepProgress {
@@ -142,7 +143,7 @@ export class RetentionSweeper {
         const text = isPrivacyKitError(error)
           ? error.message
           : `purge() of source '${plan.source}' failed (${error instanceof Error ? error.name : typeof error}); the error was passed to onError.`;
-        this.engine.report(isPrivacyKitError(error) ? error : new PrivacyKitError('PK_SOURCE_FAILED', `@privacy-kit/express: ${text}`, { cause: error }), `purge() of source '${plan.source}'`);
+        this.engine.report(isPrivacyKitError(error) ? error : expressError('PK_SOURCE_FAILED', text, { cause: error }), `purge() of source '${plan.source}'`);
         result = {
           source: plan.source, retention: scope.retention.text, cutoff: isoTime(cutoff), fields: scope.fields, status: 'failed',
           removed: null, error: text, durationMs: Math.round(performance.now() - started),

@@ -1,4 +1,5 @@
-import { PrivacyKitError, parseRetention, resolveTerm, type Retention } from '@privacy-kit/core';
+import { defineOptionKeys, parseRetention, rejectUnknownOptions, resolveTerm, type Retention } from '@privacy-kit/core';
+import { expressError } from '../errors';
 
 /** The shortest interval between scheduled sweeps: one minute. */
 export const MIN_SWEEP_INTERVAL_MS = 60_000;
@@ -22,11 +23,8 @@ export interface ResolvedRetentionOptions {
   readonly scheduleMs: number | undefined;
 }
 
-const KNOWN = new Set(['categories', 'schedule']);
-
-function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ retention }): ${message}`);
-}
+/** Every option of {@link RetentionOptions}, checked against the interface when the package is built. */
+const RETENTION_OPTION_KEYS = defineOptionKeys<RetentionOptions>({ categories: true, schedule: true });
 
 /**
  * Validates the `retention` options: category keys against the vocabulary, periods with `parseRetention`.
@@ -37,14 +35,12 @@ function invalid(message: string): PrivacyKitError {
  */
 export function resolveRetentionOptions(options: RetentionOptions | undefined): ResolvedRetentionOptions {
   const given = options ?? {};
-  if (typeof given !== 'object' || given === null) throw invalid("expected an object such as { categories: { 'user.device': '30d' } }.");
-  for (const key of Object.keys(given)) {
-    if (!KNOWN.has(key)) throw invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`);
-  }
+  if (typeof given !== 'object' || given === null) throw expressError('PK_INVALID_OPTION', "privacy({ retention }): expected an object such as { categories: { 'user.device': '30d' } }.");
+  rejectUnknownOptions(given, RETENTION_OPTION_KEYS, 'privacy({ retention })', expressError);
   const categories = new Map<string, Retention>();
   if (given.categories !== undefined) {
     if (typeof given.categories !== 'object' || given.categories === null || Array.isArray(given.categories)) {
-      throw invalid("'categories' must map category keys to periods, e.g. { 'user.device': '30d' }.");
+      throw expressError('PK_INVALID_OPTION', "privacy({ retention }): 'categories' must map category keys to periods, e.g. { 'user.device': '30d' }.");
     }
     for (const [category, period] of Object.entries(given.categories)) {
       const where = `privacy({ retention: { categories: { '${category}' } } })`;
@@ -54,7 +50,7 @@ export function resolveRetentionOptions(options: RetentionOptions | undefined): 
   }
   const schedule = given.schedule;
   if (schedule !== undefined && (typeof schedule !== 'number' || !Number.isInteger(schedule) || schedule < MIN_SWEEP_INTERVAL_MS)) {
-    throw invalid(`'schedule' must be a whole number of ms ≥ ${MIN_SWEEP_INTERVAL_MS} (e.g. 86_400_000 for daily); got ${JSON.stringify(schedule)}.`);
+    throw expressError('PK_INVALID_OPTION', `privacy({ retention }): 'schedule' must be a whole number of ms ≥ ${MIN_SWEEP_INTERVAL_MS} (e.g. 86_400_000 for daily); got ${JSON.stringify(schedule)}.`);
   }
   return { categories, scheduleMs: schedule };
 }

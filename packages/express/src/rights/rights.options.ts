@@ -1,4 +1,5 @@
-import { PrivacyKitError, parseRetention, type Retention, type RightsRequestKind } from '@privacy-kit/core';
+import { defineOptionKeys, parseRetention, rejectUnknownOptions, type Retention, type RightsRequestKind } from '@privacy-kit/core';
+import { expressError } from '../errors';
 
 /** How long the controller has to answer a data subject request by default: one month (Art. 12(3) GDPR). */
 export const DEFAULT_RIGHTS_DUE_IN = '1m';
@@ -32,11 +33,8 @@ export interface ResolvedRightsOptions {
   readonly clock: () => Date;
 }
 
-const KNOWN = new Set(['dueIn', 'onManualStep', 'clock']);
-
-function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: privacy({ rights }): ${message}`);
-}
+/** Every option of {@link RightsOptions}, checked against the interface when the package is built. */
+const RIGHTS_OPTION_KEYS = defineOptionKeys<RightsOptions>({ dueIn: true, onManualStep: true, clock: true });
 
 /**
  * Validates the `rights` options and applies the defaults.
@@ -47,12 +45,10 @@ function invalid(message: string): PrivacyKitError {
  */
 export function resolveRightsOptions(options: RightsOptions | undefined): ResolvedRightsOptions {
   const given = options ?? {};
-  if (typeof given !== 'object' || given === null) throw invalid("expected an object such as { dueIn: '1m' }.");
-  for (const key of Object.keys(given)) {
-    if (!KNOWN.has(key)) throw invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`);
-  }
-  if (given.onManualStep !== undefined && typeof given.onManualStep !== 'function') throw invalid("'onManualStep' must be a function.");
-  if (given.clock !== undefined && typeof given.clock !== 'function') throw invalid("'clock' must be a function that returns a Date.");
+  if (typeof given !== 'object' || given === null) throw expressError('PK_INVALID_OPTION', "privacy({ rights }): expected an object such as { dueIn: '1m' }.");
+  rejectUnknownOptions(given, RIGHTS_OPTION_KEYS, 'privacy({ rights })', expressError);
+  if (given.onManualStep !== undefined && typeof given.onManualStep !== 'function') throw expressError('PK_INVALID_OPTION', "privacy({ rights }): 'onManualStep' must be a function.");
+  if (given.clock !== undefined && typeof given.clock !== 'function') throw expressError('PK_INVALID_OPTION', "privacy({ rights }): 'clock' must be a function that returns a Date.");
   return {
     dueIn: parseRetention(given.dueIn ?? DEFAULT_RIGHTS_DUE_IN, 'privacy({ rights: { dueIn } })'),
     onManualStep: given.onManualStep,

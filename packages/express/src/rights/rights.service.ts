@@ -1,5 +1,4 @@
 import {
-  PrivacyKitError,
   isPrivacyKitError,
   isoTime,
   type AuditEntry,
@@ -19,6 +18,7 @@ import type { DataSourceRegistry, RegisteredSource } from '../sources/data-sourc
 import { rightsDueDate } from './due-date';
 import type { ResolvedRightsOptions } from './rights.options';
 import { pendingOf, type PendingRequestData } from './rights-request.view';
+import { expressError } from '../errors';
 
 /** Statuses of a request that is not finished yet. */
 export const UNFINISHED_STATUSES: readonly RightsRequestStatus[] = ['open', 'in_progress', 'waiting_manual'];
@@ -75,7 +75,7 @@ function consentEventView(event: ConsentEvent): Record<string, unknown> {
 
 /** What a step's error says: which function of which source failed, never the (possibly personal) error message. */
 function failureText(verb: string, source: string, error: unknown): string {
-  if (isPrivacyKitError(error, 'PK_SOURCE_FAILED')) return error.message;
+  if (isPrivacyKitError(error, 'PK_SOURCE_FAILED') || isPrivacyKitError(error, 'PK_NOT_FOUND')) return error.message;
   const name = error instanceof Error ? error.name : typeof error;
   const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? ` ${(error as { code: string }).code}` : '';
   return `${verb}() of source '${source}' failed (${name}${code}); the error was passed to onError. Resume the request once the source works again.`;
@@ -180,7 +180,7 @@ export class RightsService {
       try {
         await notify({ requestId: request.id, kind: request.kind, source: step.source, dueAt: request.dueAt });
       } catch (cause) {
-        this.engine.report(new PrivacyKitError('PK_CONFIG', '@privacy-kit/express: rights.onManualStep threw; the request is stored and listed for admins anyway.', { cause }), 'onManualStep');
+        this.engine.report(expressError('PK_CONFIG', 'rights.onManualStep threw; the request is stored and listed for admins anyway.', { cause }), 'onManualStep');
       }
     }
   }
@@ -203,13 +203,14 @@ export class RightsService {
         const registered = this.sources.get(step.source);
         try {
           if (registered === undefined || registered.source[verb] === undefined) {
-            throw new PrivacyKitError('PK_SOURCE_FAILED', `@privacy-kit/express: source '${step.source}' has no ${verb}() any more; register it again and resume the request.`);
+            // A source that is gone is not found; one that lost the function is a source that no longer works.
+            throw expressError(registered === undefined ? 'PK_NOT_FOUND' : 'PK_SOURCE_FAILED', `source '${step.source}' has no ${verb}() any more; register it again and resume the request.`);
           }
           await act(registered.source, pending);
           steps[i] = { source: step.source, status: 'done', completedAt: isoTime(this.now()) };
         } catch (error) {
           const text = failureText(verb, step.source, error);
-          this.engine.report(isPrivacyKitError(error) ? error : new PrivacyKitError('PK_SOURCE_FAILED', `@privacy-kit/express: ${text}`, { cause: error }), `${verb}() of source '${step.source}'`);
+          this.engine.report(isPrivacyKitError(error) ? error : expressError('PK_SOURCE_FAILED', text, { cause: error }), `${verb}() of source '${step.source}'`);
           steps[i] = { source: step.source, status: 'failed', error: text };
         }
         current = await this.store.updateRightsRequest(request.id, { steps });
@@ -263,7 +264,7 @@ export class RightsService {
         JSON.stringify(value);
       } catch (cause) {
         const name = involved.find((s) => s.source === source)?.name ?? '?';
-        throw new PrivacyKitError('PK_SOURCE_FAILED', `@privacy-kit/express: export() of source '${name}' returned data that cannot be written as JSON (a cycle or a BigInt); return plain data.`, { cause });
+        throw expressError('PK_SOURCE_FAILED', `export() of source '${name}' returned data that cannot be written as JSON (a cycle or a BigInt); return plain data.`, { cause });
       }
       data.set(source, value ?? null);
     }));

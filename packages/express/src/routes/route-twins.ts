@@ -1,8 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PrivacyKitError, validateProcessingPart, type ProcessingOptions } from '@privacy-kit/core';
+import { validateProcessingPart, type ProcessingOptions } from '@privacy-kit/core';
 import { getRequestContext } from '../context/request-context';
 import { sendJsonError } from '../http/json-error';
 import { markHandler, type MarkedHandler, type RouteMarker } from './route-marker';
+import { expressError } from '../errors';
 
 function guard(marker: RouteMarker): MarkedHandler {
   const handler = markHandler(function privacyGuard(req: Request, res: Response, next: NextFunction): void {
@@ -42,7 +43,7 @@ export function personalData<Req = Request>(options: ProcessingOptions<Req>): Ma
 export function requiresConsent(purposes: string | readonly string[]): MarkedHandler {
   const list = typeof purposes === 'string' ? [purposes] : purposes;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', "@privacy-kit/express: requiresConsent() needs a purpose, e.g. requiresConsent('personalize.content').");
+    throw expressError('PK_INVALID_OPTION', "requiresConsent() needs a purpose, e.g. requiresConsent('personalize.content').");
   }
   const part: ProcessingOptions = { consent: list };
   validateProcessingPart(part, 'requiresConsent()');

@@ -1,9 +1,15 @@
 import { getMetadataStorage } from 'class-validator';
-import { PrivacyKitError, getPersonalFields, parseRetention, type PersonalFieldDeclaration, type Retention } from '@privacy-kit/core';
+import { closest, defineOptionKeys, getPersonalFields, parseRetention, type PersonalFieldDeclaration, type Retention } from '@privacy-kit/core';
+import { expressError } from '../errors';
 import type { DataSource, DataSources } from './data-source';
 
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-const SOURCE_KEYS = new Set(['model', 'export', 'erase', 'rectify', 'purge', 'manual', 'rectifiable', 'retention', 'keepOnErasure', 'description']);
+/** Every key of {@link DataSource}, checked against the interface when the package is built. */
+const SOURCE_KEYS: readonly string[] = defineOptionKeys<DataSource>({
+  model: true, export: true, erase: true, rectify: true, purge: true, manual: true, rectifiable: true, retention: true, keepOnErasure: true, description: true,
+});
+/** Keys people write for a function under another name. */
+const SYNONYMS: Readonly<Record<string, string>> = { delete: 'erase', remove: 'erase', update: 'rectify' };
 const FUNCTION_KEYS = ['export', 'erase', 'rectify', 'purge'] as const;
 /** Categories a person does not correct through the API unless the source lists the field in `rectifiable`. */
 const NOT_RECTIFIABLE_BY_DEFAULT = ['user.unique_id', 'user.authorization'];
@@ -24,10 +30,6 @@ export interface RegisteredSource {
   readonly manual: boolean;
 }
 
-function invalid(where: string, message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/express: ${where}: ${message}`);
-}
-
 /** The properties of a class that carry class-validator rules. */
 function validatedProperties(model: Function): Set<string> {
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(model, '', false, false);
@@ -38,56 +40,56 @@ function validatedProperties(model: Function): Set<string> {
 function registerOne(name: string, source: DataSource): RegisteredSource {
   const where = `source '${typeof name === 'string' ? name : String(name)}'`;
   if (typeof name !== 'string' || !SOURCE_NAME.test(name)) {
-    throw invalid('sources', `${JSON.stringify(name)} is not a source name; use letters, digits, '_', '.' or '-', starting with a letter (e.g. 'users').`);
+    throw expressError('PK_INVALID_OPTION', `sources: ${JSON.stringify(name)} is not a source name; use letters, digits, '_', '.' or '-', starting with a letter (e.g. 'users').`);
   }
   if (typeof source !== 'object' || source === null) {
-    throw invalid(where, 'expected { model, export?, erase?, rectify?, purge?, manual? }.');
+    throw expressError('PK_INVALID_OPTION', `${where}: expected { model, export?, erase?, rectify?, purge?, manual? }.`);
   }
   for (const key of Object.keys(source)) {
-    if (!SOURCE_KEYS.has(key)) {
-      const hint = key === 'delete' || key === 'remove' ? " Did you mean 'erase'?" : key === 'update' ? " Did you mean 'rectify'?" : '';
-      throw invalid(where, `unknown key '${key}'.${hint} Known keys: ${[...SOURCE_KEYS].join(', ')}.`);
+    if (!SOURCE_KEYS.includes(key)) {
+      const meant = SYNONYMS[key] ?? closest(key, SOURCE_KEYS);
+      throw expressError('PK_INVALID_OPTION', `${where}: unknown key '${key}'.${meant === undefined ? '' : ` Did you mean '${meant}'?`} Known keys: ${SOURCE_KEYS.join(', ')}.`);
     }
   }
   if (typeof source.model !== 'function') {
-    throw invalid(where, "'model' must be the @PersonalData class that describes the source's records, e.g. model: UserProfile.");
+    throw expressError('PK_INVALID_OPTION', `${where}: 'model' must be the @PersonalData class that describes the source's records, e.g. model: UserProfile.`);
   }
   const modelName = source.model.name || '(anonymous class)';
   const fields = getPersonalFields(source.model);
   if (fields.length === 0) {
-    throw invalid(where, `model ${modelName} has no @PersonalData fields; annotate the fields that hold personal data.`);
+    throw expressError('PK_INVALID_OPTION', `${where}: model ${modelName} has no @PersonalData fields; annotate the fields that hold personal data.`);
   }
   for (const key of FUNCTION_KEYS) {
-    if (source[key] !== undefined && typeof source[key] !== 'function') throw invalid(where, `'${key}' must be a function.`);
+    if (source[key] !== undefined && typeof source[key] !== 'function') throw expressError('PK_INVALID_OPTION', `${where}: '${key}' must be a function.`);
   }
-  if (source.manual !== undefined && typeof source.manual !== 'boolean') throw invalid(where, "'manual' must be true or false.");
+  if (source.manual !== undefined && typeof source.manual !== 'boolean') throw expressError('PK_INVALID_OPTION', `${where}: 'manual' must be true or false.`);
   const manual = source.manual === true;
   if (manual) {
     const given = (['export', 'erase', 'rectify'] as const).filter((k) => source[k] !== undefined);
     if (given.length > 0) {
-      throw invalid(where, `is manual but also gives ${given.join(', ')}(). A manual source's requests are queued for a person; remove manual: true to run the functions instead.`);
+      throw expressError('PK_INVALID_OPTION', `${where}: is manual but also gives ${given.join(', ')}(). A manual source's requests are queued for a person; remove manual: true to run the functions instead.`);
     }
   }
   if (!manual && FUNCTION_KEYS.every((k) => source[k] === undefined)) {
-    throw invalid(where, 'gives none of export, erase, rectify or purge. Give the functions the source supports, or mark it manual: true.');
+    throw expressError('PK_INVALID_OPTION', `${where}: gives none of export, erase, rectify or purge. Give the functions the source supports, or mark it manual: true.`);
   }
   if (source.keepOnErasure !== undefined && (typeof source.keepOnErasure !== 'string' || source.keepOnErasure.trim() === '')) {
-    throw invalid(where, "'keepOnErasure' must say why the data is kept, e.g. 'invoices: 10 years under tax law'.");
+    throw expressError('PK_INVALID_OPTION', `${where}: 'keepOnErasure' must say why the data is kept, e.g. 'invoices: 10 years under tax law'.`);
   }
   if (!manual && source.erase === undefined && source.keepOnErasure === undefined) {
-    throw invalid(where, "cannot erase. Give erase(subjectId), mark it manual: true, or say why its data survives an erasure request with keepOnErasure: '<legal reason>' (Art. 17(3)).");
+    throw expressError('PK_INVALID_OPTION', `${where}: cannot erase. Give erase(subjectId), mark it manual: true, or say why its data survives an erasure request with keepOnErasure: '<legal reason>' (Art. 17(3)).`);
   }
   const byProperty = new Map(fields.map((f) => [f.property, f]));
   const validated = validatedProperties(source.model);
   let rectifiable: Set<string>;
   if (source.rectifiable !== undefined) {
     if (!Array.isArray(source.rectifiable) || source.rectifiable.some((p) => typeof p !== 'string')) {
-      throw invalid(where, "'rectifiable' must be an array of field names, e.g. ['name', 'email'].");
+      throw expressError('PK_INVALID_OPTION', `${where}: 'rectifiable' must be an array of field names, e.g. ['name', 'email'].`);
     }
     for (const property of source.rectifiable) {
-      if (!byProperty.has(property)) throw invalid(where, `rectifiable field '${property}' is not a @PersonalData field of ${modelName}.`);
+      if (!byProperty.has(property)) throw expressError('PK_INVALID_OPTION', `${where}: rectifiable field '${property}' is not a @PersonalData field of ${modelName}.`);
       if (!validated.has(property)) {
-        throw invalid(where, `rectifiable field '${property}' has no class-validator rules on ${modelName}; add one (e.g. @IsString()) so that patches can be checked.`);
+        throw expressError('PK_INVALID_OPTION', `${where}: rectifiable field '${property}' has no class-validator rules on ${modelName}; add one (e.g. @IsString()) so that patches can be checked.`);
       }
     }
     rectifiable = new Set(source.rectifiable);
@@ -96,7 +98,7 @@ function registerOne(name: string, source: DataSource): RegisteredSource {
     rectifiable = new Set(fields.filter((f) => validated.has(f.property) && !f.categories.some(identifying)).map((f) => f.property));
   }
   if (source.rectify !== undefined && rectifiable.size === 0) {
-    throw invalid(where, `gives rectify() but no personal field of ${modelName} has class-validator rules; add rules (e.g. @IsEmail()) to the fields a person may correct.`);
+    throw expressError('PK_INVALID_OPTION', `${where}: gives rectify() but no personal field of ${modelName} has class-validator rules; add rules (e.g. @IsEmail()) to the fields a person may correct.`);
   }
   return {
     name,
@@ -117,7 +119,7 @@ export class DataSourceRegistry {
 
   constructor(sources: DataSources = {}) {
     if (typeof sources !== 'object' || sources === null || Array.isArray(sources)) {
-      throw invalid('sources', "expected an object of sources by name, e.g. sources: { users: { model: UserProfile, export, erase } }.");
+      throw expressError('PK_INVALID_OPTION', 'sources: expected an object of sources by name, e.g. sources: { users: { model: UserProfile, export, erase } }.');
     }
     for (const [name, source] of Object.entries(sources)) this.register(name, source);
   }
@@ -129,7 +131,7 @@ export class DataSourceRegistry {
    * @param source - the model and the functions the source supports
    */
   register(name: string, source: DataSource): RegisteredSource {
-    if (this.byName.has(name)) throw invalid(`source '${name}'`, 'is already registered; each source has one name.');
+    if (this.byName.has(name)) throw expressError('PK_INVALID_OPTION', `source '${name}': is already registered; each source has one name.`);
     const registered = registerOne(name, source);
     this.byName.set(name, registered);
     return registered;

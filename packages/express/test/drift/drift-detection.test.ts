@@ -137,8 +137,29 @@ describe('drift detection', () => {
     expect(errors[0]?.message).toMatch(/drift: cannot read '.*observed\.json'; starting with no observations/);
   });
 
+  it('reports an observations file it cannot write as an I/O failure (PK_IO), and the response goes out', async () => {
+    const blocker = join(dir, 'blocker');
+    writeFileSync(blocker, 'a file where a folder should be');
+    const errors: Error[] = [];
+    const { app } = shop({ file: join(blocker, 'observed.json'), flushIntervalMs: 0 }, (e) => errors.push(e));
+    expect((await request(app).get('/health')).status).toBe(200);
+    expect(errors).toEqual([expect.objectContaining({ code: 'PK_IO', message: expect.stringMatching(/drift: cannot write '.*observed\.json'\. Check that its folder is writable\./) })]);
+  });
+
+  it('reports an observations file it cannot read as an I/O failure (PK_IO)', () => {
+    const file = join(dir, 'observed.json');
+    writeFileSync(file, '{ not json');
+    const errors: Error[] = [];
+    shop({ file }, (e) => errors.push(e));
+    expect(errors).toEqual([expect.objectContaining({ code: 'PK_IO' })]);
+  });
+
+  it('suggests the closest drift option for a misspelt one', () => {
+    expect(() => shop({ sampleRat: 0.1 })).toThrow(/privacy\(\): drift: unknown option 'sampleRat'\. Did you mean 'sampleRate'\?/);
+  });
+
   it('refuses bad options with a hint', () => {
     expect(() => shop({ sampleRate: 5 })).toThrow(/drift: 'sampleRate' must be a number from 0 to 1/);
-    expect(() => shop({ rate: 0.1 })).toThrow(/drift: unknown option 'rate'\. Known options: sampleRate/);
+    expect(() => shop({ rate: 0.1 })).toThrow(/drift: unknown option 'rate'\. Did you mean 'sampleRate'\? Known options: sampleRate/);
   });
 });

@@ -38,4 +38,8 @@ describe('GET /.well-known/gpc.json', () => {
     expect(() => resolveGpcOptions({ recordSignal: true } as never)).toThrow(/unknown option 'recordSignal'/);
     expect(resolveGpcOptions(undefined)).toEqual({ record: false, wellKnown: true, lastUpdate: undefined });
   });
+
+  it('suggests the closest gpc option for a misspelt one', () => {
+    expect(() => resolveGpcOptions({ wellknown: true } as never)).toThrow(/privacy\(\{ gpc \}\): unknown option 'wellknown'\. Did you mean 'wellKnown'\?/);
+  });
 });

@@ -100,4 +100,8 @@ describe('the retention policy', () => {
     expect(() => resolveRetentionOptions({ schedule: 1000 })).toThrow(/'schedule' must be a whole number of ms ≥ 60000/);
     expect(() => resolveRetentionOptions({ every: 60_000 } as never)).toThrow(/unknown option 'every'/);
   });
+
+  it('suggests the closest retention option for a misspelt one', () => {
+    expect(() => resolveRetentionOptions({ categores: {} } as never)).toThrow(/privacy\(\{ retention \}\): unknown option 'categores'\. Did you mean 'categories'\?/);
+  });
 });

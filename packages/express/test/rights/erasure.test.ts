@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { PrivacyKitError } from '@privacy-kit/core';
 import type { ManualStepNotice } from '@privacy-kit/express';
 import { appWith, bearer, tempStore, type TempStore } from '../support/test-app';
 import { ADMIN, FakeDb } from './rights-fixtures';
@@ -194,6 +195,18 @@ describe('POST /privacy/me/erasure', () => {
     expect(res.body.request.status).toBe('completed');
     expect(res.body.request.retained).toEqual([{ source: 'invoices', reason: 'invoices: 10 years under tax law' }]);
     expect(res.body.request.steps.map((s: { source: string }) => s.source)).toEqual(['users']);
+  });
+
+  it('reports a step whose source is no longer registered as not found (PK_NOT_FOUND) and keeps the request open', async () => {
+    db.failing.add('orders.erase');
+    const first = await erase();
+    db.failing.clear();
+    const reported: PrivacyKitError[] = [];
+    setup.kit.dispose();
+    setup = appWith(t.store, { sources: { users: db.usersSource } as never, onError: (e) => { reported.push(e); } });
+    const resumed = await request(setup.app).post(`/privacy/admin/requests/${first.body.request.id}/resume`).set('Authorization', bearer('admin-1', ADMIN));
+    expect(resumed.body.request).toEqual(expect.objectContaining({ status: 'open', error: expect.stringContaining("source 'orders' has no erase() any more") }));
+    expect(reported).toEqual([expect.objectContaining({ code: 'PK_NOT_FOUND' })]);
   });
 
   it('lets an admin resume a failed erasure', async () => {

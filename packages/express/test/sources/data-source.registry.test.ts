@@ -71,6 +71,14 @@ describe('registering data sources', () => {
     expectRejected({ users: { ...db.usersSource, delete: () => undefined } }, /unknown key 'delete'\. Did you mean 'erase'\?/);
   });
 
+  it('suggests the closest key for a misspelt one', () => {
+    expectRejected({ users: { ...db.usersSource, exprt: () => undefined } }, /source 'users': unknown key 'exprt'\. Did you mean 'export'\?/);
+  });
+
+  it('suggests the closest rights option for a misspelt one', () => {
+    expect(() => resolveRightsOptions({ duein: '1m' } as never)).toThrow(/privacy\(\{ rights \}\): unknown option 'duein'\. Did you mean 'dueIn'\?/);
+  });
+
   it('refuses a bad name and a bad retention', () => {
     expectRejected({ 'my users': db.usersSource }, /"my users" is not a source name/);
     let thrown: unknown;
