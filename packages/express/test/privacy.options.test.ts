@@ -89,10 +89,12 @@ describe('checking the route declarations at start', () => {
   });
 
   it('starts when every declaration is complete', async () => {
-    const { app } = appWith(t.store);
+    const { app, kit } = appWith(t.store);
     app.get('/users/:id', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', subject: (req: Request) => req.params.id }), (_req, res) => { res.json({}); });
     const server = app.listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
+    expect(server.listening).toBe(true);
+    expect(kit.checkRoutes()).toEqual([]);
     server.close();
   });
 
