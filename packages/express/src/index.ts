@@ -9,7 +9,7 @@ export type { PrivacyOptions } from './privacy.options';
 export { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './engine/consent-cache';
 
 // Declaring what routes process: the twins, decorated controllers, and what a handler can read
-export { personalData, requiresConsent } from './routes/route-twins';
+export { personalData, requiresConsent } from './twins/route-twins';
 export type { MarkedHandler } from './routes/route-marker';
 export { Delete, Get, Patch, Post, Put, mountController } from './controllers/route.decorators';
 export type { ControllerMethod, HttpVerb } from './controllers/route.decorators';

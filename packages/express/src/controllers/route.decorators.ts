@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { getProcessingParts } from '@privacy-kit/core';
-import { guardFor } from '../routes/route-twins';
+import { guardFor } from '../twins/route-twins';
 import { CONTROLLER_ROUTES_KEY, HANDLER_TARGET_KEY } from '../symbols';
 import { expressError } from '../errors';
 

@@ -1,5 +1,5 @@
 import { personalData, requiresConsent } from '@privacy-kit/express';
-import { guardFor } from '../../src/routes/route-twins';
+import { guardFor } from '../../src/twins/route-twins';
 import { getRouteMarker } from '../../src/routes/route-marker';
 
 function thrownBy(fn: () => unknown): unknown {

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { validateProcessingPart, type ProcessingOptions } from '@privacy-kit/core';
 import { getRequestContext } from '../context/request-context';
 import { sendJsonError } from '../http/json-error';
-import { markHandler, type MarkedHandler, type RouteMarker } from './route-marker';
+import { markHandler, type MarkedHandler, type RouteMarker } from '../routes/route-marker';
 import { expressError } from '../errors';
 
 function guard(marker: RouteMarker): MarkedHandler {
