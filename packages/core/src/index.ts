@@ -41,8 +41,8 @@ export { PersonalData, definePersonalData, defineProcessing } from './decorators
 export type { PersonalDataOptions, UniversalDecorator } from './decorators/personal-data.decorator';
 export { RequiresConsent, defineRequiresConsent } from './decorators/requires-consent.decorator';
 
-export { parseRetention, retentionCutoff } from './retention/retention';
-export { addCalendarMonths, addPeriod } from './retention/calendar';
+export { parseRetention } from './retention/retention';
+export { addCalendarMonths, addPeriod, retentionCutoff } from './retention/calendar';
 export type { Retention } from './retention/retention';
 
 export { MIN_KEY_BYTES, createPseudonymizer, deriveKey, keyBytes } from './pseudonym/pseudonymizer';

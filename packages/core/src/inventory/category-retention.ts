@@ -1,4 +1,5 @@
-import { retentionCutoff, type Retention } from '../retention/retention';
+import { retentionCutoff } from '../retention/calendar';
+import type { Retention } from '../retention/retention';
 import type { InventoryCategoryRetention } from './inventory.model';
 
 /** A retention period that one route or field declares for one category. */

@@ -45,3 +45,15 @@ export function addPeriod(from: Date, period: Retention, direction: 1 | -1 = 1):
     case 'year': return addCalendarMonths(from, 12 * amount);
   }
 }
+
+/**
+ * The instant before which data kept for `retention` is past its period, as seen at `now`: `now` minus the period,
+ * with months and years counted as calendar units that clamp to a month's last day (see {@link addCalendarMonths}), so
+ * the cutoff never falls after the day the period really started and nothing is deleted early.
+ *
+ * @example
+ * retentionCutoff(parseRetention('1m', 'x'), new Date('2026-03-31T00:00:00Z')); // 2026-02-28T00:00:00Z
+ */
+export function retentionCutoff(retention: Retention, now: Date): Date {
+  return addPeriod(now, retention, -1);
+}

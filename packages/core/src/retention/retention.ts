@@ -1,5 +1,4 @@
 import { PrivacyKitError } from '../errors/privacy-kit.error';
-import { addPeriod } from './calendar';
 
 /** A parsed retention period such as '30d' or '2y'. */
 export interface Retention {
@@ -50,16 +49,4 @@ export function parseRetention(text: unknown, where: string): Retention {
     `@privacy-kit/core: ${where}: retention ${JSON.stringify(text)} is not a period. ` +
       `Write a positive whole number and a unit: '12h', '30d', '6w', '6m' (months), '2y', or ISO 8601 such as 'P30D'.`,
   );
-}
-
-/**
- * The instant before which data kept for `retention` is past its period, as seen at `now`: `now` minus the period,
- * with months and years counted as calendar units that clamp to a month's last day (see `addCalendarMonths`), so
- * the cutoff never falls after the day the period really started and nothing is deleted early.
- *
- * @example
- * retentionCutoff(parseRetention('1m', 'x'), new Date('2026-03-31T00:00:00Z')); // 2026-02-28T00:00:00Z
- */
-export function retentionCutoff(retention: Retention, now: Date): Date {
-  return addPeriod(now, retention, -1);
 }
