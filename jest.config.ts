@@ -3,6 +3,7 @@ import type { Config } from 'jest';
 /** Maps each workspace package to its source, so tests run against the code as written (no build needed). */
 export const moduleNameMapper: Record<string, string> = {
   '^@privacy-kit/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+  '^@privacy-kit/core/store$': '<rootDir>/packages/core/src/stores/index.ts',
   '^@privacy-kit/(core|redact|express|winston|sqlite|postgres|cli)$': '<rootDir>/packages/$1/src/index.ts',
 };
 

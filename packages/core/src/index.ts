@@ -49,34 +49,11 @@ export { MIN_KEY_BYTES, createPseudonymizer, deriveKey, keyBytes } from './pseud
 export type { Pseudonymizer } from './pseudonym/pseudonymizer';
 
 export { isoTime } from './audit/iso-time';
-export {
-  AUDIT_CHECKPOINT_VERSION,
-  AUDIT_HEAD_VERSION,
-  auditEntryOf,
-  auditHeadMac,
-  auditKeyId,
-  auditMac,
-  canonicalAuditEntry,
-  chainAuditBatch,
-  createAuditCheckpoint,
-  isAuditHeadSigned,
-  readAuditCheckpoints,
-  serializeAuditCheckpoint,
-  signAuditHead,
-  summarizeAuditHead,
-  verifyAuditChain,
-  verifyCheckpoint,
-} from './audit/audit-chain';
-export type { AuditChainBatch, AuditCheckpointFile, CheckpointCheck } from './audit/audit-chain';
-export { AUDIT_HEAD_COLUMNS, auditHeadColumns, auditHeadFromRow, verifyAuditRows } from './audit/audit-rows';
-export type { AuditHeadRow } from './audit/audit-rows';
-export {
-  AuditCheckpointer,
-  DEFAULT_CHECKPOINT_EVERY,
-  DEFAULT_CHECKPOINT_INTERVAL_MS,
-  resolveAuditCheckpointOptions,
-} from './audit/audit-checkpointer';
-export type { AuditCheckpointOptions, ResolvedAuditCheckpointOptions } from './audit/audit-checkpointer';
+// Store authors: the chain, the writer, row mapping and checkpoint machinery are on '@privacy-kit/core/store'.
+export { readAuditCheckpoints } from './audit/audit-chain';
+export type { AuditCheckpointFile } from './audit/audit-chain';
+export { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL_MS } from './audit/audit-checkpointer';
+export type { AuditCheckpointOptions } from './audit/audit-checkpointer';
 export type {
   AuditCheckpoint,
   AuditEntry,
@@ -103,6 +80,7 @@ export type {
   ConsentStore,
   PrivacyStore,
   RightsRequest,
+  RightsRequestFilter,
   RightsRequestInput,
   RightsRequestKind,
   RightsRequestPatch,
@@ -110,7 +88,6 @@ export type {
   RightsRequestStep,
   RightsRequestStore,
 } from './stores/store-contracts';
-export { deriveConsentStates, validateConsentEvent, validateConsentEvents } from './stores/consent-events';
 
 export {
   INVENTORY_RULES,
@@ -160,5 +137,3 @@ export { checkInventory, matchesRoutePattern, parseAllowList } from './inventory
 export type { AllowRule, CheckFinding, CheckOptions, CheckReport } from './inventory/inventory.check';
 export { coverageOf } from './inventory/test-coverage';
 export type { AuditRouteHit, CoverageReport, CoveredRoute } from './inventory/test-coverage';
-export { auditRecordFromRow, consentEventFromRow, rightsRequestFromRow } from './stores/store-rows';
-export type { AuditRow, ConsentRow, RightsRow } from './stores/store-rows';

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { PrivacyKitError, keyBytes, resolveAuditCheckpointOptions, type AuditCheckpointOptions, type ResolvedAuditCheckpointOptions } from '@privacy-kit/core';
+import { PrivacyKitError, keyBytes, type AuditCheckpointOptions } from '@privacy-kit/core';
+import { resolveAuditCheckpointOptions, type ResolvedAuditCheckpointOptions } from '@privacy-kit/core/store';
 import { PACKAGE } from './postgres-errors';
 
 /** The schema the store's tables live in when no `schema` is given. */

@@ -1,22 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client, Pool, escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import {
-  AUDIT_HEAD_COLUMNS,
-  AuditCheckpointer,
   PrivacyKitError,
-  auditEntryOf,
-  auditHeadColumns,
-  auditHeadFromRow,
-  chainAuditBatch,
-  createAuditCheckpoint,
-  deriveConsentStates,
   isoTime,
-  validateConsentEvent,
-  validateConsentEvents,
-  verifyAuditRows,
   type AuditCheckpoint,
   type AuditEntry,
-  type AuditHeadRow,
   type AuditHeadV2,
   type AuditQuery,
   type AuditRecord,
@@ -31,13 +19,27 @@ import {
   type RightsRequestInput,
   type RightsRequestPatch,
   type RightsRequestStatus,
+} from '@privacy-kit/core';
+import {
+  AUDIT_HEAD_COLUMNS,
+  AuditCheckpointer,
+  auditEntryOf,
+  auditHeadColumns,
+  auditHeadFromRow,
+  chainAuditBatch,
+  createAuditCheckpoint,
+  deriveConsentStates,
+  validateConsentEvent,
+  validateConsentEvents,
+  verifyAuditRows,
+  type AuditHeadRow,
   auditRecordFromRow,
   consentEventFromRow,
   rightsRequestFromRow,
   type AuditRow,
   type ConsentRow,
   type RightsRow,
-} from '@privacy-kit/core';
+} from '@privacy-kit/core/store';
 import { ConsentWatcher, type ListenConnection } from './consent-watcher';
 import { PACKAGE, isConnectionError, storeClosed, storeUnavailable } from './postgres-errors';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgres-store.options';

@@ -1,14 +1,6 @@
 import { Client, type Pool, type PoolClient } from 'pg';
-import {
-  PrivacyKitError,
-  auditKeyId,
-  keyBytes,
-  verifyAuditRows,
-  type AuditCheckpoint,
-  type AuditHeadRow,
-  type AuditRow,
-  type AuditVerifyReport,
-} from '@privacy-kit/core';
+import { PrivacyKitError, keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
+import { auditKeyId, verifyAuditRows, type AuditHeadRow, type AuditRow } from '@privacy-kit/core/store';
 import { PACKAGE, storeUnavailable } from './postgres-errors';
 import { DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS, DEFAULT_POSTGRES_SCHEMA } from './postgres-store.options';
 

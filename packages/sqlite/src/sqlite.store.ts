@@ -4,26 +4,13 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import {
-  AUDIT_HEAD_COLUMNS,
-  AuditCheckpointer,
   PrivacyKitError,
-  auditHeadColumns,
-  auditHeadFromRow,
-  chainAuditBatch,
-  createAuditCheckpoint,
-  deriveConsentStates,
   isPrivacyKitError,
   isoTime,
   keyBytes,
-  resolveAuditCheckpointOptions,
-  validateConsentEvent,
-  validateConsentEvents,
-  verifyAuditRows,
-  type AuditChainBatch,
   type AuditCheckpoint,
   type AuditCheckpointOptions,
   type AuditEntry,
-  type AuditHeadRow,
   type AuditQuery,
   type AuditRecord,
   type AuditVerifyOptions,
@@ -37,13 +24,28 @@ import {
   type RightsRequestInput,
   type RightsRequestPatch,
   type RightsRequestStatus,
+} from '@privacy-kit/core';
+import {
+  AUDIT_HEAD_COLUMNS,
+  AuditCheckpointer,
+  auditHeadColumns,
+  auditHeadFromRow,
+  chainAuditBatch,
+  createAuditCheckpoint,
+  deriveConsentStates,
+  resolveAuditCheckpointOptions,
+  validateConsentEvent,
+  validateConsentEvents,
+  verifyAuditRows,
+  type AuditChainBatch,
+  type AuditHeadRow,
   auditRecordFromRow,
   consentEventFromRow,
   rightsRequestFromRow,
   type AuditRow,
   type ConsentRow,
   type RightsRow,
-} from '@privacy-kit/core';
+} from '@privacy-kit/core/store';
 import { MIGRATIONS } from './schema';
 
 const PACKAGE = '@privacy-kit/sqlite';

@@ -1,15 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import {
-  PrivacyKitError,
-  auditKeyId,
-  keyBytes,
-  verifyAuditRows,
-  type AuditCheckpoint,
-  type AuditHeadRow,
-  type AuditRow,
-  type AuditVerifyReport,
-} from '@privacy-kit/core';
+import { PrivacyKitError, keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
+import { auditKeyId, verifyAuditRows, type AuditHeadRow, type AuditRow } from '@privacy-kit/core/store';
 
 const PACKAGE = '@privacy-kit/sqlite';
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { defineOptionKeys, rejectUnknownOptions } from '../errors/option-keys';
 import { PrivacyKitError, isPrivacyKitError } from '../errors/privacy-kit.error';
 import { createAuditCheckpoint, serializeAuditCheckpoint } from './audit-chain';
 import type { AuditCheckpoint } from './audit-record';
@@ -40,7 +41,7 @@ export interface ResolvedAuditCheckpointOptions {
   readonly onError: (error: PrivacyKitError) => void;
 }
 
-const KNOWN = new Set(['file', 'every', 'intervalMs', 'onCheckpoint', 'onError']);
+const CHECKPOINT_OPTION_KEYS = defineOptionKeys<AuditCheckpointOptions>({ file: true, every: true, intervalMs: true, onCheckpoint: true, onError: true });
 
 function defaultOnError(error: PrivacyKitError): void {
   process.emitWarning(error.message, { type: 'PrivacyKitWarning', code: error.code });
@@ -56,9 +57,7 @@ function defaultOnError(error: PrivacyKitError): void {
 export function resolveAuditCheckpointOptions(options: AuditCheckpointOptions, pkg: string, storePaths: readonly string[] = []): ResolvedAuditCheckpointOptions {
   const invalid = (message: string): PrivacyKitError => new PrivacyKitError('PK_INVALID_OPTION', `${pkg}: 'checkpoints': ${message}`);
   if (typeof options !== 'object' || options === null) throw invalid('must be an object such as { file: \'/var/log/app/audit-checkpoints.jsonl\' }.');
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.has(name)) throw invalid(`unknown option '${name}'. Known options: ${[...KNOWN].join(', ')}.`);
-  }
+  rejectUnknownOptions(options, CHECKPOINT_OPTION_KEYS, "'checkpoints'", (code, problem) => new PrivacyKitError(code, `${pkg}: ${problem}`));
   const { file, onCheckpoint, onError } = options;
   if (file !== undefined && (typeof file !== 'string' || file === '')) throw invalid(`'file' must be a path; got ${typeof file === 'string' ? 'an empty string' : typeof file}.`);
   if (onCheckpoint !== undefined && typeof onCheckpoint !== 'function') throw invalid(`'onCheckpoint' must be a function (checkpoint) => void; got ${typeof onCheckpoint}.`);

@@ -18,7 +18,8 @@ export function defineOptionKeys<T>(table: OptionKeyTable<T>): readonly (keyof T
 }
 
 /** The known key a mistyped one most likely meant: a near spelling, or a key it abbreviates ('file' for 'filename'). */
-function suggestKey(key: string, known: readonly string[]): string | undefined {
+function suggestKey(key: string, known: readonly string[], aliases: Readonly<Record<string, string>>): string | undefined {
+  if (Object.hasOwn(aliases, key)) return aliases[key];
   const near = closest(key, known);
   if (near !== undefined || key.length < 3) return near;
   const lower = key.toLowerCase();
@@ -33,23 +34,25 @@ function suggestKey(key: string, known: readonly string[]): string | undefined {
  * @param known - from {@link defineOptionKeys}
  * @param where - who takes the options, e.g. 'createSqliteStore()' or "privacy({ jwt })"
  * @param error - the package's error factory (see `packageErrors`)
+ * @param aliases - names people pass for a known key that no spelling rule finds, e.g. `{ url: 'connectionString' }`
  */
 export function rejectUnknownOptions(
   options: object,
   known: readonly string[],
   where: string,
   error: (code: PrivacyKitErrorCode, problem: string) => PrivacyKitError,
+  aliases: Readonly<Record<string, string>> = {},
 ): void {
   const unknown = Object.keys(options).filter((key) => !known.includes(key));
   if (unknown.length === 0) return;
   const list = `Known options: ${known.join(', ')}.`;
   if (unknown.length === 1) {
     const key = unknown[0] as string;
-    const hint = suggestKey(key, known);
+    const hint = suggestKey(key, known, aliases);
     throw error('PK_INVALID_OPTION', `${where}: unknown option '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} ${list}`);
   }
   const named = unknown.map((key) => {
-    const hint = suggestKey(key, known);
+    const hint = suggestKey(key, known, aliases);
     return hint === undefined ? `'${key}'` : `'${key}' (did you mean '${hint}'?)`;
   });
   throw error('PK_INVALID_OPTION', `${where}: unknown options ${named.join(', ')}. ${list}`);

@@ -150,12 +150,21 @@ export interface RightsRequestPatch {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
+/** Which requests `listRightsRequests` returns: all of these that are given must hold. */
+export interface RightsRequestFilter {
+  readonly subject?: string;
+  /** Any of these statuses (an empty list does not filter). */
+  readonly status?: readonly RightsRequestStatus[];
+  /** Only requests due before this instant (ISO 8601 with offset). */
+  readonly dueBefore?: string;
+}
+
 /** Data subject requests with due dates. */
 export interface RightsRequestStore {
   createRightsRequest(input: RightsRequestInput): Promise<RightsRequest>;
   updateRightsRequest(id: string, patch: RightsRequestPatch): Promise<RightsRequest>;
   getRightsRequest(id: string): Promise<RightsRequest | undefined>;
-  listRightsRequests(filter?: { readonly subject?: string; readonly status?: readonly RightsRequestStatus[]; readonly dueBefore?: string }): Promise<readonly RightsRequest[]>;
+  listRightsRequests(filter?: RightsRequestFilter): Promise<readonly RightsRequest[]>;
 }
 
 /** Everything privacy-kit keeps: one object implements all contracts. */

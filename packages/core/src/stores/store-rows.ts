@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../audit/audit-record';
-import type { ConsentEvent, RightsRequest, RightsRequestStatus } from './store-contracts';
+import { isoTime } from '../audit/iso-time';
+import type { ConsentEvent, ConsentEventInput, RightsRequest, RightsRequestStatus } from './store-contracts';
 
 /**
  * The column layout the SQL stores share (snake_case columns). JSON columns arrive as text from SQLite and already
@@ -15,6 +17,43 @@ export interface AuditRow {
 export interface ConsentRow {
   seq: number | string; id: string; subject: string; purpose: string; action: string; policy_version: string | null; method: string;
   expires_at: string | null; time: string;
+}
+
+/** The consent_events columns the stores read, in table order. */
+export const CONSENT_COLUMNS = ['seq', 'id', 'subject', 'purpose', 'action', 'policy_version', 'method', 'expires_at', 'time'] as const;
+
+/** The rights_requests columns, in table order. */
+export const RIGHTS_COLUMNS = ['id', 'kind', 'subject', 'status', 'created_at', 'updated_at', 'due_at', 'steps', 'error', 'details'] as const;
+
+/** A consent event about to be inserted: every column but `seq`, which the database assigns. */
+export type NewConsentRow = Omit<ConsentRow, 'seq'>;
+
+/** The consent_events columns a store inserts, in the order {@link consentRowValues} gives their values. */
+export const CONSENT_INSERT_COLUMNS = ['id', 'subject', 'purpose', 'action', 'policy_version', 'method', 'expires_at', 'time'] as const;
+
+/**
+ * The row of a new consent event: a fresh id, the event's fields, and its time (the event's own, else `time`).
+ * Validate the event first (`validateConsentEvent`).
+ *
+ * @param event - the event as recorded
+ * @param time - the time of events that carry none; default now (give one time to every event of a change)
+ */
+export function newConsentRow(event: ConsentEventInput, time: string = isoTime()): NewConsentRow {
+  return {
+    id: randomUUID(),
+    subject: event.subject,
+    purpose: event.purpose,
+    action: event.action,
+    policy_version: event.policyVersion,
+    method: event.method,
+    expires_at: event.expiresAt ?? null,
+    time: event.time ?? time,
+  };
+}
+
+/** The values of a new consent row in {@link CONSENT_INSERT_COLUMNS} order. */
+export function consentRowValues(row: NewConsentRow): [string, string, string, string, string | null, string, string | null, string] {
+  return [row.id, row.subject, row.purpose, row.action, row.policy_version, row.method, row.expires_at, row.time];
 }
 
 /** A stored rights request, as the SQL stores keep it. */

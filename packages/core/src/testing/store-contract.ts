@@ -1,30 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { AuditEntry, AuditRecord } from '../audit/audit-record';
 import { isoTime } from '../audit/iso-time';
+import { AUDIT_COLUMNS } from '../stores/audit-columns';
 import type { PrivacyStore } from '../stores/store-contracts';
+
+/** Fields of a record that are its place in the chain rather than part of its entry. */
+const CHAIN_FIELDS: ReadonlySet<string> = new Set(['seq', 'prevMac', 'mac']);
 
 /**
  * The audit_log column of each audit entry field, the same in the SQL stores, for tampering helpers that edit
- * rows directly; `json` says whether the column holds JSON.
+ * rows directly; `json` says whether the column holds JSON. Derived from the stores' column table
+ * (`AUDIT_COLUMNS` of `@privacy-kit/core/store`).
  */
-export const AUDIT_LOG_COLUMNS: Readonly<Record<string, { readonly column: string; readonly json: boolean }>> = Object.freeze({
-  event: { column: 'event', json: false },
-  time: { column: 'time', json: false },
-  requestId: { column: 'request_id', json: false },
-  appId: { column: 'app_id', json: false },
-  actor: { column: 'actor', json: false },
-  subject: { column: 'subject', json: false },
-  method: { column: 'method', json: false },
-  route: { column: 'route', json: false },
-  purposes: { column: 'purposes', json: true },
-  basis: { column: 'basis', json: false },
-  categories: { column: 'categories', json: true },
-  decision: { column: 'decision', json: false },
-  reason: { column: 'reason', json: false },
-  status: { column: 'status', json: false },
-  durationMs: { column: 'duration_ms', json: false },
-  details: { column: 'details', json: true },
-});
+export const AUDIT_LOG_COLUMNS: Readonly<Record<string, { readonly column: string; readonly json: boolean }>> = Object.freeze(
+  Object.fromEntries(AUDIT_COLUMNS.filter((c) => !CHAIN_FIELDS.has(c.field)).map((c) => [c.field, Object.freeze({ column: c.name, json: c.json })])),
+);
 
 /** The audit_log column of an entry field, or an error naming the field. */
 export function auditLogColumn(field: string): { readonly column: string; readonly json: boolean } {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { chainAuditBatch, verifyAuditChain, type AuditEntry, type AuditEvent, type AuditRecord } from '@privacy-kit/core';
+import { type AuditEntry, type AuditEvent, type AuditRecord } from '@privacy-kit/core';
+import { chainAuditBatch, verifyAuditChain } from '@privacy-kit/core/store';
 import { testVectorKey } from '@privacy-kit/core/testing';
 
 // Property: whatever single change, deletion, insertion, swap or truncation is applied to a chain a store wrote

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { readAuditCheckpoints, type AuditHead, type AuditRecord } from '@privacy-kit/core';
 import {
   auditRecordFromRow,
   chainAuditBatch,
   createAuditCheckpoint,
-  readAuditCheckpoints,
   serializeAuditCheckpoint,
   verifyAuditChain,
   verifyAuditRows,
-  type AuditHead,
-  type AuditRecord,
   type AuditRow,
-} from '@privacy-kit/core';
+} from '@privacy-kit/core/store';
 import { V1_AUDIT_FIXTURE, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
 
 const key = randomBytes(32);

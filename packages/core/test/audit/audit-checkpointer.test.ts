@@ -3,15 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AuditCheckpointer,
-  chainAuditBatch,
   readAuditCheckpoints,
-  resolveAuditCheckpointOptions,
   type AuditCheckpoint,
   type AuditCheckpointOptions,
   type AuditHeadV2,
   type PrivacyKitError,
 } from '@privacy-kit/core';
+import { AuditCheckpointer, chainAuditBatch, resolveAuditCheckpointOptions } from '@privacy-kit/core/store';
 import { sampleAuditEntry } from '@privacy-kit/core/testing';
 
 const PKG = '@privacy-kit/test';

@@ -1,14 +1,13 @@
+import { deriveKey, type AuditEntry } from '@privacy-kit/core';
 import {
   auditHeadMac,
   auditKeyId,
   auditMac,
   canonicalAuditEntry,
   createAuditCheckpoint,
-  deriveKey,
   serializeAuditCheckpoint,
   signAuditHead,
-  type AuditEntry,
-} from '@privacy-kit/core';
+} from '@privacy-kit/core/store';
 import { testVectorKey } from '@privacy-kit/core/testing';
 
 // Pinned formats. Every expected value below was computed once and is hard-coded on purpose (and was checked

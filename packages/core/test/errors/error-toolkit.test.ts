@@ -57,6 +57,12 @@ describe('one known-keys check for every options type', () => {
     );
   });
 
+  it('suggests the key an alias stands for, when no spelling rule finds it', () => {
+    expect(() => rejectUnknownOptions({ url: 'x', auditKey: 'k' }, DEMO_KEYS, 'createStore()', error, { url: 'filename' })).toThrow(
+      "@privacy-kit/sqlite: createStore(): unknown option 'url'. Did you mean 'filename'? Known options: filename, auditKey, busyTimeoutMs.",
+    );
+  });
+
   it('ties the key list to the options type at compile time', () => {
     // @ts-expect-error a key the options type does not have is a compile error
     defineOptionKeys<DemoOptions>({ filename: true, auditKey: true, busyTimeoutMs: true, extra: true });

@@ -1,0 +1,79 @@
+// The door for store authors (`@privacy-kit/core/store`): what a PrivacyStore implementation needs to write and
+// check the audit chain, map rows and pass the contract suite. Apps and tools use the main door.
+
+export {
+  AUDIT_CHECKPOINT_VERSION,
+  AUDIT_HEAD_VERSION,
+  auditEntryOf,
+  auditHeadMac,
+  auditKeyId,
+  auditMac,
+  canonicalAuditEntry,
+  chainAuditBatch,
+  createAuditCheckpoint,
+  isAuditHeadSigned,
+  readAuditCheckpoints,
+  serializeAuditCheckpoint,
+  signAuditHead,
+  summarizeAuditHead,
+  verifyAuditChain,
+  verifyCheckpoint,
+} from '../audit/audit-chain';
+export type { AuditChainBatch, AuditCheckpointFile, CheckpointCheck } from '../audit/audit-chain';
+export { AuditWriter } from '../audit/audit-writer';
+export type { AuditBatchAttempt, AuditBatchFailure, AuditWriterOptions } from '../audit/audit-writer';
+export { AUDIT_HEAD_COLUMNS, auditHeadColumns, auditHeadFromRow, verifyAuditRows } from '../audit/audit-rows';
+export type { AuditHeadRow } from '../audit/audit-rows';
+export { AuditCheckpointer, resolveAuditCheckpointOptions } from '../audit/audit-checkpointer';
+export type { AuditCheckpointOptions, ResolvedAuditCheckpointOptions } from '../audit/audit-checkpointer';
+
+export { AUDIT_COLUMNS, AUDIT_COLUMN_LIST, auditRowValues } from './audit-columns';
+export type { AuditColumn, AuditColumnType } from './audit-columns';
+export {
+  CONSENT_COLUMNS,
+  CONSENT_INSERT_COLUMNS,
+  RIGHTS_COLUMNS,
+  auditRecordFromRow,
+  consentEventFromRow,
+  consentRowValues,
+  newConsentRow,
+  rightsRequestFromRow,
+} from './store-rows';
+export type { AuditRow, ConsentRow, NewConsentRow, RightsRow } from './store-rows';
+export { auditQuerySql, dueBefore, rightsRequestsQuerySql } from './store-queries';
+export type { SqlPlaceholder, SqlSelectTail } from './store-queries';
+export { deriveConsentStates, validateConsentEvent, validateConsentEvents } from './consent-events';
+
+export type {
+  AuditQuery,
+  AuditStore,
+  ConsentAction,
+  ConsentChange,
+  ConsentEvent,
+  ConsentEventInput,
+  ConsentMethod,
+  ConsentState,
+  ConsentStore,
+  PrivacyStore,
+  RightsRequest,
+  RightsRequestFilter,
+  RightsRequestInput,
+  RightsRequestKind,
+  RightsRequestPatch,
+  RightsRequestStatus,
+  RightsRequestStep,
+  RightsRequestStore,
+} from './store-contracts';
+export type {
+  AuditCheckpoint,
+  AuditEntry,
+  AuditEvent,
+  AuditHead,
+  AuditHeadSummary,
+  AuditHeadV1,
+  AuditHeadV2,
+  AuditProblem,
+  AuditRecord,
+  AuditVerifyOptions,
+  AuditVerifyReport,
+} from '../audit/audit-record';
