@@ -15,6 +15,8 @@ describeStoreContract('PostgresStore', {
     await store.ready();
     return store;
   },
+  // Refused before anything connects, so no schema is made.
+  createWithOptions: (extra) => createPostgresStore({ connectionString: databaseUrl(), auditKey: randomBytes(32), schema: freshSchema(), ...extra }),
   tamper: (store) => postgresTamper(store as PostgresStore),
   async failAuditWrites(store) {
     const s = `"${(store as PostgresStore).schema}"`;

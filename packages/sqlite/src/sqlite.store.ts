@@ -5,11 +5,8 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import {
   PrivacyKitError,
-  isPrivacyKitError,
   isoTime,
-  keyBytes,
   type AuditCheckpoint,
-  type AuditCheckpointOptions,
   type AuditEntry,
   type AuditQuery,
   type AuditRecord,
@@ -21,43 +18,49 @@ import {
   type ConsentState,
   type PrivacyStore,
   type RightsRequest,
+  type RightsRequestFilter,
   type RightsRequestInput,
   type RightsRequestPatch,
-  type RightsRequestStatus,
 } from '@privacy-kit/core';
 import {
+  AUDIT_COLUMN_LIST,
   AUDIT_HEAD_COLUMNS,
   AuditCheckpointer,
+  AuditWriter,
+  CONSENT_COLUMNS,
+  CONSENT_INSERT_COLUMNS,
+  RIGHTS_COLUMNS,
   auditHeadColumns,
   auditHeadFromRow,
+  auditQuerySql,
+  auditRecordFromRow,
+  auditRowValues,
   chainAuditBatch,
+  consentEventFromRow,
   createAuditCheckpoint,
   deriveConsentStates,
-  resolveAuditCheckpointOptions,
+  dueBefore,
+  newConsentRow,
+  rightsRequestFromRow,
+  rightsRequestsQuerySql,
   validateConsentEvent,
   validateConsentEvents,
   verifyAuditRows,
+  type AuditBatchAttempt,
+  type AuditBatchFailure,
   type AuditChainBatch,
   type AuditHeadRow,
-  auditRecordFromRow,
-  consentEventFromRow,
-  rightsRequestFromRow,
   type AuditRow,
   type ConsentRow,
+  type NewConsentRow,
   type RightsRow,
 } from '@privacy-kit/core/store';
 import { MIGRATIONS } from './schema';
-
-const PACKAGE = '@privacy-kit/sqlite';
+import { PACKAGE, busyRetryDelay, isBusy, lockedTooLong, sqliteError, storeClosed, storeFailure } from './sqlite-errors';
+import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store.options';
 
 /** How long an outcome record may wait to share a commit with the next access record, in ms. */
 export const OUTCOME_COMMIT_DELAY_MS = 5;
-
-/** The default database file, relative to the working directory. */
-export const DEFAULT_SQLITE_FILENAME = 'privacy-kit.db';
-
-/** How long an operation waits for another connection's lock on the file by default, in ms. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /**
  * How often a watched store looks for consent changes that other processes committed to the file, in ms: a
@@ -65,39 +68,8 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  */
 export const CONSENT_POLL_MS = 25;
 
-/** Backoff between tries while another connection holds the file's write lock, in ms. */
-const FIRST_BUSY_RETRY_MS = 1;
-const MAX_BUSY_RETRY_MS = 50;
-
-/** Whether SQLite refused because another connection holds a lock (SQLITE_BUSY and its extended codes). */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
-type ConsentInsert = Omit<ConsentRow, 'seq'>;
-type PendingAudit = { readonly entry: AuditEntry; readonly resolve: (r: AuditRecord) => void; readonly reject: (e: unknown) => void };
-
-/** Options of {@link createSqliteStore}. */
-export interface SqliteStoreOptions {
-  /** The database file; ':memory:' for a throwaway store. Default {@link DEFAULT_SQLITE_FILENAME}. */
-  readonly filename?: string;
-  /** Keys the audit chain: at least 32 bytes, kept secret and stable (see `deriveKey` in @privacy-kit/core). */
-  readonly auditKey: string | Buffer;
-  /**
-   * How long an operation waits for another process's lock on the file, in ms. Default 5000. The wait never
-   * blocks the event loop: a locked operation is tried again on a timer, so requests that do not touch the store
-   * go on meanwhile; after this long it rejects with `PK_STORE_UNAVAILABLE`.
-   */
-  readonly busyTimeoutMs?: number;
-  /**
-   * Publish signed checkpoints of the audit log outside the database (an append-only file on another path, a
-   * hook), so that `privacy-kit audit verify --checkpoint` can tell when the log was cut short. See
-   * {@link AuditCheckpointOptions}.
-   */
-  readonly checkpoints?: AuditCheckpointOptions;
-}
-
+/** SQLite's parameter placeholder. */
+const QUESTION_MARK = (): string => '?';
 
 /**
  * The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a record is on disk when
@@ -114,52 +86,39 @@ export class SqliteStore implements PrivacyStore {
   private readonly key: Buffer;
   private closed = false;
   private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditChainBatch>;
-  private readonly consentTx: Database.Transaction<(rows: readonly ConsentInsert[], entry: AuditEntry) => { readonly change: ConsentChange; readonly batch: AuditChainBatch }>;
+  private readonly consentTx: Database.Transaction<(rows: readonly NewConsentRow[], entry: AuditEntry) => { readonly change: ConsentChange; readonly batch: AuditChainBatch }>;
   private readonly insertConsent: Database.Statement;
   private readonly busyTimeoutMs: number;
   /** The file as opened: when the path no longer names it, writes would vanish with the unlinked file. */
   private readonly file: { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
   private replaced = false;
   private readonly checkpointer: AuditCheckpointer | undefined;
-  /** Entries waiting for the next group commit. */
-  private pending: PendingAudit[] = [];
-  private immediate: NodeJS.Immediate | undefined;
-  private delayed: NodeJS.Timeout | undefined;
-  /** Settles when a batch that found the file locked is committed or given up; undefined when none waits. */
-  private auditRetry: Promise<void> | undefined;
+  /** Group commit of audit appends (core's one write path). */
+  private readonly writer: AuditWriter;
   private readonly watchers = new Set<(subject: string) => void>();
   private poll: NodeJS.Timeout | undefined;
   private seenVersion = 0;
   private seenConsentSeq = 0;
 
   constructor(options: SqliteStoreOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: createSqliteStore() needs options: { filename, auditKey }.`);
-    }
-    this.key = keyBytes(options.auditKey, 'auditKey');
-    const filename = options.filename ?? DEFAULT_SQLITE_FILENAME;
-    if (typeof filename !== 'string' || filename === '') {
-      throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: 'filename' must be a path or ':memory:'; got ${JSON.stringify(filename)}.`);
-    }
-    const inMemory = filename === ':memory:';
-    const checkpoints = options.checkpoints === undefined
-      ? undefined
-      : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE, inMemory ? [] : [filename]);
-    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-      throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: 'busyTimeoutMs' must be a whole number of ms ≥ 0 (default ${DEFAULT_BUSY_TIMEOUT_MS}); got ${JSON.stringify(busyTimeoutMs)}.`);
-    }
+    const { filename, inMemory, auditKey, busyTimeoutMs, checkpoints } = resolveSqliteStoreOptions(options);
+    this.key = auditKey;
     this.busyTimeoutMs = busyTimeoutMs;
     try {
       // Opening and migrating may wait for the lock synchronously: nothing is served yet.
       this.db = new Database(filename, { timeout: busyTimeoutMs });
     } catch (cause) {
-      throw new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: cannot open the database file '${filename}'. Check that its folder exists and is writable.`, { cause });
+      throw sqliteError('PK_STORE_UNAVAILABLE', `cannot open the database file '${filename}'. Check that its folder exists and is writable.`, { cause });
     }
-    this.db.pragma('journal_mode = WAL');
-    // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
-    this.db.pragma('synchronous = FULL');
-    this.migrate();
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
+      this.db.pragma('synchronous = FULL');
+      this.migrate();
+    } catch (cause) {
+      this.db.close();
+      throw storeFailure(`opening the database file '${filename}'`, cause);
+    }
     if (!inMemory) {
       const path = resolve(filename);
       const stat = statSync(path);
@@ -167,14 +126,11 @@ export class SqliteStore implements PrivacyStore {
     }
     this.checkpointer = checkpoints === undefined ? undefined : new AuditCheckpointer(this.key, checkpoints, PACKAGE);
     // From here on SQLite never waits for a lock itself: its busy wait would block the event loop, so every
-    // request of the process (not only those that touch the store) would stop. run() waits on a timer instead.
+    // request of the process (not only those that touch the store) would stop. run() and the writer wait on a timer.
     this.db.pragma('busy_timeout = 0');
-    // Positional parameters: binding them is cheaper than named ones on this hot path.
-    const insert = this.db.prepare(
-      `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories,
-         decision, reason, status, duration_ms, details, prev_mac, mac)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    // Positional parameters, bound from one reused array: cheaper than named ones on this hot path.
+    const insert = this.db.prepare(`INSERT INTO audit_log (${AUDIT_COLUMN_LIST}) VALUES (${AUDIT_COLUMN_LIST.split(', ').map(() => '?').join(', ')})`);
+    const values: unknown[] = [];
     const readHead = this.db.prepare('SELECT seq, mac, count FROM audit_head WHERE id = 1');
     const writeHead = this.db.prepare(
       `INSERT INTO audit_head (id, ${AUDIT_HEAD_COLUMNS.join(', ')}) VALUES (1, ${AUDIT_HEAD_COLUMNS.map(() => '?').join(', ')})
@@ -183,24 +139,23 @@ export class SqliteStore implements PrivacyStore {
     this.appendTx = this.db.transaction((entries: readonly AuditEntry[]): AuditChainBatch => {
       const head = readHead.get() as { seq: number; mac: string; count: number | null } | undefined;
       const batch = chainAuditBatch(this.key, head === undefined ? undefined : { seq: head.seq, mac: head.mac, count: head.count ?? undefined }, entries);
-      for (const r of batch.records) {
-        insert.run(
-          r.seq, r.event, r.time, r.requestId, r.appId, r.actor, r.subject, r.method, r.route,
-          JSON.stringify(r.purposes), r.basis, JSON.stringify(r.categories), r.decision, r.reason,
-          r.status, r.durationMs, r.details === undefined ? null : JSON.stringify(r.details), r.prevMac, r.mac,
-        );
-      }
+      for (const record of batch.records) insert.run(auditRowValues(record, JSON.stringify, values));
       writeHead.run(...auditHeadColumns(batch.head));
       return batch;
     });
     this.insertConsent = this.db.prepare(
-      'INSERT INTO consent_events (id, subject, purpose, action, policy_version, method, expires_at, time) VALUES (@id, @subject, @purpose, @action, @policy_version, @method, @expires_at, @time)',
+      `INSERT INTO consent_events (${CONSENT_INSERT_COLUMNS.join(', ')}) VALUES (${CONSENT_INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
     // The consent events and their audit record commit together or not at all (appendTx nests as a savepoint).
-    this.consentTx = this.db.transaction((rows: readonly ConsentInsert[], entry: AuditEntry) => {
+    this.consentTx = this.db.transaction((rows: readonly NewConsentRow[], entry: AuditEntry) => {
       const events = rows.map((row) => consentEventFromRow({ ...row, seq: Number(this.insertConsent.run(row).lastInsertRowid) }));
       const batch = this.appendTx([entry]);
       return { change: { events, record: batch.records[0] as AuditRecord }, batch };
+    });
+    this.writer = new AuditWriter({
+      commit: (entries) => this.commitAudit(entries),
+      onFailure: (error, attempt) => this.auditFailure(error, attempt),
+      outcomeDelayMs: OUTCOME_COMMIT_DELAY_MS,
     });
   }
 
@@ -255,7 +210,7 @@ export class SqliteStore implements PrivacyStore {
   private whenUnlocked<T>(operation: string, fn: () => T): Promise<T> {
     const started = performance.now();
     return new Promise<T>((resolve, reject) => {
-      let delay = FIRST_BUSY_RETRY_MS;
+      let tries = 1;
       const attempt = (): void => {
         if (this.closed) {
           reject(storeClosed(operation));
@@ -272,17 +227,44 @@ export class SqliteStore implements PrivacyStore {
         }
         const waited = performance.now() - started;
         if (waited >= this.busyTimeoutMs) {
-          reject(new PrivacyKitError(
-            'PK_STORE_UNAVAILABLE',
-            `${PACKAGE}: ${operation} failed: another connection kept the database file locked for more than ${this.busyTimeoutMs} ms (busyTimeoutMs); nothing was done. Look for a long transaction in another process.`,
-          ));
+          reject(lockedTooLong(operation, this.busyTimeoutMs));
           return;
         }
-        setTimeout(attempt, Math.min(delay, this.busyTimeoutMs - waited));
-        delay = Math.min(delay * 2, MAX_BUSY_RETRY_MS);
+        tries++;
+        setTimeout(attempt, busyRetryDelay(tries, this.busyTimeoutMs - waited));
       };
-      setTimeout(attempt, delay);
+      setTimeout(attempt, busyRetryDelay(tries, this.busyTimeoutMs));
     });
+  }
+
+  /** The writer's commit: one immediate transaction for the batch (one fsync), then the checkpointer hears of it. */
+  private commitAudit(entries: readonly AuditEntry[]): readonly AuditRecord[] {
+    this.checkFile('appendAudit');
+    let batch: AuditChainBatch;
+    try {
+      batch = this.appendTx.immediate(entries);
+    } catch (cause) {
+      // The writer tries a locked batch again on a timer (see auditFailure); anything else becomes a store error.
+      throw isBusy(cause) ? cause : storeFailure('appendAudit', cause);
+    }
+    this.checkpointer?.committed(batch.head);
+    return batch.records;
+  }
+
+  /**
+   * What the writer does with a failed batch: a lock held by another connection is waited for on a timer (with
+   * backoff, up to `busyTimeoutMs`), a deleted or replaced file fails the whole batch, and anything else may be
+   * one entry's fault, so the writer tries the entries one by one.
+   */
+  private auditFailure(error: unknown, attempt: AuditBatchAttempt): AuditBatchFailure | undefined {
+    if (this.closed) return { failAll: storeClosed('appendAudit') };
+    if (isBusy(error)) {
+      return attempt.waitedMs >= this.busyTimeoutMs
+        ? { failAll: lockedTooLong('appendAudit', this.busyTimeoutMs) }
+        : { retryAfterMs: busyRetryDelay(attempt.tries, this.busyTimeoutMs - attempt.waitedMs) };
+    }
+    if (this.replaced) return { failAll: error };
+    return undefined;
   }
 
   ping(): Promise<void> {
@@ -293,24 +275,21 @@ export class SqliteStore implements PrivacyStore {
 
   /** Commits what is queued, closes the file, then publishes a last checkpoint (when `checkpoints` is set). */
   close(): Promise<void> {
-    this.flushAudit();
     if (!this.closed) {
+      // Commits what is queued first; what still waits behind a locked batch can no longer be written.
+      this.writer.close(() => storeClosed('appendAudit'));
       this.closed = true;
       this.stopPolling();
       this.watchers.clear();
       this.db.close();
     }
-    // Entries still waiting behind a locked batch can no longer be written.
-    const left = this.pending;
-    this.pending = [];
-    for (const p of left) p.reject(storeClosed('appendAudit'));
     return this.checkpointer?.close() ?? Promise.resolve();
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
     return this.run('recordConsent', () => {
       validateConsentEvent(event, PACKAGE);
-      const row = consentInsert(event);
+      const row = newConsentRow(event);
       const stored = consentEventFromRow({ ...row, seq: Number(this.insertConsent.run(row).lastInsertRowid) });
       this.announce([stored]);
       return stored;
@@ -323,11 +302,12 @@ export class SqliteStore implements PrivacyStore {
    */
   recordConsentChange(events: readonly ConsentEventInput[], audit: AuditEntry): Promise<ConsentChange> {
     // A batch waiting for another process's lock goes first; this change follows it.
-    if (this.auditRetry !== undefined) return this.auditRetry.then(() => this.recordConsentChange(events, audit));
-    this.flushAudit();
+    if (this.writer.busy) return this.writer.whenIdle().then(() => this.recordConsentChange(events, audit));
+    this.writer.flush();
     return this.run('recordConsentChange', () => {
       validateConsentEvents(events, PACKAGE);
-      const { change, batch } = this.consentTx.immediate(events.map(consentInsert), audit);
+      const time = isoTime();
+      const { change, batch } = this.consentTx.immediate(events.map((event) => newConsentRow(event, time)), audit);
       this.checkpointer?.committed(batch.head);
       this.announce(change.events);
       return change;
@@ -406,7 +386,7 @@ export class SqliteStore implements PrivacyStore {
 
   consentHistory(subject: string): Promise<readonly ConsentEvent[]> {
     return this.run('consentHistory', () =>
-      (this.db.prepare('SELECT * FROM consent_events WHERE subject = ? ORDER BY seq').all(subject) as ConsentRow[]).map(consentEventFromRow));
+      (this.db.prepare(`SELECT ${CONSENT_COLUMNS.join(', ')} FROM consent_events WHERE subject = ? ORDER BY seq`).all(subject) as ConsentRow[]).map(consentEventFromRow));
   }
 
   async currentConsents(subject: string, at?: Date): Promise<readonly ConsentState[]> {
@@ -417,85 +397,18 @@ export class SqliteStore implements PrivacyStore {
    * Appends an entry. Entries appended in the same turn of the event loop are committed together in one
    * transaction (group commit): one fsync for the batch, and every promise resolves only after that commit.
    * An `outcome` record (written after the response went out, so nobody waits for it) may wait up to
-   * {@link OUTCOME_COMMIT_DELAY_MS} to share the next batch's fsync.
+   * {@link OUTCOME_COMMIT_DELAY_MS} to share the next batch's fsync. An entry the database refuses fails alone:
+   * the others of its batch are committed without it.
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
-    if (this.closed) return this.run('appendAudit', () => undefined as never);
-    return new Promise<AuditRecord>((resolve, reject) => {
-      this.pending.push({ entry, resolve, reject });
-      if (entry.event !== 'outcome') {
-        this.immediate ??= setImmediate(() => this.flushAudit());
-      } else if (this.immediate === undefined) {
-        this.delayed ??= setTimeout(() => this.flushAudit(), OUTCOME_COMMIT_DELAY_MS);
-      }
-    });
-  }
-
-  private flushAudit(): void {
-    if (this.immediate !== undefined) clearImmediate(this.immediate);
-    if (this.delayed !== undefined) clearTimeout(this.delayed);
-    this.immediate = undefined;
-    this.delayed = undefined;
-    // While a batch waits for another process's lock, new entries wait too and join it on its next try.
-    if (this.auditRetry !== undefined || this.closed) return;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    let committed: AuditChainBatch;
-    try {
-      this.checkFile('appendAudit');
-      committed = this.appendTx.immediate(batch.map((b) => b.entry));
-    } catch (cause) {
-      if (isBusy(cause)) {
-        this.retryAudit(batch);
-      } else {
-        const error = isPrivacyKitError(cause) ? cause : storeFailure('appendAudit', cause);
-        for (const b of batch) b.reject(error);
-      }
-      return;
-    }
-    this.settleAudit(batch, committed);
-  }
-
-  /** Resolves each waiting append with its record and tells the checkpointer about the new head. */
-  private settleAudit(batch: readonly PendingAudit[], committed: AuditChainBatch): void {
-    const { records } = committed;
-    for (let i = 0; i < batch.length; i++) (batch[i] as PendingAudit).resolve(records[i] as AuditRecord);
-    this.checkpointer?.committed(committed.head);
-  }
-
-  /** Commits a batch that found the file locked once the lock is gone, taking along what was appended meanwhile. */
-  private retryAudit(batch: PendingAudit[]): void {
-    let joined = batch;
-    this.auditRetry = this.whenUnlocked('appendAudit', () => {
-      if (this.pending.length > 0) {
-        joined = joined.concat(this.pending);
-        this.pending = [];
-      }
-      this.checkFile('appendAudit');
-      return this.appendTx.immediate(joined.map((b) => b.entry));
-    }).then(
-      (committed) => this.settleAudit(joined, committed),
-      (error: unknown) => joined.forEach((b) => b.reject(error)),
-    ).finally(() => {
-      this.auditRetry = undefined;
-      if (this.pending.length > 0) this.flushAudit();
-    });
+    if (this.closed) return Promise.reject(storeClosed('appendAudit'));
+    return this.writer.append(entry);
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {
     return this.run('readAudit', () => {
-      const where: string[] = [];
-      const params: Record<string, unknown> = {};
-      if (query.subject !== undefined) { where.push('subject = @subject'); params.subject = query.subject; }
-      if (query.actor !== undefined) { where.push('actor = @actor'); params.actor = query.actor; }
-      if (query.requestId !== undefined) { where.push('request_id = @requestId'); params.requestId = query.requestId; }
-      if (query.event !== undefined) { where.push('event = @event'); params.event = query.event; }
-      if (query.afterSeq !== undefined) { where.push('seq > @afterSeq'); params.afterSeq = query.afterSeq; }
-      const limit = query.limit === undefined ? '' : ' LIMIT @limit';
-      if (query.limit !== undefined) params.limit = query.limit;
-      const sql = `SELECT * FROM audit_log${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${limit}`;
-      return (this.db.prepare(sql).all(params) as AuditRow[]).map(auditRecordFromRow);
+      const tail = auditQuerySql(query, QUESTION_MARK);
+      return (this.db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log${tail.sql}`).all(tail.params) as AuditRow[]).map(auditRecordFromRow);
     });
   }
 
@@ -506,7 +419,7 @@ export class SqliteStore implements PrivacyStore {
   verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerifyReport> {
     return this.run('verifyAudit', () => {
       const read = this.db.transaction(() => ({
-        rows: this.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[],
+        rows: this.db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log ORDER BY seq`).all() as AuditRow[],
         head: this.db.prepare('SELECT * FROM audit_head WHERE id = 1').get() as AuditHeadRow | undefined,
       }));
       const { rows, head } = read();
@@ -533,17 +446,15 @@ export class SqliteStore implements PrivacyStore {
         id: randomUUID(), kind: input.kind, subject: input.subject, status: 'open', created_at: now, updated_at: now,
         due_at: input.dueAt, steps: '[]', error: null, details: input.details === undefined ? null : JSON.stringify(input.details),
       };
-      this.db.prepare(
-        'INSERT INTO rights_requests (id, kind, subject, status, created_at, updated_at, due_at, steps, error, details) VALUES (@id, @kind, @subject, @status, @created_at, @updated_at, @due_at, @steps, @error, @details)',
-      ).run(row);
+      this.db.prepare(`INSERT INTO rights_requests (${RIGHTS_COLUMNS.join(', ')}) VALUES (${RIGHTS_COLUMNS.map((c) => `@${c}`).join(', ')})`).run(row);
       return rightsRequestFromRow(row);
     });
   }
 
   updateRightsRequest(id: string, patch: RightsRequestPatch): Promise<RightsRequest> {
     return this.run('updateRightsRequest', () => this.db.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM rights_requests WHERE id = ?').get(id) as RightsRow | undefined;
-      if (row === undefined) throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: rights request '${id}' not found.`);
+      const row = this.db.prepare(`SELECT ${RIGHTS_COLUMNS.join(', ')} FROM rights_requests WHERE id = ?`).get(id) as RightsRow | undefined;
+      if (row === undefined) throw rightsRequestNotFound(id);
       const next: RightsRow = {
         ...row,
         status: patch.status ?? row.status,
@@ -559,46 +470,23 @@ export class SqliteStore implements PrivacyStore {
 
   getRightsRequest(id: string): Promise<RightsRequest | undefined> {
     return this.run('getRightsRequest', () => {
-      const row = this.db.prepare('SELECT * FROM rights_requests WHERE id = ?').get(id) as RightsRow | undefined;
+      const row = this.db.prepare(`SELECT ${RIGHTS_COLUMNS.join(', ')} FROM rights_requests WHERE id = ?`).get(id) as RightsRow | undefined;
       return row === undefined ? undefined : rightsRequestFromRow(row);
     });
   }
 
-  listRightsRequests(filter: { readonly subject?: string; readonly status?: readonly RightsRequestStatus[]; readonly dueBefore?: string } = {}): Promise<readonly RightsRequest[]> {
+  listRightsRequests(filter: RightsRequestFilter = {}): Promise<readonly RightsRequest[]> {
     return this.run('listRightsRequests', () => {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.subject !== undefined) { where.push('subject = ?'); params.push(filter.subject); }
-      if (filter.status !== undefined && filter.status.length > 0) { where.push(`status IN (${filter.status.map(() => '?').join(', ')})`); params.push(...filter.status); }
-      const rows = (this.db.prepare(`SELECT * FROM rights_requests${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`).all(...params) as RightsRow[]).map(rightsRequestFromRow);
-      // Due dates carry offsets, so compare instants rather than strings.
-      return filter.dueBefore === undefined ? rows : rows.filter((r) => Date.parse(r.dueAt) < Date.parse(filter.dueBefore as string));
+      const tail = rightsRequestsQuerySql(filter, QUESTION_MARK);
+      const rows = this.db.prepare(`SELECT ${RIGHTS_COLUMNS.join(', ')} FROM rights_requests${tail.sql}`).all(tail.params) as RightsRow[];
+      return dueBefore(rows.map(rightsRequestFromRow), filter.dueBefore);
     });
   }
 }
 
-/** The row of a new consent event. */
-function consentInsert(event: ConsentEventInput): ConsentInsert {
-  return {
-    id: randomUUID(),
-    subject: event.subject,
-    purpose: event.purpose,
-    action: event.action,
-    policy_version: event.policyVersion,
-    method: event.method,
-    expires_at: event.expiresAt ?? null,
-    time: event.time ?? isoTime(),
-  };
-}
-
-function storeClosed(operation: string): PrivacyKitError {
-  return new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: ${operation}: the store was closed. Create a new store.`);
-}
-
-/** A driver failure as a store error; its message names the operation and SQLite's reason, never the data. */
-function storeFailure(operation: string, cause: unknown): PrivacyKitError {
-  if (isPrivacyKitError(cause)) return cause;
-  return new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: ${operation} failed: ${(cause as Error)?.message ?? 'unknown error'}.`, { cause });
+/** The error of an update of a request the store does not have. */
+function rightsRequestNotFound(id: string): PrivacyKitError {
+  return sqliteError('PK_NOT_FOUND', `rights request '${id}' not found. Check the id (listRightsRequests() lists the stored requests).`);
 }
 
 /**

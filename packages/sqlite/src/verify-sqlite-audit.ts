@@ -1,12 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { PrivacyKitError, keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
-import { auditKeyId, verifyAuditRows, type AuditHeadRow, type AuditRow } from '@privacy-kit/core/store';
-
-const PACKAGE = '@privacy-kit/sqlite';
-
-/** Files up to this size are verified from a copy in memory, so that not even SQLite's -wal/-shm files appear. */
-const IN_MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024;
+import { keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
+import { AUDIT_COLUMN_LIST, auditKeyId, verifyAuditRows, type AuditHeadRow, type AuditRow } from '@privacy-kit/core/store';
+import { sqliteError, storeFailure } from './sqlite-errors';
+import { missingAuditLog, openUnchanged } from './sqlite-read-only';
 
 /** Options of {@link verifySqliteAudit}. */
 export interface SqliteAuditVerifyOptions {
@@ -36,54 +31,28 @@ export interface SqliteAuditVerifyOptions {
  */
 export async function verifySqliteAudit(options: SqliteAuditVerifyOptions): Promise<AuditVerifyReport> {
   if (typeof options !== 'object' || options === null || typeof options.filename !== 'string' || options.filename === '' || options.filename === ':memory:') {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: verifySqliteAudit() needs { filename, auditKey }, with the path of the store's database file.`);
+    throw sqliteError('PK_INVALID_OPTION', "verifySqliteAudit() needs { filename, auditKey }, with the path of the store's database file.");
   }
   const key = keyBytes(options.auditKey, 'auditKey');
   const { filename } = options;
-  let db: Database.Database;
+  const db = openUnchanged(filename, 'verifySqliteAudit()');
   try {
-    db = openUnchanged(filename);
-  } catch (cause) {
-    throw new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: cannot open ${filename} read-only: ${(cause as Error)?.message ?? 'unknown error'}. Give the database file the app writes (the 'filename' of createSqliteStore).`, { cause });
-  }
-  const missing = (why: string): AuditVerifyReport => ({
-    ok: false, checked: 0, problem: 'missing', keyId: auditKeyId(key),
-    message: `${filename} holds no privacy-kit audit log: ${why}. If the tables were dropped, the log was destroyed; otherwise give the file the app writes.`,
-  });
-  try {
-    let tables: Set<string>;
-    try {
-      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('audit_log', 'audit_head')").all() as { name: string }[]).map((t) => t.name));
-    } catch (cause) {
-      if ((cause as { code?: unknown })?.code === 'SQLITE_NOTADB') return missing('it is not a SQLite database');
-      throw cause;
+    const missing = missingAuditLog(db);
+    if (missing !== undefined) {
+      return {
+        ok: false, checked: 0, problem: 'missing', keyId: auditKeyId(key),
+        message: `${filename} holds no privacy-kit audit log: ${missing}. If the tables were dropped, the log was destroyed; otherwise give the file the app writes.`,
+      };
     }
-    const absent = ['audit_log', 'audit_head'].filter((t) => !tables.has(t));
-    if (absent.length > 0) return missing(`it has no ${absent.join(' and no ')} table`);
     const read = db.transaction(() => ({
-      rows: db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[],
+      rows: db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log ORDER BY seq`).all() as AuditRow[],
       head: db.prepare('SELECT * FROM audit_head WHERE id = 1').get() as AuditHeadRow | undefined,
     }));
     const { rows, head } = read();
     return verifyAuditRows(rows, head, key, { ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }), allowEmpty: options.allowEmpty ?? false });
   } catch (cause) {
-    throw new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: cannot read the audit log in ${filename}: ${(cause as Error)?.message ?? 'unknown error'}.`, { cause });
+    throw storeFailure(`reading the audit log in ${filename}`, cause);
   } finally {
     db.close();
   }
-}
-
-/** Opens the database without writing to its file (see {@link verifySqliteAudit}). */
-function openUnchanged(filename: string): Database.Database {
-  const size = statSync(filename).size;
-  if (!existsSync(`${filename}-wal`) && size <= IN_MEMORY_LIMIT_BYTES) {
-    const copy = readFileSync(filename);
-    // Bytes 18 and 19 say "WAL mode" (2); a database in memory cannot be in WAL mode, and at rest nothing is in a WAL.
-    if (copy.length >= 20 && copy[18] === 2 && copy[19] === 2) {
-      copy[18] = 1;
-      copy[19] = 1;
-    }
-    return new Database(copy, { readonly: true });
-  }
-  return new Database(filename, { readonly: true, fileMustExist: true });
 }

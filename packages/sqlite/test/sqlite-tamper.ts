@@ -1,3 +1,4 @@
+import { AUDIT_COLUMNS, AUDIT_COLUMN_LIST, auditRowValues } from '@privacy-kit/core/store';
 import { auditLogColumn, type AuditTamper } from '@privacy-kit/core/testing';
 import type { SqliteStore } from '@privacy-kit/sqlite';
 
@@ -35,14 +36,8 @@ export function sqliteTamper(store: SqliteStore): AuditTamper {
       db.transaction(() => {
         db.prepare('UPDATE audit_log SET seq = -seq - 1 WHERE seq > ?').run(afterSeq);
         db.prepare('UPDATE audit_log SET seq = -seq WHERE seq < 0').run();
-        db.prepare(
-          `INSERT INTO audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          afterSeq + 1, record.event, record.time, record.requestId, record.appId, record.actor, record.subject, record.method, record.route,
-          JSON.stringify(record.purposes), record.basis, JSON.stringify(record.categories), record.decision, record.reason, record.status,
-          record.durationMs, record.details === undefined ? null : JSON.stringify(record.details), record.prevMac, record.mac,
-        );
+        db.prepare(`INSERT INTO audit_log (${AUDIT_COLUMN_LIST}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`)
+          .run(auditRowValues({ ...record, seq: afterSeq + 1 }, JSON.stringify));
         const last = db.prepare('SELECT seq FROM audit_head WHERE id = 1').get() as { seq: number };
         // Keep the head pointing at the same (now renumbered) last record, as an attacker would.
         db.prepare('UPDATE audit_head SET seq = ? WHERE id = 1').run(last.seq + 1);

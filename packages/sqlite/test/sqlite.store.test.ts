@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { readAuditCheckpoints, type AuditCheckpoint, type PrivacyKitError } from '@privacy-kit/core';
 import { auditHeadMac, auditMac } from '@privacy-kit/core/store';
 import { V1_AUDIT_FIXTURE, describeStoreContract, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
-import { SqliteStore, createSqliteStore, verifySqliteAudit } from '@privacy-kit/sqlite';
+import { SqliteStore, createSqliteStore, readSqliteAudit, verifySqliteAudit } from '@privacy-kit/sqlite';
 import { MIGRATIONS } from '../src/schema';
 import { sqliteTamper } from './sqlite-tamper';
 
@@ -19,6 +19,7 @@ describeStoreContract('SqliteStore', {
     folders.set(store, dir);
     return store;
   },
+  createWithOptions: (extra) => createSqliteStore({ filename: ':memory:', auditKey: randomBytes(32), ...extra }),
   tamper: (store) => sqliteTamper(store as SqliteStore),
   async failAuditWrites(store) {
     (store as SqliteStore).db.exec("CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit writes fail (test)'); END;");
@@ -74,6 +75,32 @@ describe('SqliteStore specifics', () => {
 
   it('refuses a short audit key with a message that says how to make one', () => {
     expect(() => createSqliteStore({ filename: ':memory:', auditKey: 'short' })).toThrow(/at least 32 bytes[\s\S]*randomBytes/);
+  });
+
+  it("refuses an unknown option instead of writing to the default file, naming the option meant ('file' for 'filename')", () => {
+    expect(() => createSqliteStore({ file: join(dir, 'x.db'), auditKey: randomBytes(32) } as never)).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("unknown option 'file'. Did you mean 'filename'?") }),
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("reports a write the database refuses without SQLite's text, which can quote stored values; the driver error stays the cause", async () => {
+    const store = createSqliteStore({ filename: join(dir, 'refused.db'), auditKey: randomBytes(32) });
+    store.db.exec("CREATE TRIGGER refuse_all BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'psn_value_that_is_personal'); END;");
+    const error = await store.appendAudit(sampleAuditEntry()).catch((e: PrivacyKitError) => e);
+    expect(error).toMatchObject({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringMatching(/^@privacy-kit\/sqlite: appendAudit failed: SQLite refused the data \(SQLITE_CONSTRAINT_TRIGGER\)/) });
+    expect((error as PrivacyKitError).message).not.toContain('psn_value');
+    expect(JSON.stringify(error)).not.toContain('psn_value');
+    expect(String(((error as PrivacyKitError).cause as Error).message)).toContain('psn_value_that_is_personal');
+    await store.close();
+  });
+
+  it('refuses a file that is not a database with a store error that says what to do', () => {
+    const file = join(dir, 'text.db');
+    writeFileSync(file, 'this is not a database, only text long enough to have a header of sorts.');
+    expect(() => createSqliteStore({ filename: file, auditKey: randomBytes(32) })).toThrow(
+      expect.objectContaining({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringMatching(/^@privacy-kit\/sqlite: opening the database file '.*text\.db' failed: the database file is damaged or not a SQLite database \(SQLITE_NOTADB\); restore it from a backup/) }),
+    );
   });
 
   it('reports an unopenable file as a store error naming the file', () => {
@@ -246,6 +273,45 @@ describe('verifySqliteAudit (read-only)', () => {
   it('reports a wrong key as a wrong key', async () => {
     const file = await storeFile(2);
     expect(await verifySqliteAudit({ filename: file, auditKey: randomBytes(32) })).toEqual(expect.objectContaining({ ok: false, problem: 'key' }));
+  });
+});
+
+describe('readSqliteAudit (read-only, no key)', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-read-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the records of a store file, filtered by a query, without writing to it or next to it', async () => {
+    const file = join(dir, 'app.db');
+    const store = createSqliteStore({ filename: file, auditKey: randomBytes(32) });
+    const written = [
+      await store.appendAudit(sampleAuditEntry({ requestId: 'r1' })),
+      await store.appendAudit(sampleAuditEntry({ requestId: 'r2', event: 'denied', decision: 'denied', reason: 'forbidden' })),
+    ];
+    await store.close();
+    const before = sha256(file);
+    const listing = readdirSync(dir);
+    expect(await readSqliteAudit({ filename: file })).toEqual(written);
+    expect((await readSqliteAudit({ filename: file, query: { event: 'denied' } })).map((r) => r.requestId)).toEqual(['r2']);
+    expect(sha256(file)).toBe(before);
+    expect(readdirSync(dir)).toEqual(listing);
+  });
+
+  it('refuses a file that holds no privacy-kit audit log, saying so', async () => {
+    const file = join(dir, 'other.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
+    raw.close();
+    await expect(readSqliteAudit({ filename: file })).rejects.toMatchObject({
+      code: 'PK_STORE_UNAVAILABLE',
+      message: expect.stringContaining('holds no privacy-kit audit log: it has no audit_log and no audit_head table'),
+    });
+  });
+
+  it('refuses a file that does not exist, and does not create it', async () => {
+    const file = join(dir, 'absent.db');
+    await expect(readSqliteAudit({ filename: file })).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringContaining('there is no such file') });
+    expect(existsSync(file)).toBe(false);
   });
 });
 

@@ -47,6 +47,12 @@ export interface AuditTamper {
 export interface StoreContractHarness {
   /** A new, empty store. */
   create(): Promise<PrivacyStore>;
+  /**
+   * Creates a store the way `create()` does, with `extra` added to the options passed to the store's factory
+   * (e.g. `createSqliteStore({ filename, auditKey, ...extra })`); used to prove that the factory refuses an
+   * unknown option with a hint. May throw or reject.
+   */
+  createWithOptions(extra: Readonly<Record<string, unknown>>): PrivacyStore | Promise<PrivacyStore>;
   /** Raw access to that store's audit rows. */
   tamper(store: PrivacyStore): AuditTamper;
   /** Removes what `create()` made (files, schemas); the store is already closed. */
@@ -277,6 +283,18 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 5 }));
       });
 
+      it('commits the valid entries of a batch the database refuses one entry of, and rejects only that entry', async () => {
+        // Appended in one turn, so they share a commit; request_id is NOT NULL in every store.
+        const appends = Array.from({ length: 7 }, (_, i) => store.appendAudit(sampleAuditEntry({ requestId: i === 3 ? (null as never) : `batch-${i}` })));
+        const results = await Promise.allSettled(appends);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+        expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: expect.stringMatching(/^PK_/) });
+        const records = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect((await store.readAudit()).map((r) => r.requestId)).toEqual(['batch-0', 'batch-1', 'batch-2', 'batch-4', 'batch-5', 'batch-6']);
+        expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 6 }));
+      });
+
       it('keeps the chain intact under concurrent appends', async () => {
         await Promise.all(Array.from({ length: 40 }, (_, i) => store.appendAudit(sampleAuditEntry({ requestId: `c-${i}` }))));
         const report = await store.verifyAudit();
@@ -411,6 +429,10 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         await expect(store.updateRightsRequest('no-such-id', { status: 'completed' })).rejects.toThrow(/no-such-id|not found|unknown/i);
       });
 
+      it('reports an update of an unknown request as not found (PK_NOT_FOUND)', async () => {
+        await expect(store.updateRightsRequest('no-such-id', { status: 'completed' })).rejects.toMatchObject({ code: 'PK_NOT_FOUND' });
+      });
+
       it('lists requests by subject, status and due date', async () => {
         const overdue = await store.createRightsRequest({ kind: 'export', subject: 'user-x', dueAt: due(-1) });
         const open = await store.createRightsRequest({ kind: 'erasure', subject: 'user-y', dueAt: due(30) });
@@ -419,6 +441,20 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         expect((await store.listRightsRequests({ subject: 'user-x' })).map((r) => r.id).sort()).toEqual([overdue.id, done.id].sort());
         expect((await store.listRightsRequests({ status: ['open'] })).map((r) => r.id).sort()).toEqual([overdue.id, open.id].sort());
         expect((await store.listRightsRequests({ status: ['open'], dueBefore: isoTime() })).map((r) => r.id)).toEqual([overdue.id]);
+      });
+    });
+
+    describe('options', () => {
+      it("refuses an unknown option of the store's factory, naming the option it most likely meant", async () => {
+        let created: PrivacyStore | undefined;
+        const attempt = Promise.resolve().then(async () => {
+          created = await harness.createWithOptions({ auditkey: 'lower-case k' });
+        });
+        await expect(attempt).rejects.toMatchObject({
+          code: 'PK_INVALID_OPTION',
+          message: expect.stringMatching(/unknown option 'auditkey'\. Did you mean 'auditKey'\?/),
+        });
+        await created?.close();
       });
     });
 

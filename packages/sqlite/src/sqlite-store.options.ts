@@ -1,0 +1,71 @@
+import { defineOptionKeys, keyBytes, rejectUnknownOptions, type AuditCheckpointOptions } from '@privacy-kit/core';
+import { resolveAuditCheckpointOptions, type ResolvedAuditCheckpointOptions } from '@privacy-kit/core/store';
+import { PACKAGE, sqliteError } from './sqlite-errors';
+
+/** The default database file, relative to the working directory. */
+export const DEFAULT_SQLITE_FILENAME = 'privacy-kit.db';
+
+/** How long an operation waits for another connection's lock on the file by default, in ms. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; ':memory:' for a throwaway store. Default {@link DEFAULT_SQLITE_FILENAME}. */
+  readonly filename?: string;
+  /** Keys the audit chain: at least 32 bytes, kept secret and stable (see `deriveKey` in @privacy-kit/core). */
+  readonly auditKey: string | Buffer;
+  /**
+   * How long an operation waits for another process's lock on the file, in ms. Default 5000. The wait never
+   * blocks the event loop: a locked operation is tried again on a timer, so requests that do not touch the store
+   * go on meanwhile; after this long it rejects with `PK_STORE_UNAVAILABLE`.
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * Publish signed checkpoints of the audit log outside the database (an append-only file on another path, a
+   * hook), so that `privacy-kit audit verify --checkpoint` can tell when the log was cut short. See
+   * `AuditCheckpointOptions` in @privacy-kit/core.
+   */
+  readonly checkpoints?: AuditCheckpointOptions;
+}
+
+/** {@link SqliteStoreOptions} with defaults applied and everything checked. */
+export interface ResolvedSqliteStoreOptions {
+  readonly filename: string;
+  /** Whether `filename` is ':memory:'. */
+  readonly inMemory: boolean;
+  readonly auditKey: Buffer;
+  readonly busyTimeoutMs: number;
+  readonly checkpoints: ResolvedAuditCheckpointOptions | undefined;
+}
+
+/** Every option of {@link SqliteStoreOptions}, checked against the interface at compile time. */
+const SQLITE_STORE_OPTION_KEYS = defineOptionKeys<SqliteStoreOptions>({ filename: true, auditKey: true, busyTimeoutMs: true, checkpoints: true });
+/** Names people pass for an option that no spelling rule finds. */
+const ALIASES: Readonly<Record<string, string>> = { path: 'filename', database: 'filename', key: 'auditKey', timeout: 'busyTimeoutMs' };
+
+/**
+ * Checks the options of {@link createSqliteStore} and applies the defaults; refuses an unknown option (a
+ * mistyped `file` would otherwise leave the store on the default file) with the option it most likely meant.
+ *
+ * @param options - as given to createSqliteStore
+ */
+export function resolveSqliteStoreOptions(options: SqliteStoreOptions): ResolvedSqliteStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw sqliteError('PK_INVALID_OPTION', 'createSqliteStore() needs options: { filename, auditKey }.');
+  }
+  rejectUnknownOptions(options, SQLITE_STORE_OPTION_KEYS, 'createSqliteStore()', sqliteError, ALIASES);
+  const auditKey = keyBytes(options.auditKey, 'auditKey');
+  const filename = options.filename ?? DEFAULT_SQLITE_FILENAME;
+  if (typeof filename !== 'string' || filename === '') {
+    throw sqliteError('PK_INVALID_OPTION', `'filename' must be a path or ':memory:'; got ${JSON.stringify(filename)}.`);
+  }
+  const inMemory = filename === ':memory:';
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw sqliteError('PK_INVALID_OPTION', `'busyTimeoutMs' must be a whole number of ms ≥ 0 (default ${DEFAULT_BUSY_TIMEOUT_MS}); got ${JSON.stringify(busyTimeoutMs)}.`);
+  }
+  const checkpoints = options.checkpoints === undefined
+    ? undefined
+    : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE, inMemory ? [] : [filename]);
+  return { filename, inMemory, auditKey, busyTimeoutMs, checkpoints };
+}
