@@ -32,7 +32,7 @@ export async function readSqliteAudit(options: SqliteAuditReadOptions): Promise<
   try {
     const missing = missingAuditLog(db);
     if (missing !== undefined) {
-      throw sqliteError('PK_STORE_UNAVAILABLE', `readSqliteAudit(): ${filename} holds no privacy-kit audit log: ${missing}. Give the file the app writes (the 'filename' of createSqliteStore).`);
+      throw sqliteError('PK_STORE_UNAVAILABLE', `${filename} holds no privacy-kit audit log: ${missing}. Is it the SQLite file of a privacy-kit store (the 'filename' of createSqliteStore)?`);
     }
     const tail = auditQuerySql(options.query ?? {}, () => '?');
     return (db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log${tail.sql}`).all(tail.params) as AuditRow[]).map(auditRecordFromRow);

@@ -69,7 +69,7 @@ Examples:
 Exit codes: 0 done (and at least --min), 1 below --min, 2 usage error or unreadable database, 3 the module could not be loaded.`)
     .action(async (module: string, flags: CoverageFlags) => {
       const min = parseMin(flags.min);
-      const hits = readSqliteAuditHits(ctx.cwd, flags.db);
+      const hits = await readSqliteAuditHits(ctx.cwd, flags.db);
       const { inventory } = await loadAppInventory({
         module,
         cwd: ctx.cwd,

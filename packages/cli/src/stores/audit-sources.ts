@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import {
   deriveKey,
   isPrivacyKitError,
@@ -23,28 +22,21 @@ function existingFile(cwd: string, shown: string): string {
 }
 
 /**
- * Reads what coverage needs from the audit log of a SQLite store file, opened read-only with better-sqlite3 and
- * without the audit key (reading needs none; nothing is migrated or written).
+ * Reads what coverage needs from the audit log of a SQLite store file, through `readSqliteAudit` of
+ * @privacy-kit/sqlite: read-only and without the audit key (reading needs none; nothing is migrated or written).
  *
  * @param cwd - the working directory
  * @param shown - the `--db` path as given
  */
-export function readSqliteAuditHits(cwd: string, shown: string): AuditRouteHit[] {
-  const file = existingFile(cwd, shown);
-  const Database = require('better-sqlite3') as typeof BetterSqlite3;
-  let db: BetterSqlite3.Database | undefined;
+export async function readSqliteAuditHits(cwd: string, shown: string): Promise<AuditRouteHit[]> {
+  const filename = existingFile(cwd, shown);
+  const { readSqliteAudit } = require('@privacy-kit/sqlite') as typeof import('@privacy-kit/sqlite');
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    return db.prepare('SELECT event, method, route, decision FROM audit_log ORDER BY seq').all() as AuditRouteHit[];
+    const records = await readSqliteAudit({ filename });
+    return records.map(({ event, method, route, decision }) => ({ event, method, route, decision }));
   } catch (error) {
-    throw new CliFailure(
-      'PK_STORE_UNAVAILABLE',
-      `cannot read the audit log in ${shown}: ${(error as Error).message}. Is it the SQLite file of a privacy-kit store (@privacy-kit/sqlite)?`,
-      EXIT_CODES.USAGE,
-      { cause: error },
-    );
-  } finally {
-    db?.close();
+    const problem = isPrivacyKitError(error) ? error.problem : `${shown}: unexpected error. Is it the SQLite file of a privacy-kit store (@privacy-kit/sqlite)?`;
+    throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot read the audit log: ${problem}`, EXIT_CODES.USAGE, { cause: error });
   }
 }
 
