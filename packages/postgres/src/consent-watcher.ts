@@ -1,6 +1,5 @@
 import type { Client, Notification } from 'pg';
-import { PrivacyKitError } from '@privacy-kit/core';
-import { PACKAGE } from './postgres-errors';
+import { postgresError } from './postgres-errors';
 
 /** A connection the watcher holds for LISTEN, and how to give it back. */
 export interface ListenConnection {
@@ -79,7 +78,7 @@ export class ConsentWatcher {
 
   /** Resolves when changes from other instances are being received (at once when nobody listens). */
   whenListening(): Promise<void> {
-    if (this.stopped) return Promise.reject(new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: consentWatchReady(): the store was closed.`));
+    if (this.stopped) return Promise.reject(postgresError('PK_STORE_CLOSED', 'consentWatchReady(): the store was closed.'));
     if (this.active !== undefined || this.listeners.size === 0) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
@@ -91,7 +90,7 @@ export class ConsentWatcher {
     this.disconnect();
     const waiters = this.waiters;
     this.waiters = [];
-    for (const w of waiters) w.reject(new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: consentWatchReady(): the store was closed.`));
+    for (const w of waiters) w.reject(postgresError('PK_STORE_CLOSED', 'consentWatchReady(): the store was closed.'));
   }
 
   private ensureOpen(): void {

@@ -1,7 +1,10 @@
-import { PrivacyKitError, isPrivacyKitError } from '@privacy-kit/core';
+import { isPrivacyKitError, packageErrors, type PrivacyKitError } from '@privacy-kit/core';
 
 /** The package name every message starts with. */
 export const PACKAGE = '@privacy-kit/postgres';
+
+/** This package's error factory: every message gets the package prefix. */
+export const { error: postgresError } = packageErrors(PACKAGE);
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 /** Node's socket errors: their messages name only an address, never credentials or data. */
@@ -46,10 +49,10 @@ export function storeUnavailable(operation: string, cause: unknown): PrivacyKitE
   const hint = isConnectionError(cause)
     ? ' Check that PostgreSQL is running and that the connection string points to it; the store reconnects by itself.'
     : '';
-  return new PrivacyKitError('PK_STORE_UNAVAILABLE', `${PACKAGE}: ${operation} failed: ${describeCause(cause)}.${hint}`, { cause });
+  return postgresError('PK_STORE_UNAVAILABLE', `${operation} failed: ${describeCause(cause)}.${hint}`, { cause });
 }
 
 /** The error of every operation after `close()`. */
 export function storeClosed(operation: string): PrivacyKitError {
-  return new PrivacyKitError('PK_STORE_CLOSED', `${PACKAGE}: ${operation}: the store was closed. Create a new store with createPostgresStore().`);
+  return postgresError('PK_STORE_CLOSED', `${operation}: the store was closed. Create a new store with createPostgresStore().`);
 }

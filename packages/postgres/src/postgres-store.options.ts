@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import { PrivacyKitError, keyBytes, type AuditCheckpointOptions } from '@privacy-kit/core';
+import { defineOptionKeys, keyBytes, rejectUnknownOptions, type AuditCheckpointOptions, type PrivacyKitError } from '@privacy-kit/core';
 import { resolveAuditCheckpointOptions, type ResolvedAuditCheckpointOptions } from '@privacy-kit/core/store';
-import { PACKAGE } from './postgres-errors';
+import { PACKAGE, postgresError } from './postgres-errors';
 
 /** The schema the store's tables live in when no `schema` is given. */
 export const DEFAULT_POSTGRES_SCHEMA = 'privacy_kit';
@@ -46,11 +46,15 @@ export interface ResolvedPostgresStoreOptions {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const KNOWN = new Set(['connectionString', 'pool', 'auditKey', 'schema', 'max', 'connectionTimeoutMs', 'checkpoints']);
-const ALIASES: Record<string, string> = { url: 'connectionString', databaseUrl: 'connectionString', connection: 'connectionString', key: 'auditKey', searchPath: 'schema' };
+/** Every option of {@link PostgresStoreOptions}, checked against the interface at compile time. */
+const POSTGRES_STORE_OPTION_KEYS = defineOptionKeys<PostgresStoreOptions>({
+  connectionString: true, pool: true, auditKey: true, schema: true, max: true, connectionTimeoutMs: true, checkpoints: true,
+});
+/** Names people pass for an option that no spelling rule finds. */
+const ALIASES: Readonly<Record<string, string>> = { url: 'connectionString', databaseUrl: 'connectionString', connection: 'connectionString', key: 'auditKey', searchPath: 'schema' };
 
-function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: ${message}`);
+function invalid(problem: string): PrivacyKitError {
+  return postgresError('PK_INVALID_OPTION', problem);
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -69,11 +73,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
   if (typeof options !== 'object' || options === null) {
     throw invalid('createPostgresStore() needs options: { connectionString: process.env.DATABASE_URL, auditKey }.');
   }
-  for (const name of Object.keys(options)) {
-    if (KNOWN.has(name)) continue;
-    const alias = ALIASES[name];
-    throw invalid(`unknown option '${name}'.${alias === undefined ? ` Known options: ${[...KNOWN].join(', ')}.` : ` Did you mean to pass \`${alias}\`?`}`);
-  }
+  rejectUnknownOptions(options, POSTGRES_STORE_OPTION_KEYS, 'createPostgresStore()', postgresError, ALIASES);
   const { connectionString, pool } = options;
   if ((connectionString === undefined) === (pool === undefined)) {
     throw invalid("pass exactly one of 'connectionString' (e.g. process.env.DATABASE_URL) and 'pool' (a pg.Pool).");

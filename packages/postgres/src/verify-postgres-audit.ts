@@ -1,7 +1,8 @@
 import { Client, type Pool, type PoolClient } from 'pg';
-import { PrivacyKitError, keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
-import { auditKeyId, verifyAuditRows, type AuditHeadRow, type AuditRow } from '@privacy-kit/core/store';
-import { PACKAGE, storeUnavailable } from './postgres-errors';
+import { keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
+import { auditKeyId, verifyAuditRows } from '@privacy-kit/core/store';
+import { selectAuditSnapshot } from './postgres-audit-read';
+import { postgresError, storeUnavailable } from './postgres-errors';
 import { DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS, DEFAULT_POSTGRES_SCHEMA } from './postgres-store.options';
 
 /** Options of {@link verifyPostgresAudit}: exactly one of `connectionString` and `pool`. */
@@ -35,12 +36,12 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  */
 export async function verifyPostgresAudit(options: PostgresAuditVerifyOptions): Promise<AuditVerifyReport> {
   if (typeof options !== 'object' || options === null || (options.connectionString === undefined) === (options.pool === undefined)) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: verifyPostgresAudit() needs { connectionString or pool, auditKey }.`);
+    throw postgresError('PK_INVALID_OPTION', 'verifyPostgresAudit() needs { connectionString or pool, auditKey }.');
   }
   const key = keyBytes(options.auditKey, 'auditKey');
   const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
   if (typeof schema !== 'string' || !IDENTIFIER.test(schema)) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: 'schema' must be a plain identifier (letters, digits and _); got ${typeof schema === 'string' ? `'${schema}'` : typeof schema}.`);
+    throw postgresError('PK_INVALID_OPTION', `'schema' must be a plain identifier (letters, digits and _); got ${typeof schema === 'string' ? `'${schema}'` : typeof schema}.`);
   }
   const s = `"${schema}"`;
   let client: Client | PoolClient;
@@ -73,11 +74,7 @@ export async function verifyPostgresAudit(options: PostgresAuditVerifyOptions): 
         message: `The schema '${schema}' holds no privacy-kit audit log: it has no ${absent.join(' and no ')} table. If the tables were dropped, the log was destroyed; otherwise check the database and the schema.`,
       };
     }
-    const rows = (await client.query<AuditRow>(
-      `SELECT seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac
-       FROM ${s}.audit_log ORDER BY seq`,
-    )).rows;
-    const head = (await client.query<AuditHeadRow>(`SELECT * FROM ${s}.audit_head WHERE id = 1`)).rows[0];
+    const { rows, head } = await selectAuditSnapshot(client, s);
     await client.query('COMMIT');
     return verifyAuditRows(rows, head, key, { ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }), allowEmpty: options.allowEmpty ?? false });
   } catch (cause) {

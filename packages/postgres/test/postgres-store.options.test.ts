@@ -47,7 +47,7 @@ describe('createPostgresStore options', () => {
   });
 
   it('names the option meant by a misspelt one', () => {
-    expect(() => createPostgresStore({ auditKey, url: 'postgres://u@127.0.0.1/db' } as never)).toThrow("unknown option 'url'. Did you mean to pass `connectionString`?");
+    expect(() => createPostgresStore({ auditKey, url: 'postgres://u@127.0.0.1/db' } as never)).toThrow("createPostgresStore(): unknown option 'url'. Did you mean 'connectionString'?");
   });
 
   it('refuses a pool size that is not a positive whole number', () => {

@@ -1,3 +1,4 @@
+import { AUDIT_COLUMNS, AUDIT_COLUMN_LIST, auditRowValues } from '@privacy-kit/core/store';
 import { auditLogColumn, type AuditTamper } from '@privacy-kit/core/testing';
 import type { PostgresStore } from '@privacy-kit/postgres';
 
@@ -50,13 +51,8 @@ export function postgresTamper(store: PostgresStore): AuditTamper {
         [`UPDATE ${s}.audit_log SET seq = -seq - 1 WHERE seq > $1`, [afterSeq]],
         [`UPDATE ${s}.audit_log SET seq = -seq WHERE seq < 0`, []],
         [
-          `INSERT INTO ${s}.audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15, $16, $17::jsonb, $18, $19)`,
-          [
-            afterSeq + 1, record.event, record.time, record.requestId, record.appId, record.actor, record.subject, record.method, record.route,
-            JSON.stringify(record.purposes), record.basis, JSON.stringify(record.categories), record.decision, record.reason, record.status,
-            record.durationMs, record.details === undefined ? null : JSON.stringify(record.details), record.prevMac, record.mac,
-          ],
+          `INSERT INTO ${s}.audit_log (${AUDIT_COLUMN_LIST}) VALUES (${AUDIT_COLUMNS.map((c, i) => `$${i + 1}${c.json ? '::jsonb' : ''}`).join(', ')})`,
+          auditRowValues({ ...record, seq: afterSeq + 1 }, JSON.stringify),
         ],
         // Keep the head pointing at the same (now renumbered) last record, as an attacker would.
         [`UPDATE ${s}.audit_head SET seq = seq + 1 WHERE id = 1`, []],
