@@ -66,11 +66,27 @@ export const AUDIT_COLUMN_LIST: string = AUDIT_COLUMNS.map((c) => c.name).join('
  * insert.run(auditRowValues(record, JSON.stringify));
  */
 export function auditRowValues(record: AuditRecord, json: (value: unknown) => unknown = identity, into: unknown[] = new Array<unknown>(AUDIT_COLUMNS.length)): unknown[] {
-  for (let i = 0; i < AUDIT_COLUMNS.length; i++) {
-    const column = AUDIT_COLUMNS[i] as AuditColumn;
-    const value = record[column.field];
-    into[i] = value === undefined || value === null ? null : column.json ? json(value) : value;
-  }
+  // Written out rather than looped over AUDIT_COLUMNS: this runs for every record on the append path, and fixed
+  // property reads are cheaper than keyed ones. The column-table tests pin the order to AUDIT_COLUMNS.
+  into[0] = record.seq;
+  into[1] = record.event;
+  into[2] = record.time;
+  into[3] = record.requestId;
+  into[4] = record.appId;
+  into[5] = record.actor;
+  into[6] = record.subject;
+  into[7] = record.method;
+  into[8] = record.route;
+  into[9] = json(record.purposes);
+  into[10] = record.basis;
+  into[11] = json(record.categories);
+  into[12] = record.decision;
+  into[13] = record.reason;
+  into[14] = record.status;
+  into[15] = record.durationMs;
+  into[16] = record.details === undefined || record.details === null ? null : json(record.details);
+  into[17] = record.prevMac;
+  into[18] = record.mac;
   return into;
 }
 
