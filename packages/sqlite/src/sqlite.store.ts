@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import {
-  PrivacyKitError,
   isoTime,
   type AuditCheckpoint,
   type AuditEntry,
@@ -16,6 +15,7 @@ import {
   type ConsentEvent,
   type ConsentEventInput,
   type ConsentState,
+  type PrivacyKitError,
   type PrivacyStore,
   type RightsRequest,
   type RightsRequestFilter,
@@ -179,9 +179,9 @@ export class SqliteStore implements PrivacyStore {
     const now = this.replaced ? undefined : statSync(this.file.path, { throwIfNoEntry: false });
     if (now === undefined || now.ino !== this.file.ino || now.dev !== this.file.dev) {
       this.replaced = true;
-      throw new PrivacyKitError(
+      throw sqliteError(
         'PK_STORE_UNAVAILABLE',
-        `${PACKAGE}: ${operation}: the database file ${this.file.path} was deleted or replaced while the store had it open; ` +
+        `${operation}: the database file ${this.file.path} was deleted or replaced while the store had it open; ` +
           'nothing written now would be kept. Restart the app so the store opens the file again, and find out who removed it (check the audit log with privacy-kit audit verify).',
       );
     }
@@ -326,7 +326,7 @@ export class SqliteStore implements PrivacyStore {
   watchConsents(listener: (subject: string) => void): () => void {
     if (this.closed) throw storeClosed('watchConsents');
     if (typeof listener !== 'function') {
-      throw new PrivacyKitError('PK_INVALID_OPTION', `${PACKAGE}: watchConsents() needs a function (subject) => void; got ${typeof listener}.`);
+      throw sqliteError('PK_INVALID_OPTION', `watchConsents() needs a function (subject) => void; got ${typeof listener}.`);
     }
     this.watchers.add(listener);
     if (this.poll === undefined) {
