@@ -98,7 +98,11 @@ export function sampleAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntr
  * @param name - the store's name, for the suite title
  * @param harness - how to create, tamper with and destroy a store
  * @example
- * describeStoreContract('SqliteStore', { create: async () => createSqliteStore({ ... }), tamper: sqliteTamper });
+ * describeStoreContract('SqliteStore', {
+ *   create: async () => createSqliteStore({ filename, auditKey }),
+ *   createWithOptions: (extra) => createSqliteStore({ filename, auditKey, ...extra }),
+ *   tamper: sqliteTamper,
+ * });
  */
 export function describeStoreContract(name: string, harness: StoreContractHarness): void {
   describe(`${name} satisfies the privacy-kit store contract`, () => {
