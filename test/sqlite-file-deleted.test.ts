@@ -37,7 +37,7 @@ describe('an app whose SQLite store file is deleted while it runs', () => {
 
   function app(): express.Express {
     const a = express();
-    a.use(privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT as never, appId: 'deleted-file-test', onError: (e) => errors.push(e) }));
+    a.use(privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT, appId: 'deleted-file-test', onError: (e) => errors.push(e) }));
     a.get('/me/profile', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => {
       handled++;
       res.json({ ok: true });

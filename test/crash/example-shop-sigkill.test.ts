@@ -123,7 +123,7 @@ describe('the example app killed with SIGKILL under load', () => {
     expect({ status: verify.status, ok: report.ok }).toEqual({ status: 0, ok: true });
     expect(report.checkpoint).toBeDefined();
 
-    const store = createSqliteStore({ filename: env.PRIVACY_KIT_DB as string, auditKey: deriveKey(env.PRIVACY_KIT_SECRET as string, 'audit') });
+    const store = createSqliteStore({ filename: env.PRIVACY_KIT_DB, auditKey: deriveKey(env.PRIVACY_KIT_SECRET as string, 'audit') });
     try {
       const recorded = new Set((await store.readAudit({ event: 'access' })).map((r) => r.requestId));
       const missing = ok.filter((id) => !recorded.has(id));

@@ -21,6 +21,7 @@ export interface CliEnvironment {
   readonly cwd?: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside rootDir (src), so it is read at run time
 const VERSION = (require('../package.json') as { version: string }).version;
 
 /**

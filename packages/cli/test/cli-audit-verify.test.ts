@@ -111,9 +111,9 @@ describe('privacy-kit audit verify', () => {
     expect(run.stdout).toContain('--allow-empty');
   });
 
-  it('accepts an empty, well-formed log with --allow-empty (exit 0)', () => {
+  it('accepts an empty, well-formed log with --allow-empty (exit 0)', async () => {
     const fresh = join(dir, 'fresh.db');
-    createSqliteStore({ filename: fresh, auditKey: deriveKey(SECRET, 'audit') }).close();
+    await createSqliteStore({ filename: fresh, auditKey: deriveKey(SECRET, 'audit') }).close();
     const run = runCli(['audit', 'verify', '--db', fresh, '--allow-empty'], { env: { PRIVACY_KIT_SECRET: SECRET } });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^✔ audit chain intact: 0 record\(s\) checked\. The audit log is empty\./);

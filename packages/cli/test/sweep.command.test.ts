@@ -41,7 +41,7 @@ describe('privacy-kit sweep <module>', () => {
     const report = JSON.parse(out);
     expect(report).toEqual(expect.objectContaining({ ok: true, skipped: [] }));
     expect(report.results).toEqual([expect.objectContaining({ source: 'visits', retention: '30d', fields: ['ip'], status: 'done', removed: 2 })]);
-    const store = createSqliteStore({ filename: process.env.SWEEP_FIXTURE_DB as string, auditKey: key });
+    const store = createSqliteStore({ filename: process.env.SWEEP_FIXTURE_DB, auditKey: key });
     const records = await store.readAudit({ event: 'retention' });
     expect(records.map((r) => [r.requestId, r.details?.source, r.details?.removed])).toEqual([[report.sweepId, 'visits', 2]]);
     expect((await store.verifyAudit()).ok).toBe(true);

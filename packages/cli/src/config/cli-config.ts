@@ -95,13 +95,13 @@ export function parseCliConfig(value: unknown, where: string): CliConfig {
   const securityMeasures = stringList(v.securityMeasures, where, 'securityMeasures');
   const additionalSecurityMeasures = stringList(v.additionalSecurityMeasures, where, 'additionalSecurityMeasures');
   return {
-    ...(v.name === undefined ? {} : { name: v.name as string }),
+    ...(v.name === undefined ? {} : { name: v.name }),
     ...(controller === undefined ? {} : { controller }),
     ...(securityMeasures === undefined ? {} : { securityMeasures }),
     ...(additionalSecurityMeasures === undefined ? {} : { additionalSecurityMeasures }),
     allow,
     ...(observed === undefined ? {} : { observed }),
-    ...(v.export === undefined ? {} : { export: v.export as string }),
+    ...(v.export === undefined ? {} : { export: v.export }),
   };
 }
 

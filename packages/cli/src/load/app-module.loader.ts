@@ -39,14 +39,20 @@ function describe(value: unknown): string {
 
 let tsxRegistered = false;
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
 function registerTypeScript(): void {
   if (tsxRegistered) return;
   // tsx compiles TypeScript on require (CommonJS), with source maps, so handler locations point at .ts lines.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tsx is loaded only when a .ts app is mapped
   (require('tsx/cjs/api') as { register(): unknown }).register();
   tsxRegistered = true;
 }
 
 // A real dynamic import, which TypeScript would otherwise compile to require() in CommonJS output.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code is a constant; only the specifier varies
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 async function importEsm(file: string, typescript: boolean): Promise<Record<string, unknown>> {
@@ -107,6 +113,7 @@ export async function loadAppModule(specifier: string, options: { readonly cwd?:
   try {
     if (typescript) registerTypeScript();
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's app module, named at run time
       exported = require(file) as Record<string, unknown>;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
@@ -127,9 +134,9 @@ export async function loadAppModule(specifier: string, options: { readonly cwd?:
     }
   }
   for (const [name, value] of candidates) {
-    if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
+    if (isThenable(value)) {
       try {
-        candidates.set(name, await (value as Promise<unknown>));
+        candidates.set(name, await value);
       } catch (error) {
         throw loadFailure(file, specifier, error);
       }

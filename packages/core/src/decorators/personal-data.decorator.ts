@@ -8,6 +8,7 @@ import { decoratedMember } from './decorator-target';
 export type PersonalDataOptions = PersonalFieldOptions | ProcessingOptions;
 
 /** A decorator usable in both TypeScript decorator modes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one signature must fit legacy (target, key, descriptor) and standard (value, context) calls
 export type UniversalDecorator = (target: any, keyOrContext: any, descriptor?: any) => any;
 
 /**

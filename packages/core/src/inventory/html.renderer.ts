@@ -10,7 +10,7 @@ function list(values: readonly string[] | undefined, empty = '–'): string {
 }
 
 function options(id: string, label: string, values: readonly string[], describe: Readonly<Record<string, string>> = {}): string {
-  const items = values.map((v) => `<option value="${e(v)}">${e(v)}${describe[v] === undefined ? '' : ` (${e(describe[v] as string)})`}</option>`);
+  const items = values.map((v) => `<option value="${e(v)}">${e(v)}${describe[v] === undefined ? '' : ` (${e(describe[v])})`}</option>`);
   return `<label>${e(label)} <select id="${id}" data-filter="${id.replace('filter-', '')}"><option value="">all</option>${items.join('')}</select></label>`;
 }
 

@@ -88,6 +88,12 @@ function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }
 
+/** The `models` of a declaration part, read leniently: anything but an array counts as none. */
+function modelsOf(part: ProcessingOptions): readonly unknown[] {
+  const models: unknown = part.models;
+  return Array.isArray(models) ? (models as readonly unknown[]) : [];
+}
+
 function safeFields(model: Function): readonly PersonalFieldDeclaration[] {
   try {
     return getPersonalFields(model);
@@ -146,7 +152,7 @@ function processingFrom(declaration: ProcessingDeclaration, parts: readonly Proc
 
 /** What a declaration that does not resolve still says, read leniently so the map can show it. */
 function looseProcessing(parts: readonly ProcessingOptions[]): InventoryProcessing {
-  const models = unique(parts.flatMap((p) => (Array.isArray(p.models) ? p.models : [])).filter((m): m is Function => typeof m === 'function'));
+  const models = unique(parts.flatMap(modelsOf).filter((m): m is Function => typeof m === 'function'));
   const fields = models.flatMap(safeFields);
   const declaredCategories = unique(parts.flatMap((p) => strings(p.categories)));
   const categories = unique([...declaredCategories, ...fields.flatMap((f) => f.categories)]);
@@ -318,7 +324,7 @@ export function buildInventory(input: InventoryInput): Inventory {
     const annotated = parts.length > 0;
     const analysed = annotated ? analyse(parts, baseId, r.problems ?? []) : undefined;
     if (annotated) {
-      for (const model of unique(parts.flatMap((p) => (Array.isArray(p.models) ? p.models : [])))) {
+      for (const model of unique(parts.flatMap(modelsOf))) {
         if (typeof model === 'function') routeModels.set(model, [...(routeModels.get(model) ?? []), id]);
       }
     }

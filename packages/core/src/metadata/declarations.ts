@@ -25,14 +25,16 @@ export interface PersonalFieldDeclaration {
  * Finds the data subject of a request, e.g. `req => req.params.userId`. Anything but a non-empty string
  * (undefined, null, '', an array) means "no subject can be found" and the request is refused.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets `req => req.params.userId` compile without naming the framework's request type
 export type SubjectResolver<Req = any> = (req: Req) => unknown;
 
 /** Options of `@PersonalData` on a method, and of the `personalData()` route twin: the processing a route does. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets `req => req.params.userId` compile without naming the framework's request type
 export interface ProcessingOptions<Req = any> {
   /** Categories of personal data the route processes. */
   readonly categories?: readonly string[];
   /** `@PersonalData` classes the route reads or returns; their fields' categories count as processed. */
-  readonly models?: readonly (abstract new (...args: any[]) => unknown)[];
+  readonly models?: readonly (abstract new (...args: never[]) => unknown)[];
   /** The purpose(s) of the processing, e.g. 'essential.service'. */
   readonly purpose?: string | readonly string[];
   /** The lawful basis (GDPR Art. 6(1)). Defaults to 'consent' when consent is required. */
@@ -56,6 +58,7 @@ export interface ProcessingOptions<Req = any> {
 }
 
 /** A resolved, validated processing declaration of a route or method. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets `req => req.params.userId` compile without naming the framework's request type
 export interface ProcessingDeclaration<Req = any> {
   readonly categories: readonly string[];
   readonly models: readonly Function[];

@@ -42,7 +42,7 @@ function changed(record: AuditRecord, field: Field): unknown {
   switch (field) {
     case 'event': return EVENTS[(EVENTS.indexOf(record.event) + 1) % EVENTS.length];
     case 'decision': return record.decision === 'allowed' ? 'denied' : 'allowed';
-    case 'basis': return record.basis === null ? 'consent' : BASES[(BASES.indexOf(record.basis as (typeof BASES)[number]) + 1) % BASES.length];
+    case 'basis': return record.basis === null ? 'consent' : BASES[(BASES.indexOf(record.basis) + 1) % BASES.length];
     case 'purposes': case 'categories': return [...(value as string[]), 'extra.term'];
     case 'status': case 'seq': return value === null ? 200 : (value as number) + 1;
     case 'durationMs': return value === null ? 1.5 : (value as number) + 0.25;
@@ -73,7 +73,7 @@ function apply(records: readonly AuditRecord[], m: Mutation): AuditRecord[] | un
   switch (m.kind) {
     case 'change': {
       const i = m.at % n;
-      out[i] = { ...(records[i] as AuditRecord), [m.field]: changed(records[i] as AuditRecord, m.field) } as AuditRecord;
+      out[i] = { ...(records[i] as AuditRecord), [m.field]: changed(records[i] as AuditRecord, m.field) };
       return out;
     }
     case 'delete':
@@ -107,7 +107,7 @@ describe('the audit chain under random tampering (property)', () => {
         const { records, head } = chainAuditBatch(key, undefined, entries, '2026-01-01T00:00:00.000+00:00');
         const tampered = apply(records, m);
         fc.pre(tampered !== undefined);
-        const report = verifyAuditChain(tampered as AuditRecord[], head, key);
+        const report = verifyAuditChain(tampered, head, key);
         return !report.ok && report.problem !== 'key';
       }),
       { numRuns: 10_000 },

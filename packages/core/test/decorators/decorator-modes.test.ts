@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-implied-eval -- this test compiles decorated source and runs it; what it exports is untyped */
 import ts from 'typescript';
 import * as core from '@privacy-kit/core';
 

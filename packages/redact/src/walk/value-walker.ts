@@ -434,8 +434,7 @@ export class ValueWalker {
     const stack: unknown = value.stack;
     const redactedMessage = typeof message === 'string' ? this.text(message) : message;
     const redactedStack = typeof stack === 'string' ? this.text(stack) : stack;
-    const own = Object.prototype.hasOwnProperty;
-    const hasCause = own.call(value, 'cause');
+    const hasCause = Object.hasOwn(value, 'cause');
     const cause: unknown = hasCause ? (value as { cause?: unknown }).cause : undefined;
     const redactedCause = hasCause ? this.walk(cause, null, depth + 1) : undefined;
     const errors: unknown = value instanceof AggregateError ? value.errors : undefined;
@@ -449,7 +448,7 @@ export class ValueWalker {
       const enumerable = Object.prototype.propertyIsEnumerable.call(value, key);
       Object.defineProperty(copy, key, { value: v, enumerable, writable: true, configurable: true });
     };
-    if (own.call(value, 'name')) hidden('name', value.name);
+    if (Object.hasOwn(value, 'name')) hidden('name', value.name);
     hidden('message', redactedMessage);
     hidden('stack', redactedStack);
     if (hasCause) hidden('cause', redactedCause);

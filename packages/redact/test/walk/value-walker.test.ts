@@ -172,7 +172,7 @@ describe('structured redaction safety', () => {
 
   it('treats a __proto__ key as data, never as a prototype', () => {
     const input = JSON.parse('{"__proto__":{"email":"alice@example.com"},"a":"bob@example.org"}') as Record<string, unknown>;
-    const out = redact(input) as Record<string, unknown>;
+    const out = redact(input);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ email: '[REDACTED:email]' });
   });
