@@ -50,7 +50,10 @@ export async function verifyPostgresAudit(options: PostgresAuditVerifyOptions): 
     if (options.pool !== undefined) {
       const pooled = await options.pool.connect();
       client = pooled;
-      end = async () => pooled.release(true);
+      end = () => {
+        pooled.release(true);
+        return Promise.resolve();
+      };
     } else {
       const own = new Client({ connectionString: options.connectionString, connectionTimeoutMillis: DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS, application_name: 'privacy-kit verify' });
       own.on('error', () => undefined);

@@ -29,6 +29,7 @@ export interface SqliteAuditVerifyOptions {
  * const report = await verifySqliteAudit({ filename: 'privacy-kit.db', auditKey: deriveKey(secret, 'audit') });
  * if (!report.ok) console.error(report.message);
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async so that bad options reject, like every other failure
 export async function verifySqliteAudit(options: SqliteAuditVerifyOptions): Promise<AuditVerifyReport> {
   if (typeof options !== 'object' || options === null || typeof options.filename !== 'string' || options.filename === '' || options.filename === ':memory:') {
     throw sqliteError('PK_INVALID_OPTION', "verifySqliteAudit() needs { filename, auditKey }, with the path of the store's database file.");

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import jwt from 'jsonwebtoken';
 import type { PrivacyKitError } from '@privacy-kit/core';
-import { personalData, privacy, requiresConsent, type PrivacyKit } from '@privacy-kit/express';
+import { personalData, privacy, type PrivacyKit } from '@privacy-kit/express';
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
 
 // Real processes on one SQLite file: another app process (fixtures/sqlite-app.js, from the sources) and another

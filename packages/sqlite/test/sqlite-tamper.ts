@@ -16,7 +16,7 @@ export function sqliteTamper(store: SqliteStore): AuditTamper {
       unguard();
       for (const [field, value] of Object.entries(patch)) {
         const { column, json } = auditLogColumn(field);
-        db.prepare(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`).run(json ? JSON.stringify(value) : (value as never), seq);
+        db.prepare(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`).run(json ? JSON.stringify(value) : value, seq);
       }
     },
     async deleteRecord(seq) {

@@ -70,7 +70,7 @@ export function resolveAuditCheckpointOptions(options: AuditCheckpointOptions, p
   }
   const count = (value: unknown, name: string, fallback: number, min: number): number => {
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalid(`'${name}' must be a whole number of at least ${min}; got ${String(value)}.`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalid(`'${name}' must be a whole number of at least ${min}; got ${typeof value === 'number' ? String(value) : typeof value}.`);
     return value;
   };
   return {

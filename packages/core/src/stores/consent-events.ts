@@ -34,7 +34,8 @@ export function validateConsentEvent(event: ConsentEventInput, store: string): v
  * @param store - the store's name for the message, e.g. '@privacy-kit/sqlite'
  */
 export function validateConsentEvents(events: readonly ConsentEventInput[], store: string): void {
-  if (!Array.isArray(events) || events.length === 0) {
+  const list: unknown = events;
+  if (!Array.isArray(list) || list.length === 0) {
     throw new PrivacyKitError('PK_INVALID_OPTION', `${store}: recordConsentChange() needs an array of at least one consent event. Nothing was stored.`);
   }
   for (const event of events) validateConsentEvent(event, store);

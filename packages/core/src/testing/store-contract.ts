@@ -236,9 +236,8 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
       });
 
       it('stores no consent event when audit writes fail', async () => {
-        const failing = harness.failAuditWrites;
-        if (failing !== undefined) await failing(store);
-        const entry = failing === undefined ? consentEntry({ requestId: null as never }) : consentEntry();
+        if (harness.failAuditWrites !== undefined) await harness.failAuditWrites(store);
+        const entry = harness.failAuditWrites === undefined ? consentEntry({ requestId: null as never }) : consentEntry();
         await expect(store.recordConsentChange([grant(), grant('psn_b')], entry)).rejects.toMatchObject({ code: expect.stringMatching(/^PK_/) });
         expect(await store.consentHistory('psn_a')).toEqual([]);
         expect(await store.consentHistory('psn_b')).toEqual([]);
