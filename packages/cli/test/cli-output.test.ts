@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INVENTORY_SCHEMA } from '@privacy-kit/core';
-import { shouldColor } from '@privacy-kit/cli';
+import { shouldColor } from '../src/output/terminal';
 import { FIXTURES, ROOT, runCli } from './support/run-cli';
 
 describe('privacy-kit: help, errors and colour', () => {

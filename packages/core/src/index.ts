@@ -1,22 +1,15 @@
 import './metadata/standard-metadata';
 
-export { ERROR_CODES } from './errors/error-codes';
 export type { PrivacyKitErrorCode } from './errors/error-codes';
 export { PrivacyKitError, isPrivacyKitError, packageErrors } from './errors/privacy-kit.error';
 export type { PackageErrors, PrivacyKitErrorOptions, PrivacyKitPackage } from './errors/privacy-kit.error';
 export { defineOptionKeys, rejectUnknownOptions } from './errors/option-keys';
 export type { OptionKeyTable } from './errors/option-keys';
 
-export {
-  BUILT_IN_CATEGORIES,
-  BUILT_IN_PURPOSES,
-  BUILT_IN_SUBJECT_TYPES,
-  LAWFUL_BASES,
-} from './vocabulary/taxonomy';
 export type { LawfulBasis, TermDefinition } from './vocabulary/taxonomy';
-export { extendVocabulary, isKnownTerm, listTerms, resolveLawfulBasis, resolveTerm } from './vocabulary/vocabulary';
+export { extendVocabulary, isKnownTerm, listTerms, resolveTerm } from './vocabulary/vocabulary';
 export type { ResolvedTerm, TermKind, VocabularyExtension } from './vocabulary/vocabulary';
-export { closest, editDistance } from './vocabulary/suggest';
+export { closest } from './vocabulary/suggest';
 
 export type {
   PersonalFieldDeclaration,
@@ -32,7 +25,6 @@ export {
   getProcessing,
   getProcessingMethods,
   getProcessingParts,
-  isPersonalDataInstance,
   registerModel,
 } from './metadata/readers';
 export { ROUTE_DECLARATION_KEY } from './metadata/metadata-keys';
@@ -89,11 +81,7 @@ export type {
   RightsRequestStore,
 } from './stores/store-contracts';
 
-export {
-  INVENTORY_RULES,
-  INVENTORY_SCHEMA_ID,
-  INVENTORY_SCHEMA_VERSION,
-} from './inventory/inventory.model';
+export { INVENTORY_SCHEMA_VERSION } from './inventory/inventory.model';
 export type {
   Inventory,
   InventoryApp,
@@ -112,27 +100,14 @@ export type {
   SourceLocation,
 } from './inventory/inventory.model';
 export { INVENTORY_SCHEMA } from './inventory/inventory.schema';
-export { DEFAULT_SECURITY_MEASURES, buildInventory } from './inventory/inventory.builder';
+export { buildInventory } from './inventory/inventory.builder';
 export { categoryRetentionOf } from './inventory/category-retention';
 export type { CategoryRetentionDeclaration } from './inventory/category-retention';
 export type { InventoryAppInput, InventoryInput, InventoryRouteInput } from './inventory/inventory.builder';
-export {
-  DRIFT_OBSERVATIONS_VERSION,
-  isCategoryCovered,
-  mergeDriftObservations,
-  parseDriftObservations,
-  undeclaredCategories,
-} from './inventory/drift-observations';
+export { DRIFT_OBSERVATIONS_VERSION, mergeDriftObservations, parseDriftObservations } from './inventory/drift-observations';
 export type { DriftObservations, RouteObservation } from './inventory/drift-observations';
-export { APP_STORE_LABEL, dataFlowOf } from './inventory/data-flow';
-export type { DataFlow, DataFlowColumnKind, DataFlowEdge, DataFlowNode } from './inventory/data-flow';
 export { INVENTORY_FORMATS, INVENTORY_MEDIA_TYPES, renderInventory } from './inventory/render-inventory';
 export type { InventoryFormat } from './inventory/render-inventory';
-export { renderInventoryJson } from './inventory/json.renderer';
-export { renderInventoryMarkdown } from './inventory/markdown.renderer';
-export { renderInventoryMermaid } from './inventory/mermaid.renderer';
-export { renderInventorySvg } from './inventory/svg-diagram.renderer';
-export { renderInventoryHtml } from './inventory/html.renderer';
 export { checkInventory, matchesRoutePattern, parseAllowList } from './inventory/inventory.check';
 export type { AllowRule, CheckFinding, CheckOptions, CheckReport } from './inventory/inventory.check';
 export { coverageOf } from './inventory/test-coverage';

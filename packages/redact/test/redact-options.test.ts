@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_STRING_LENGTH, createRedactor, resolveRedactOptions } from '@privacy-kit/redact';
+import { createRedactor } from '@privacy-kit/redact';
+import { DEFAULT_MAX_STRING_LENGTH, resolveRedactOptions } from '../src/redact-options';
 
 describe('redactor options', () => {
   it('applies the full default set with no options', () => {

@@ -8,8 +8,8 @@ import {
   getPersonalFields,
   getProcessing,
   getProcessingMethods,
-  isPersonalDataInstance,
 } from '@privacy-kit/core';
+import { isPersonalDataInstance } from '../../src/metadata/readers';
 
 class Customer {
   @PersonalData({ category: 'user.contact.email' })

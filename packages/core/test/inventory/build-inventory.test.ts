@@ -1,5 +1,4 @@
 import {
-  INVENTORY_SCHEMA_ID,
   PersonalData,
   buildInventory,
   resolveTerm,
@@ -7,6 +6,7 @@ import {
   type InventoryRoute,
   type Retention,
 } from '@privacy-kit/core';
+import { INVENTORY_SCHEMA_ID } from '../../src/inventory/inventory.model';
 
 class Shopper {
   @PersonalData({ category: 'user.name' })

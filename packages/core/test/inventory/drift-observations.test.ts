@@ -1,4 +1,5 @@
-import { isCategoryCovered, mergeDriftObservations, parseDriftObservations, undeclaredCategories } from '@privacy-kit/core';
+import { mergeDriftObservations, parseDriftObservations } from '@privacy-kit/core';
+import { isCategoryCovered, undeclaredCategories } from '../../src/inventory/drift-observations';
 
 const one = (categories: string[], samples: number, firstSeen: string, lastSeen: string) => ({ categories, samples, firstSeen, lastSeen });
 

@@ -1,15 +1,10 @@
-import {
-  INVENTORY_FORMATS,
-  buildInventory,
-  dataFlowOf,
-  renderInventory,
-  renderInventoryHtml,
-  renderInventoryJson,
-  renderInventoryMarkdown,
-  renderInventoryMermaid,
-  renderInventorySvg,
-  type InventoryFormat,
-} from '@privacy-kit/core';
+import { INVENTORY_FORMATS, buildInventory, renderInventory, type InventoryFormat } from '@privacy-kit/core';
+import { dataFlowOf } from '../../src/inventory/data-flow';
+import { renderInventoryHtml } from '../../src/inventory/html.renderer';
+import { renderInventoryJson } from '../../src/inventory/json.renderer';
+import { renderInventoryMarkdown } from '../../src/inventory/markdown.renderer';
+import { renderInventoryMermaid } from '../../src/inventory/mermaid.renderer';
+import { renderInventorySvg } from '../../src/inventory/svg-diagram.renderer';
 import { sampleInventory } from './sample-inventory';
 
 const inventory = sampleInventory();

@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
-import { INVENTORY_SCHEMA, INVENTORY_SCHEMA_ID, INVENTORY_SCHEMA_VERSION, buildInventory } from '@privacy-kit/core';
+import { INVENTORY_SCHEMA, INVENTORY_SCHEMA_VERSION, buildInventory } from '@privacy-kit/core';
+import { INVENTORY_SCHEMA_ID } from '../../src/inventory/inventory.model';
 import { sampleInventory } from './sample-inventory';
 
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(INVENTORY_SCHEMA);

@@ -1,4 +1,6 @@
-import { extendVocabulary, isKnownTerm, resolveLawfulBasis, resolveTerm, LAWFUL_BASES } from '@privacy-kit/core';
+import { extendVocabulary, isKnownTerm, resolveTerm } from '@privacy-kit/core';
+import { LAWFUL_BASES } from '../../src/vocabulary/taxonomy';
+import { resolveLawfulBasis } from '../../src/vocabulary/vocabulary';
 
 describe('vocabulary', () => {
   it.each([

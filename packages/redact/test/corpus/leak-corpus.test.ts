@@ -1,4 +1,6 @@
-import { createRedactor, findPersonalData, isLuhnValid, isValidIban } from '@privacy-kit/redact';
+import { createRedactor, findPersonalData } from '@privacy-kit/redact';
+import { isValidIban } from '../../src/validators/iban.validator';
+import { isLuhnValid } from '../../src/validators/luhn.validator';
 import { changedNegatives, findLeaks, serialize } from './leak-check';
 import { generateCorpus } from './leak-corpus';
 

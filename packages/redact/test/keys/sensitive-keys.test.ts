@@ -1,4 +1,4 @@
-import { classifyKey } from '@privacy-kit/redact';
+import { classifyKey } from '../../src/keys/sensitive-keys';
 
 describe('sensitive key names', () => {
   it.each([

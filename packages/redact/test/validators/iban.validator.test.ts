@@ -1,4 +1,4 @@
-import { isValidIban } from '@privacy-kit/redact';
+import { isValidIban } from '../../src/validators/iban.validator';
 
 describe('isValidIban', () => {
   it.each(['DE89 3704 0044 0532 0130 00', 'GB82WEST12345698765432', 'NO9386011117947', 'mt84malt011000012345mtlcast001s'])('accepts %s', (value) => {

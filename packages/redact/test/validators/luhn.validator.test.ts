@@ -1,4 +1,4 @@
-import { isLuhnValid } from '@privacy-kit/redact';
+import { isLuhnValid } from '../../src/validators/luhn.validator';
 
 describe('isLuhnValid', () => {
   it.each(['4111111111111111', '4111 1111 1111 1111', '378282246310005', '79927398713'])('accepts %s', (value) => {
