@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import type { PersonalFieldOptions, ProcessingOptions } from '../metadata/declarations';
 import { PERSONAL_FIELDS_KEY } from '../metadata/metadata-keys';
 import { registry } from '../metadata/registry';
@@ -37,9 +37,9 @@ export function addProcessingPart(method: Function, owner: string, part: Process
 export function methodOf(target: Function, method: string, twin: string): Function {
   const value = typeof target === 'function' ? (target.prototype as Record<string, unknown> | undefined)?.[method] : undefined;
   if (typeof value !== 'function') {
-    throw new PrivacyKitError(
+    throw coreError(
       'PK_INVALID_OPTION',
-      `@privacy-kit/core: ${twin}(${typeof target === 'function' ? target.name : String(target)}, '${method}'): no such method on the class prototype.`,
+      `${twin}(${typeof target === 'function' ? target.name : String(target)}, '${method}'): no such method on the class prototype.`,
     );
   }
   return value;

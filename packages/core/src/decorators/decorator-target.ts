@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 
 /** What a decorator was applied to, normalised across legacy (experimentalDecorators) and standard (TC39) modes. */
 export type DecoratedMember =
@@ -29,23 +29,23 @@ export function decoratedMember(decorator: string, args: readonly unknown[]): De
   if (isStandardContext(second)) {
     const name = String(second.name);
     if (second.static === true || second.private === true) {
-      throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/core: ${decorator} on ${second.static === true ? 'static' : 'private'} member '${name}': annotate public instance members only.`);
+      throw coreError('PK_INVALID_DECORATOR', `${decorator} on ${second.static === true ? 'static' : 'private'} member '${name}': annotate public instance members only.`);
     }
     if (second.kind === 'method') {
       return { kind: 'method', mode: 'standard', method: target as Function, ownerName: '(class)', name };
     }
     if (second.kind === 'field' || second.kind === 'accessor' || second.kind === 'getter') {
       if (second.metadata === undefined) {
-        throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/core: ${decorator} on '${name}': decorator metadata is unavailable. Import @privacy-kit/core before the class is defined, or use TypeScript 5.2 or later.`);
+        throw coreError('PK_INVALID_DECORATOR', `${decorator} on '${name}': decorator metadata is unavailable. Import @privacy-kit/core before the class is defined, or use TypeScript 5.2 or later.`);
       }
       return { kind: 'field', mode: 'standard', metadata: second.metadata, name };
     }
-    throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/core: ${decorator} cannot decorate a ${second.kind} ('${name}'); use it on a property or a method.`);
+    throw coreError('PK_INVALID_DECORATOR', `${decorator} cannot decorate a ${second.kind} ('${name}'); use it on a property or a method.`);
   }
   if ((typeof target === 'object' || typeof target === 'function') && target !== null && (typeof second === 'string' || typeof second === 'symbol')) {
     const name = String(second);
     if (typeof target === 'function') {
-      throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/core: ${decorator} on static member ${target.name}.${name}: annotate instance members only.`);
+      throw coreError('PK_INVALID_DECORATOR', `${decorator} on static member ${target.name}.${name}: annotate instance members only.`);
     }
     const owner = (target as { constructor: Function }).constructor;
     const desc = descriptor as PropertyDescriptor | undefined;
@@ -54,5 +54,5 @@ export function decoratedMember(decorator: string, args: readonly unknown[]): De
     }
     return { kind: 'field', mode: 'legacy', owner, name };
   }
-  throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/core: ${decorator} was applied to something that is not a class member; put it on a property or method, or call its function twin.`);
+  throw coreError('PK_INVALID_DECORATOR', `${decorator} was applied to something that is not a class member; put it on a property or method, or call its function twin.`);
 }

@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import type { PersonalFieldOptions, ProcessingOptions } from '../metadata/declarations';
 import { registry } from '../metadata/registry';
 import { addField, addProcessingPart, methodOf } from './annotate';
@@ -49,7 +49,7 @@ export function PersonalData(options: PersonalDataOptions): UniversalDecorator {
  */
 export function definePersonalData(target: Function, property: string, options: PersonalFieldOptions): void {
   if (typeof target !== 'function' || typeof property !== 'string' || property === '') {
-    throw new PrivacyKitError('PK_INVALID_OPTION', "@privacy-kit/core: definePersonalData(Class, 'property', { category }) takes a class and a property name.");
+    throw coreError('PK_INVALID_OPTION', "definePersonalData(Class, 'property', { category }) takes a class and a property name.");
   }
   addField({ kind: 'field', mode: 'legacy', owner: target, name: property }, options, `definePersonalData on ${target.name}.${property}`);
   registry().classes.add(target);

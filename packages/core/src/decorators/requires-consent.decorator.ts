@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import { addProcessingPart, methodOf } from './annotate';
 import { decoratedMember } from './decorator-target';
 import type { UniversalDecorator } from './personal-data.decorator';
@@ -6,7 +6,7 @@ import type { UniversalDecorator } from './personal-data.decorator';
 function purposesOf(purposes: unknown, where: string): readonly string[] {
   const list = typeof purposes === 'string' ? [purposes] : purposes;
   if (!Array.isArray(list) || list.length === 0 || list.some((p) => typeof p !== 'string')) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: ${where}: give a purpose or a non-empty array of purposes, e.g. @RequiresConsent('personalize.content').`);
+    throw coreError('PK_INVALID_OPTION', `${where}: give a purpose or a non-empty array of purposes, e.g. @RequiresConsent('personalize.content').`);
   }
   return list as string[];
 }
@@ -24,7 +24,7 @@ export function RequiresConsent(purposes: string | readonly string[]): Universal
   return function requiresConsentDecorator(...args: unknown[]): void {
     const member = decoratedMember('@RequiresConsent', args);
     if (member.kind !== 'method') {
-      throw new PrivacyKitError('PK_INVALID_DECORATOR', `@privacy-kit/core: @RequiresConsent on '${member.name}': it belongs on a method (a route handler), not a property.`);
+      throw coreError('PK_INVALID_DECORATOR', `@RequiresConsent on '${member.name}': it belongs on a method (a route handler), not a property.`);
     }
     const where = `@RequiresConsent on ${member.mode === 'legacy' ? `${member.ownerName}.${member.name}` : `method '${member.name}'`}`;
     addProcessingPart(member.method, where, { consent: purposesOf(purposes, where) });

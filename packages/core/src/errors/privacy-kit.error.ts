@@ -72,12 +72,13 @@ export class PrivacyKitError extends Error {
 export interface PackageErrors {
   readonly package: PrivacyKitPackage;
   /**
-   * A new error of this package.
+   * A new error of this package (a plain function: `const { error } = packageErrors(...)` is how it is meant to be
+   * used).
    *
    * @param code - what happened
    * @param problem - what is wrong and how to fix it, without the package prefix
    */
-  error(code: PrivacyKitErrorCode, problem: string, options?: Omit<PrivacyKitErrorOptions, 'package'>): PrivacyKitError;
+  readonly error: (code: PrivacyKitErrorCode, problem: string, options?: Omit<PrivacyKitErrorOptions, 'package'>) => PrivacyKitError;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import type { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 
 /** The version of the drift observations file format. */
 export const DRIFT_OBSERVATIONS_VERSION = 1;
@@ -27,9 +28,9 @@ export interface DriftObservations {
 }
 
 function invalid(where: string, message: string): PrivacyKitError {
-  return new PrivacyKitError(
+  return coreError(
     'PK_INVALID_OPTION',
-    `@privacy-kit/core: ${where}: ${message} Expected { "version": 1, "updatedAt": "...", "routes": { "GET /path": { "categories": [...], "samples": 1, "firstSeen": "...", "lastSeen": "..." } } }, as written by privacy({ drift: { file } }).`,
+    `${where}: ${message} Expected { "version": 1, "updatedAt": "...", "routes": { "GET /path": { "categories": [...], "samples": 1, "firstSeen": "...", "lastSeen": "..." } } }, as written by privacy({ drift: { file } }).`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import { INVENTORY_RULES, type Inventory, type InventoryRoute, type InventoryRule } from './inventory.model';
 
 /** A route that may break some (or all) rules, and why. */
@@ -52,7 +52,7 @@ const RULE_SET = new Set<string>(INVENTORY_RULES);
  */
 export function parseAllowList(value: unknown, where: string): AllowRule[] {
   const fail = (message: string): never => {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: ${where}: ${message} Example: "allow": [{ "route": "GET /health", "reason": "returns no personal data" }].`);
+    throw coreError('PK_INVALID_OPTION', `${where}: ${message} Example: "allow": [{ "route": "GET /health", "reason": "returns no personal data" }].`);
   };
   if (value === undefined) return [];
   if (!Array.isArray(value)) return fail("'allow' must be an array.");

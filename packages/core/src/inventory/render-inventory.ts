@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import { renderInventoryHtml } from './html.renderer';
 import type { Inventory } from './inventory.model';
 import { renderInventoryJson } from './json.renderer';
@@ -34,6 +34,6 @@ export function renderInventory(inventory: Inventory, format: InventoryFormat): 
     case 'mermaid': return renderInventoryMermaid(inventory);
     case 'html': return renderInventoryHtml(inventory);
     default:
-      throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: renderInventory(): unknown format ${JSON.stringify(format)}. Use one of ${INVENTORY_FORMATS.join(', ')}.`);
+      throw coreError('PK_INVALID_OPTION', `renderInventory(): unknown format ${JSON.stringify(format)}. Use one of ${INVENTORY_FORMATS.join(', ')}.`);
   }
 }

@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import type { PersonalFieldDeclaration, ProcessingDeclaration, ProcessingOptions } from './declarations';
 import { PERSONAL_FIELDS_KEY } from './metadata-keys';
 import { registry } from './registry';
@@ -41,7 +41,7 @@ function legacyFieldsChain(target: Function): Map<string, PersonalFieldDeclarati
  */
 export function getPersonalFields(target: Function): readonly PersonalFieldDeclaration[] {
   if (typeof target !== 'function') {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: getPersonalFields() takes a class; got ${typeof target}.`);
+    throw coreError('PK_INVALID_OPTION', `getPersonalFields() takes a class; got ${typeof target}.`);
   }
   const merged = new Map<string, PersonalFieldDeclaration>();
   for (const own of [...legacyFieldsChain(target), ...standardFieldsChain(target)]) {
@@ -74,7 +74,7 @@ export function getAnnotatedClasses(): readonly Function[] {
 /** Makes a class known to {@link getAnnotatedClasses} (useful with standard decorators). */
 export function registerModel(target: Function): void {
   if (getPersonalFields(target).length === 0) {
-    throw new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: registerModel(${target.name}): the class has no @PersonalData fields.`);
+    throw coreError('PK_INVALID_OPTION', `registerModel(${target.name}): the class has no @PersonalData fields.`);
   }
 }
 

@@ -1,4 +1,6 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { defineOptionKeys, rejectUnknownOptions } from '../errors/option-keys';
+import type { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import { parseRetention } from '../retention/retention';
 import { resolveLawfulBasis, resolveTerm } from '../vocabulary/vocabulary';
 import type {
@@ -8,13 +10,14 @@ import type {
   ProcessingOptions,
 } from './declarations';
 
-const FIELD_OPTION_KEYS = new Set(['category', 'retention', 'special', 'description']);
-const PROCESSING_OPTION_KEYS = new Set([
-  'categories', 'models', 'purpose', 'basis', 'subject', 'subjectTypes', 'roles', 'retention', 'recipients', 'consent', 'description',
-]);
+const FIELD_OPTION_KEYS = defineOptionKeys<PersonalFieldOptions>({ category: true, retention: true, special: true, description: true });
+const PROCESSING_OPTION_KEYS = defineOptionKeys<ProcessingOptions>({
+  categories: true, models: true, purpose: true, basis: true, subject: true, subjectTypes: true, roles: true, retention: true,
+  recipients: true, consent: true, description: true,
+});
 
 function invalid(where: string, message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: ${where}: ${message}`);
+  return coreError('PK_INVALID_OPTION', `${where}: ${message}`);
 }
 
 function toList(value: unknown, where: string, name: string): readonly string[] {
@@ -25,15 +28,13 @@ function toList(value: unknown, where: string, name: string): readonly string[] 
   return [...new Set(list as string[])];
 }
 
-function rejectUnknownKeys(options: object, allowed: ReadonlySet<string>, where: string, other: string): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.has(key)) {
-      const hint = key === 'categories' || key === 'purpose' || key === 'basis' || key === 'category'
-        ? ` '${key}' belongs to ${other}.`
-        : '';
-      throw invalid(where, `unknown option '${key}'.${hint} Allowed: ${[...allowed].join(', ')}.`);
-    }
+/** Unknown keys are refused; a key of the other kind of declaration says where it belongs, any other the closest key. */
+function rejectUnknownKeys(options: object, allowed: readonly string[], where: string, other: string): void {
+  const misplaced = Object.keys(options).find((key) => !allowed.includes(key) && (key === 'categories' || key === 'purpose' || key === 'basis' || key === 'category'));
+  if (misplaced !== undefined) {
+    throw invalid(where, `unknown option '${misplaced}'. '${misplaced}' belongs to ${other}. Known options: ${allowed.join(', ')}.`);
   }
+  rejectUnknownOptions(options, allowed, where, coreError);
 }
 
 /**

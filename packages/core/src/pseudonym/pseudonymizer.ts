@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 
 /** Minimum key length: 32 bytes, the output size of HMAC-SHA-256. */
 export const MIN_KEY_BYTES = 32;
@@ -16,9 +16,9 @@ export type Pseudonymizer = (value: string) => string;
 export function keyBytes(key: unknown, name: string): Buffer {
   const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.isBuffer(key) ? key : undefined;
   if (bytes === undefined || bytes.length < MIN_KEY_BYTES) {
-    throw new PrivacyKitError(
+    throw coreError(
       'PK_AUDIT_KEY',
-      `@privacy-kit/core: '${name}' must be a secret of at least ${MIN_KEY_BYTES} bytes (got ${bytes === undefined ? typeof key : `${bytes.length} bytes`}). ` +
+      `'${name}' must be a secret of at least ${MIN_KEY_BYTES} bytes (got ${bytes === undefined ? typeof key : `${bytes.length} bytes`}). ` +
         "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"",
     );
   }

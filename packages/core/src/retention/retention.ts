@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 
 /** A parsed retention period such as '30d' or '2y'. */
 export interface Retention {
@@ -44,9 +44,9 @@ export function parseRetention(text: unknown, where: string): Retention {
       }
     }
   }
-  throw new PrivacyKitError(
+  throw coreError(
     'PK_INVALID_RETENTION',
-    `@privacy-kit/core: ${where}: retention ${JSON.stringify(text)} is not a period. ` +
+    `${where}: retention ${JSON.stringify(text)} is not a period. ` +
       `Write a positive whole number and a unit: '12h', '30d', '6w', '6m' (months), '2y', or ISO 8601 such as 'P30D'.`,
   );
 }

@@ -1,4 +1,4 @@
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core-error';
 import type { PrivacyKitErrorCode } from '../errors/error-codes';
 import { registry } from '../metadata/registry';
 import { closest } from './suggest';
@@ -106,9 +106,9 @@ export function resolveTerm(kind: TermKind, key: string, where: string): Resolve
   const found = problem(kind, key);
   if (found !== undefined) {
     const hint = found.suggestion === undefined ? '' : ` Did you mean '${found.suggestion}'?`;
-    throw new PrivacyKitError(
+    throw coreError(
       CODE[kind],
-      `@privacy-kit/core: ${where}: ${found.message}.${hint} Use a key of the vocabulary, a dotted child of one, ` +
+      `${where}: ${found.message}.${hint} Use a key of the vocabulary, a dotted child of one, ` +
         `or register your own with extendVocabulary({ ${kind === 'subjectType' ? 'subjectTypes' : kind === 'category' ? 'categories' : 'purposes'}: [...] }).`,
     );
   }
@@ -136,9 +136,9 @@ export function isKnownTerm(kind: TermKind, key: string): boolean {
 export function resolveLawfulBasis(basis: unknown, where: string): LawfulBasis {
   if ((LAWFUL_BASES as readonly unknown[]).includes(basis)) return basis as LawfulBasis;
   const suggestion = typeof basis === 'string' ? closest(basis, LAWFUL_BASES) : undefined;
-  throw new PrivacyKitError(
+  throw coreError(
     'PK_UNKNOWN_BASIS',
-    `@privacy-kit/core: ${where}: unknown lawful basis ${JSON.stringify(basis)}.` +
+    `${where}: unknown lawful basis ${JSON.stringify(basis)}.` +
       (suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`) +
       ` Use one of ${LAWFUL_BASES.join(', ')}.`,
   );
@@ -167,16 +167,16 @@ export function extendVocabulary(extension: VocabularyExtension): void {
   for (const [kind, terms] of lists) {
     for (const term of terms ?? []) {
       if (typeof term?.key !== 'string' || !KEY_SHAPE.test(term.key) || typeof term.description !== 'string') {
-        throw new PrivacyKitError(
+        throw coreError(
           'PK_INVALID_OPTION',
-          `@privacy-kit/core: extendVocabulary(): each ${NOUN[kind]} needs a dotted lower-case 'key' and a 'description'; got ${JSON.stringify(term)}.`,
+          `extendVocabulary(): each ${NOUN[kind]} needs a dotted lower-case 'key' and a 'description'; got ${JSON.stringify(term)}.`,
         );
       }
       const existing = definition(kind, term.key);
       if (existing !== undefined && (existing.special ?? false) !== (term.special ?? false)) {
-        throw new PrivacyKitError(
+        throw coreError(
           'PK_INVALID_OPTION',
-          `@privacy-kit/core: extendVocabulary(): ${NOUN[kind]} '${term.key}' is already defined with special=${existing.special ?? false}; remove the conflicting definition.`,
+          `extendVocabulary(): ${NOUN[kind]} '${term.key}' is already defined with special=${existing.special ?? false}; remove the conflicting definition.`,
         );
       }
       if (existing === undefined) extensions(kind).set(term.key, { ...term });

@@ -80,6 +80,18 @@ describe('@PersonalData on properties', () => {
     }).toThrow(/unknown option 'categories'.*method's processing declaration/s);
   });
 
+  it('refuses a misspelt field option and suggests the one it meant', () => {
+    expect(() => definePersonalData(class X {}, 'a', { categroy: 'user.name' } as never)).toThrow(
+      /definePersonalData on X\.a: unknown option 'categroy'\. Did you mean 'category'\? Known options: category, retention, special, description\./,
+    );
+  });
+
+  it('refuses a misspelt processing option and suggests the one it meant', () => {
+    expect(() => defineProcessing(class Y { m(): void {} }, 'm', { categories: ['user.name'], purpose: 'essential.service', bassis: 'contract' } as never)).toThrow(
+      /unknown option 'bassis'\. Did you mean 'basis'\?/,
+    );
+  });
+
   it('refuses a bad retention period with the accepted forms', () => {
     expect(() => definePersonalData(class X {}, 'a', { category: 'user.name', retention: 'forever' })).toThrow(/'12h', '30d'/);
   });
