@@ -1,11 +1,12 @@
 import type { Pseudonymizer } from '@privacy-kit/core';
-import { MIN_KEY_BYTES, PrivacyKitError, closest, createPseudonymizer } from '@privacy-kit/core';
+import { MIN_KEY_BYTES, closest, createPseudonymizer, defineOptionKeys, rejectUnknownOptions, type PrivacyKitError } from '@privacy-kit/core';
 import { BUILT_IN_DETECTORS, BUILT_IN_DETECTOR_NAMES } from './detectors/built-in-detectors';
 import { checkCategory } from './detectors/define-detector';
 import type { Detector } from './detectors/detector';
 import { normalizeKey } from './keys/sensitive-keys';
 import type { PathSegment } from './paths/path-parser';
 import { parsePath } from './paths/path-parser';
+import { redactError } from './redact-error';
 import type { Replacement } from './replacement/replacer';
 
 /** Objects nested deeper than this are replaced by `[REDACTED:depth-limit]`. */
@@ -83,13 +84,15 @@ export interface ResolvedRedactOptions {
   readonly maxTotalText: number;
 }
 
-const KNOWN = [
-  'paths', 'keys', 'classAware', 'text', 'detectors', 'replacement', 'hashKey',
-  'maxDepth', 'maxNodes', 'maxStringLength', 'maxTotalText',
-] as const;
+const REDACT_OPTION_KEYS = defineOptionKeys<RedactOptions>({
+  paths: true, keys: true, classAware: true, text: true, detectors: true, replacement: true, hashKey: true,
+  maxDepth: true, maxNodes: true, maxStringLength: true, maxTotalText: true,
+});
+const KEY_OPTION_KEYS = defineOptionKeys<KeyOptions>({ extra: true, ignore: true });
+const DETECTOR_SETTING_KEYS = defineOptionKeys<Exclude<DetectorSetting, boolean | Detector>>({ enabled: true, replacement: true });
 
 function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/redact: ${message}`);
+  return redactError('PK_INVALID_OPTION', message);
 }
 
 function isDetector(value: unknown): value is Detector {
@@ -143,7 +146,7 @@ function resolveKeys(value: RedactOptions['keys']): ResolvedRedactOptions['keys'
   if (value === undefined || value === true) return { extra: new Set(), ignore: new Set() };
   if (value === false) return false;
   if (typeof value !== 'object' || value === null) throw invalid(`'keys' must be true, false or { extra?, ignore? }; got ${JSON.stringify(value)}.`);
-  for (const k of Object.keys(value)) if (k !== 'extra' && k !== 'ignore') throw invalid(`unknown option 'keys.${k}'. Known: keys.extra, keys.ignore.`);
+  rejectUnknownOptions(value, KEY_OPTION_KEYS, 'createRedactor({ keys })', redactError);
   return { extra: keyList(value.extra, "'keys.extra'"), ignore: keyList(value.ignore, "'keys.ignore'") };
 }
 
@@ -178,7 +181,7 @@ export function resolveDetectorSettings(settings: RedactOptions['detectors'] = {
     } else if (isDetector(setting)) {
       resolved.push({ detector: normalizeDetector(setting, name), replacement: fallback });
     } else if (typeof setting === 'object' && setting !== null) {
-      for (const k of Object.keys(setting)) if (k !== 'enabled' && k !== 'replacement') throw invalid(`unknown option '${name}.${k}' in ${where}. Known: enabled, replacement.`);
+      rejectUnknownOptions(setting, DETECTOR_SETTING_KEYS, `detectors.${name}`, redactError);
       if (setting.enabled === false) continue;
       const replacement = setting.replacement === undefined ? fallback : checkReplacement(setting.replacement, `${where}.replacement`);
       resolved.push({ detector: BUILT_IN_DETECTORS[name as keyof typeof BUILT_IN_DETECTORS], replacement });
@@ -219,11 +222,7 @@ function resolvePseudonymizer(hashKey: unknown, used: boolean): Pseudonymizer | 
  */
 export function resolveRedactOptions(options: RedactOptions = {}): ResolvedRedactOptions {
   if (typeof options !== 'object' || options === null) throw invalid(`createRedactor() takes an options object; got ${JSON.stringify(options)}.`);
-  for (const key of Object.keys(options)) {
-    if ((KNOWN as readonly string[]).includes(key)) continue;
-    const suggestion = closest(key, KNOWN);
-    throw invalid(`unknown option '${key}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Known options: ${KNOWN.join(', ')}.`);
-  }
+  rejectUnknownOptions(options, REDACT_OPTION_KEYS, 'createRedactor()', redactError);
   const paths = options.paths ?? [];
   if (!Array.isArray(paths)) throw invalid(`'paths' must be an array of strings such as ['user.password', '**.token'].`);
   const replacement = options.replacement === undefined ? DEFAULT_REPLACEMENT : checkReplacement(options.replacement, "'replacement'");

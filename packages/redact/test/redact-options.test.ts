@@ -12,7 +12,19 @@ describe('redactor options', () => {
 
   it('refuses an unknown option and suggests the closest one', () => {
     expect(() => createRedactor({ path: ['a'] } as never)).toThrow(
-      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/redact: unknown option 'path'\. Did you mean 'paths'\?/) }),
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/redact: createRedactor\(\): unknown option 'path'\. Did you mean 'paths'\?/) }),
+    );
+  });
+
+  it('refuses an unknown option of keys and suggests the closest one', () => {
+    expect(() => createRedactor({ keys: { extras: ['customerRef'] } as never })).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: "@privacy-kit/redact: createRedactor({ keys }): unknown option 'extras'. Did you mean 'extra'? Known options: extra, ignore." }),
+    );
+  });
+
+  it("refuses an unknown option of a detector's setting and suggests the closest one", () => {
+    expect(() => createRedactor({ detectors: { card: { replacment: 'mask' } as never } })).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("unknown option 'replacment'. Did you mean 'replacement'? Known options: enabled, replacement.") }),
     );
   });
 

@@ -1,3 +1,4 @@
+import { defineOptionKeys, packageErrors, rejectUnknownOptions } from '@privacy-kit/core';
 import type { RedactOptions } from '@privacy-kit/redact';
 import { FAILED, createRedactor } from '@privacy-kit/redact';
 import type { Format, TransformableInfo } from 'logform';
@@ -7,6 +8,13 @@ import { format } from 'logform';
 export type RedactPiiOptions = RedactOptions;
 
 const LEVEL = Symbol.for('level');
+
+const { error } = packageErrors('@privacy-kit/winston');
+
+const REDACT_PII_OPTION_KEYS = defineOptionKeys<RedactPiiOptions>({
+  paths: true, keys: true, classAware: true, text: true, detectors: true, replacement: true, hashKey: true,
+  maxDepth: true, maxNodes: true, maxStringLength: true, maxTotalText: true,
+});
 
 /** A record with winston's keys kept, for when redaction failed: the level survives, nothing else does. */
 function failedRecord(info: TransformableInfo): TransformableInfo {
@@ -43,6 +51,8 @@ function failedRecord(info: TransformableInfo): TransformableInfo {
  * logger.info('signup %s', 'alice@example.com'); // {"level":"info","message":"signup [REDACTED:email]"}
  */
 export function redactPii(options?: RedactPiiOptions): Format {
+  // Its own name in the message; every other check is the redactor's.
+  if (typeof options === 'object' && options !== null) rejectUnknownOptions(options, REDACT_PII_OPTION_KEYS, 'redactPii()', error);
   const redact = createRedactor(options);
   const transform = function redactPiiTransform(info: TransformableInfo): TransformableInfo {
     const out = redact(info) as TransformableInfo;

@@ -161,6 +161,16 @@ describe('redactPii()', () => {
     expect(() => redactPii({ replacement: 'hash' })).toThrow(expect.objectContaining({ code: 'PK_INVALID_OPTION' }));
   });
 
+  it('refuses an unknown option in its own name and suggests the closest one', () => {
+    expect(() => redactPii({ path: ['user.password'] } as never)).toThrow(
+      expect.objectContaining({
+        code: 'PK_INVALID_OPTION',
+        package: '@privacy-kit/winston',
+        message: expect.stringMatching(/^@privacy-kit\/winston: redactPii\(\): unknown option 'path'\. Did you mean 'paths'\?/),
+      }),
+    );
+  });
+
   it('emits a placeholder record with the level kept when redaction fails', () => {
     const format = redactPii({ replacement: () => { throw new Error('bug'); } });
     const info = { level: 'info', message: 'alice@example.com', [LEVEL]: 'info' };

@@ -1,10 +1,11 @@
-import { PrivacyKitError, closest } from '@privacy-kit/core';
+import { defineOptionKeys, rejectUnknownOptions, type PrivacyKitError } from '@privacy-kit/core';
 import type { DetectorSetting } from '../redact-options';
 import { resolveDetectorSettings } from '../redact-options';
 import { classifyKey } from '../keys/sensitive-keys';
 import { Replacer } from '../replacement/replacer';
 import { TextRedactor } from '../text/text-redactor';
 import { personalFieldsOf, refreshDeclaredKeys } from '../walk/class-fields';
+import { redactError } from '../redact-error';
 
 /** At most this many values are visited per call. */
 export const DEFAULT_FIND_MAX_NODES = 2_000;
@@ -47,10 +48,12 @@ export interface ResolvedFindPersonalDataOptions {
   readonly maxTotalText: number;
 }
 
-const KNOWN = ['detectors', 'keys', 'classAware', 'parseJson', 'maxNodes', 'maxDepth', 'maxStringLength', 'maxTotalText'] as const;
+const FIND_OPTION_KEYS = defineOptionKeys<FindPersonalDataOptions>({
+  detectors: true, keys: true, classAware: true, parseJson: true, maxNodes: true, maxDepth: true, maxStringLength: true, maxTotalText: true,
+});
 
 function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/redact: findPersonalData(): ${message}`);
+  return redactError('PK_INVALID_OPTION', `findPersonalData(): ${message}`);
 }
 
 function limit(options: FindPersonalDataOptions, name: 'maxNodes' | 'maxDepth' | 'maxStringLength' | 'maxTotalText', fallback: number): number {
@@ -74,11 +77,7 @@ function flag(options: FindPersonalDataOptions, name: 'keys' | 'classAware' | 'p
  */
 export function resolveFindPersonalDataOptions(options: FindPersonalDataOptions = {}): ResolvedFindPersonalDataOptions {
   if (typeof options !== 'object' || options === null) throw invalid(`takes an options object; got ${JSON.stringify(options)}.`);
-  for (const key of Object.keys(options)) {
-    if ((KNOWN as readonly string[]).includes(key)) continue;
-    const suggestion = closest(key, KNOWN);
-    throw invalid(`unknown option '${key}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Known options: ${KNOWN.join(', ')}.`);
-  }
+  rejectUnknownOptions(options, FIND_OPTION_KEYS, 'findPersonalData()', redactError);
   const maxStringLength = limit(options, 'maxStringLength', DEFAULT_FIND_MAX_STRING_LENGTH);
   return {
     text: new TextRedactor(resolveDetectorSettings(options.detectors), new Replacer(undefined), maxStringLength),

@@ -1,4 +1,5 @@
-import { PrivacyKitError, closest, isKnownTerm, listTerms } from '@privacy-kit/core';
+import { closest, defineOptionKeys, isKnownTerm, listTerms, rejectUnknownOptions, type PrivacyKitError } from '@privacy-kit/core';
+import { redactError } from '../redact-error';
 import type { Detector, ReportMatch } from './detector';
 
 /** A custom detector made of a regular expression and an optional validator. */
@@ -24,8 +25,12 @@ export interface DetectorDefinition {
   readonly normalize?: (match: string) => string;
 }
 
+const DEFINITION_KEYS = defineOptionKeys<DetectorDefinition>({
+  name: true, category: true, label: true, secret: true, pattern: true, validate: true, mask: true, normalize: true,
+});
+
 function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/redact: defineDetector(): ${message}`);
+  return redactError('PK_INVALID_OPTION', `defineDetector(): ${message}`);
 }
 
 /**
@@ -37,9 +42,9 @@ function invalid(message: string): PrivacyKitError {
 export function checkCategory(category: unknown, where: string): string {
   if (typeof category !== 'string' || !isKnownTerm('category', category)) {
     const suggestion = typeof category === 'string' ? closest(category, listTerms('category')) : undefined;
-    throw new PrivacyKitError(
+    throw redactError(
       'PK_UNKNOWN_CATEGORY',
-      `@privacy-kit/redact: ${where}: unknown data category ${JSON.stringify(category)}.` +
+      `${where}: unknown data category ${JSON.stringify(category)}.` +
         (suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`) +
         ' Use a key of the vocabulary (e.g. \'user.contact.email\') or add yours with extendVocabulary().',
     );
@@ -61,6 +66,7 @@ export function checkCategory(category: unknown, where: string): string {
  */
 export function defineDetector(definition: DetectorDefinition): Detector {
   if (typeof definition !== 'object' || definition === null) throw invalid('expected { name, category, pattern }.');
+  rejectUnknownOptions(definition, DEFINITION_KEYS, 'defineDetector()', redactError);
   const { name, pattern, validate } = definition;
   if (typeof name !== 'string' || !/^[A-Za-z][\w-]*$/.test(name)) throw invalid(`'name' must be a word such as 'employeeId'; got ${JSON.stringify(name)}.`);
   const category = checkCategory(definition.category, `defineDetector('${name}')`);

@@ -1,4 +1,5 @@
-import { PrivacyKitError } from '@privacy-kit/core';
+import type { PrivacyKitError } from '@privacy-kit/core';
+import { redactError } from '../redact-error';
 
 /** One step of a redaction path. */
 export type PathSegment =
@@ -7,9 +8,9 @@ export type PathSegment =
   | { readonly kind: 'globstar' };
 
 function invalidPath(path: string, position: number, problem: string): PrivacyKitError {
-  return new PrivacyKitError(
+  return redactError(
     'PK_INVALID_OPTION',
-    `@privacy-kit/redact: invalid path ${JSON.stringify(path)} at position ${position}: ${problem}. ` +
+    `invalid path ${JSON.stringify(path)} at position ${position}: ${problem}. ` +
       "Write paths like 'user.password', 'headers[\"x-api-key\"]', 'users[*].token', '*.secret' or '**.password'.",
   );
 }

@@ -29,6 +29,12 @@ describe('custom detectors', () => {
     );
   });
 
+  it('refuses an unknown key of the definition and suggests the closest one', () => {
+    expect(() => defineDetector({ name: 'x', category: 'user', pattern: /x/, validator: () => true } as never)).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/redact: defineDetector\(\): unknown option 'validator'\. Did you mean 'validate'\?/) }),
+    );
+  });
+
   it('refuses a pattern that is not a RegExp', () => {
     expect(() => defineDetector({ name: 'x', category: 'user', pattern: 'x' as unknown as RegExp })).toThrow(
       expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/redact: /) }),
