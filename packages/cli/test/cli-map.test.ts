@@ -54,7 +54,7 @@ describe('privacy-kit map: each kind of app and mount', () => {
 });
 
 describe('privacy-kit map: ES modules', () => {
-  it.each([['esm-app.mjs'], ['esm-app.mts']])('maps an app exported by the ES module %s', (module) => {
+  it.each([['esm-app.mjs'], ['esm-ts-app.mts']])('maps an app exported by the ES module %s', (module) => {
     const inventory = mapJson(module);
     expect(inventory.routes.map((r) => [r.id, r.handler, r.source?.file])).toEqual([['GET /me', 'me', `${FIXTURES}/${module}`]]);
   });

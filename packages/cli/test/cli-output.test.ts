@@ -2,25 +2,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INVENTORY_SCHEMA } from '@privacy-kit/core';
 import { shouldColor } from '../src/output/terminal';
-import { FIXTURES, ROOT, runCli } from './support/run-cli';
+import { FIXTURES, ROOT, runCli, runInProcess } from './support/run-cli';
 
 describe('privacy-kit: help, errors and colour', () => {
-  it.each([[[]], [['map']], [['check']], [['coverage']], [['audit']], [['audit', 'verify']], [['schema']]])('prints help for %j with --help (exit 0)', (command) => {
-    const run = runCli([...command, '--help']);
+  it.each([[[]], [['map']], [['check']], [['coverage']], [['audit']], [['audit', 'verify']], [['schema']]])('prints help for %j with --help (exit 0)', async (command) => {
+    const run = await runInProcess([...command, '--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: privacy-kit/);
     expect(run.stderr).toBe('');
   });
 
-  it('documents the exit codes in the main help', () => {
-    expect(runCli(['--help']).stdout).toContain('Exit codes:\n  0  success\n  1  check found problems, coverage below --min, or the audit chain is broken\n  2  usage or configuration error\n  3  the app module could not be loaded, or exports no Express app');
+  it('documents the exit codes in the main help', async () => {
+    expect((await runInProcess(['--help'])).stdout).toContain('Exit codes:\n  0  success\n  1  check found problems, coverage below --min, or the audit chain is broken\n  2  usage or configuration error\n  3  the app module could not be loaded, or exports no Express app');
   });
 
-  it('prints usage and exits 2 on no command, an unknown option or an unknown format', () => {
-    expect(runCli([]).status).toBe(2);
-    const unknown = runCli(['map', `${FIXTURES}/twins-app.ts`, '--bogus']);
+  it('prints usage and exits 2 on no command, an unknown option or an unknown format', async () => {
+    expect((await runInProcess([])).status).toBe(2);
+    const unknown = await runInProcess(['map', `${FIXTURES}/twins-app.ts`, '--bogus']);
     expect(unknown).toMatchObject({ status: 2, stderr: "error: unknown option '--bogus'\n(add --help for usage)\n" });
-    const format = runCli(['map', `${FIXTURES}/twins-app.ts`, '--format', 'pdf']);
+    const format = await runInProcess(['map', `${FIXTURES}/twins-app.ts`, '--format', 'pdf']);
     expect(format.status).toBe(2);
     expect(format.stderr).toContain("error: option '-f, --format <format>' argument 'pdf' is invalid. Allowed choices are table, json, md, mermaid, html.");
   });
@@ -40,8 +40,8 @@ describe('privacy-kit: help, errors and colour', () => {
 });
 
 describe('the inventory JSON Schema as shipped', () => {
-  it('is printed by `privacy-kit schema`', () => {
-    const run = runCli(['schema']);
+  it('is printed by `privacy-kit schema`', async () => {
+    const run = await runInProcess(['schema']);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(INVENTORY_SCHEMA)));
   });

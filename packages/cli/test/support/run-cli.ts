@@ -1,13 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { run } from '@privacy-kit/cli';
 
 /** The repository root: CLI runs start there, like `npx privacy-kit` in a project. */
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
-/** The built binary the tests run, as users get it. */
-export const CLI = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
+/** The CLI's entry point, as written (no build): a stale dist/ can never answer for the source. */
+export const CLI_SOURCE = join(ROOT, 'packages', 'cli', 'src', 'bin.ts');
 /** Fixture modules, relative to the root. */
 export const FIXTURES = 'packages/cli/test/fixtures';
+
+/**
+ * tsx, the CLI's own TypeScript loader, compiles the sources as they load; the root tsconfig's `paths` send every
+ * `@privacy-kit/*` import (the CLI's and the fixture app's alike) to packages/<name>/src. Like TypeScript, tsx reads
+ * a required './x.mjs' as './x.mts' when both exist, so no two fixtures share a base name across .mjs and .mts.
+ */
+const TSX = require.resolve('tsx/cjs');
+const TSCONFIG = join(ROOT, 'tsconfig.json');
 
 /** What a run printed and how it exited. */
 export interface CliRun {
@@ -16,18 +24,44 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+function environment(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  delete env.FORCE_COLOR;
+  if (extra?.FORCE_COLOR !== undefined) env.FORCE_COLOR = extra.FORCE_COLOR;
+  if (extra !== undefined && 'NO_COLOR' in extra && extra.NO_COLOR === undefined) delete env.NO_COLOR;
+  return env;
+}
+
 /**
- * Runs the built `privacy-kit` binary with arguments, from the repository root, without colour unless asked.
+ * Runs `privacy-kit` from its TypeScript source in a child process (as the binary runs: its own process, which it
+ * ends once output is written, whatever the loaded app leaves open), from the repository root, without colour
+ * unless asked.
  *
  * @param args - the arguments after `privacy-kit`
  * @param options - extra environment, working directory
  */
 export function runCli(args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string } = {}): CliRun {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the CLI tests (npm test does).`);
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  delete env.FORCE_COLOR;
-  if (options.env?.FORCE_COLOR !== undefined) env.FORCE_COLOR = options.env.FORCE_COLOR;
-  if (options.env !== undefined && 'NO_COLOR' in options.env && options.env.NO_COLOR === undefined) delete env.NO_COLOR;
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const env = { ...environment(options.env), TSX_TSCONFIG_PATH: TSCONFIG };
+  const result = spawnSync(process.execPath, ['--require', TSX, CLI_SOURCE, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs `privacy-kit` in this process through its exported `run()`, for commands that load no app module (help,
+ * usage errors, schema): the same program, without the cost of a process.
+ *
+ * @param args - the arguments after `privacy-kit`
+ * @param options - extra environment
+ */
+export async function runInProcess(args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const status = await run(args, {
+    stdout: (text) => { stdout += text; },
+    stderr: (text) => { stderr += text; },
+    isTTY: false,
+    env: environment(options.env),
+    cwd: ROOT,
+  });
+  return { status, stdout, stderr };
 }
