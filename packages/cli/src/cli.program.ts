@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isPrivacyKitError } from '@privacy-kit/core';
-import { exitCodeOf } from './cli-failure';
+import { exitCodeOf, problemOf } from './cli-failure';
 import { registerAuditCommand } from './commands/audit.command';
 import { registerCheckCommand } from './commands/check.command';
 import { registerCoverageCommand } from './commands/coverage.command';
@@ -84,8 +84,10 @@ export async function run(argv: readonly string[], environment: CliEnvironment =
   } catch (error) {
     // Commander has printed its message (or the help) already.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
-    const message = isPrivacyKitError(error) || error instanceof Error ? error.message : String(error);
-    output.err(`${styles.red('error')}: ${message.replace(/^@privacy-kit\/cli: /, 'privacy-kit: ')}\n`);
+    // The CLI's own failures are shown as the command's ('privacy-kit: ...'); any other package's keep its name.
+    const ours = isPrivacyKitError(error) && error.package === '@privacy-kit/cli';
+    const message = ours ? `privacy-kit: ${problemOf(error)}` : error instanceof Error ? error.message : String(error);
+    output.err(`${styles.red('error')}: ${message}\n`);
     return exitCodeOf(error);
   }
 }

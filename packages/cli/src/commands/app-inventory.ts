@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseDriftObservations, type DriftObservations, type Inventory } from '@privacy-kit/core';
 import { inventoryOf } from '@privacy-kit/express';
-import { CliFailure } from '../cli-failure';
+import { CliFailure, ioReason, problemOf } from '../cli-failure';
 import { appInputOf, loadCliConfig, type LoadedConfig } from '../config/cli-config';
 import { EXIT_CODES } from '../exit-codes';
 import { loadAppModule, type LoadedApp } from '../load/app-module.loader';
@@ -35,18 +35,24 @@ export interface AppInventory {
  */
 export function readObservations(file: string, shown: string): DriftObservations {
   if (!existsSync(file)) {
-    throw new CliFailure('PK_INVALID_OPTION', `no observations file ${shown}. It is written by privacy({ drift: { file } }) while the app runs (e.g. during its tests).`, EXIT_CODES.USAGE);
+    throw new CliFailure('PK_NOT_FOUND', `no observations file ${shown}. It is written by privacy({ drift: { file } }) while the app runs (e.g. during its tests).`, EXIT_CODES.USAGE);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliFailure('PK_IO', `cannot read ${shown}: ${ioReason(error)}.`, EXIT_CODES.USAGE, { cause: error });
   }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
-    throw new CliFailure('PK_INVALID_OPTION', `${shown} is not JSON: ${(error as Error).message}. Delete it and let the app write it again.`, EXIT_CODES.USAGE);
+    throw new CliFailure('PK_INVALID_OPTION', `${shown} is not JSON: ${problemOf(error)}. Delete it and let the app write it again.`, EXIT_CODES.USAGE);
   }
   try {
     return parseDriftObservations(json, shown);
   } catch (error) {
-    throw new CliFailure('PK_INVALID_OPTION', (error as Error).message.replace(/^@privacy-kit\/core: /, ''), EXIT_CODES.USAGE);
+    throw new CliFailure('PK_INVALID_OPTION', problemOf(error), EXIT_CODES.USAGE, { cause: error });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AuditVerifyReport } from '@privacy-kit/core';
-import { CliFailure } from '../cli-failure';
+import { CliFailure, problemOf } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { DEFAULT_SECRET_ENV, auditKeyFrom, readCheckpointFile, verifyAuditSource, type CheckpointFileReading } from '../stores/audit-sources';
 import type { CommandContext } from './command-context';
@@ -85,7 +85,7 @@ Exit codes:
         }, key, ctx.cwd);
       } catch (error) {
         if ((error as { name?: unknown } | null)?.name === 'CliFailure') throw error;
-        throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot read the audit log: ${(error as Error).message.replace(/^@privacy-kit\/[a-z]+: /, '')}`, EXIT_CODES.USAGE, { cause: error });
+        throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot read the audit log: ${problemOf(error)}`, EXIT_CODES.USAGE, { cause: error });
       }
       const wrongKey = report.problem === 'key';
       // Lines signed under another key say nothing new when the key itself is wrong.

@@ -11,7 +11,11 @@ export interface CommandContext {
   exit(code: ExitCode): void;
 }
 
-/** A message of a privacy-kit error without its package prefix, for terminal output. */
+/**
+ * A check finding's message without its package prefix, for terminal output. Findings are plain strings: the
+ * inventory keeps each problem as the package that found it wrote it (errors themselves are shown through
+ * `problemOf`).
+ */
 export function plain(message: string): string {
   return message.replace(/^@privacy-kit\/[a-z]+: /, '');
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { INVENTORY_FORMATS, renderInventory, type Inventory, type InventoryFormat } from '@privacy-kit/core';
-import { CliFailure } from '../cli-failure';
+import { CliFailure, ioReason } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { formatTable, type Styles } from '../output/terminal';
 import { loadAppInventory } from './app-inventory';
@@ -21,6 +21,22 @@ interface MapFlags {
   readonly observed?: string[];
   readonly config?: string;
   readonly source: boolean;
+}
+
+/**
+ * Writes a rendered map to `--out`, creating its folders; a file it cannot write is an I/O failure (exit 2).
+ *
+ * @param file - absolute path
+ * @param text - the rendered map
+ * @param shown - the path as the user wrote it
+ */
+export function writeReport(file: string, text: string, shown: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new CliFailure('PK_IO', `cannot write ${shown}: ${ioReason(error)}.`, EXIT_CODES.USAGE, { cause: error });
+  }
 }
 
 function list(values: readonly string[] | undefined): string {
@@ -113,13 +129,7 @@ Exit codes: 0 written, 2 usage error, 3 the module could not be loaded or export
       if (flags.out === undefined) {
         ctx.output.out(text);
       } else {
-        const file = resolve(ctx.cwd, flags.out);
-        try {
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, text);
-        } catch (error) {
-          throw new CliFailure('PK_INVALID_OPTION', `cannot write ${flags.out}: ${(error as Error).message}.`, EXIT_CODES.USAGE, { cause: error });
-        }
+        writeReport(resolve(ctx.cwd, flags.out), text, flags.out);
         const s = inventory.summary;
         ctx.output.out(`Wrote ${flags.out} (${format}): ${s.routes} routes, ${s.annotated} annotated, ${s.unannotated} without annotation.\n`);
       }

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { findPrivacyKit, type SweepProgress, type SweepReport } from '@privacy-kit/express';
-import { CliFailure } from '../cli-failure';
+import { CliFailure, problemOf } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { loadAppModule } from '../load/app-module.loader';
 import { formatTable, type Styles } from '../output/terminal';
 import type { CommandContext } from './command-context';
-import { plain } from './command-context';
 
 interface SweepFlags {
   readonly export?: string;
@@ -104,7 +103,7 @@ Exit codes: 0 every purge done, 1 a purge failed, 2 usage error or the audit cou
       try {
         report = await kit.sweep(bar === undefined ? {} : { onProgress: (p) => bar.update(p) });
       } catch (error) {
-        throw new CliFailure('PK_STORE_UNAVAILABLE', `the sweep stopped: ${plain((error as Error).message ?? String(error))} Nothing is purged without an audit record; fix the store and run it again.`, EXIT_CODES.USAGE, { cause: error });
+        throw new CliFailure('PK_STORE_UNAVAILABLE', `the sweep stopped: ${problemOf(error)} Nothing is purged without an audit record; fix the store and run it again.`, EXIT_CODES.USAGE, { cause: error });
       } finally {
         bar?.done();
         kit.dispose();

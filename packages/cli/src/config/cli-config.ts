@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isPrivacyKitError, parseAllowList, type AllowRule, type InventoryAppInput } from '@privacy-kit/core';
-import { CliFailure } from '../cli-failure';
+import { defineOptionKeys, parseAllowList, rejectUnknownOptions, type AllowRule, type InventoryAppInput } from '@privacy-kit/core';
+import { CliFailure, ioReason, problemOf, usageError } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 
 /** The file name `privacy-kit` looks for. */
@@ -45,7 +45,10 @@ export interface LoadedConfig {
   readonly dir: string;
 }
 
-const KNOWN = ['name', 'controller', 'securityMeasures', 'additionalSecurityMeasures', 'allow', 'observed', 'export'];
+const CONFIG_KEYS = defineOptionKeys<CliConfig>({
+  name: true, controller: true, securityMeasures: true, additionalSecurityMeasures: true, allow: true, observed: true, export: true,
+});
+const CONTROLLER_KEYS = defineOptionKeys<NonNullable<CliConfig['controller']>>({ name: true, contact: true, representative: true, dpo: true });
 
 function fail(where: string, message: string): never {
   throw new CliFailure('PK_INVALID_OPTION', `${where}: ${message}`, EXIT_CODES.USAGE);
@@ -66,22 +69,15 @@ function stringList(value: unknown, where: string, name: string): readonly strin
 export function parseCliConfig(value: unknown, where: string): CliConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(where, 'the configuration must be a JSON object.');
   const v = value as Record<string, unknown>;
-  for (const key of Object.keys(v)) {
-    if (!KNOWN.includes(key)) {
-      const hint = key === 'allowList' || key === 'allowlist' ? " Did you mean 'allow'?" : '';
-      fail(where, `unknown key '${key}'.${hint} Known keys: ${KNOWN.join(', ')}.`);
-    }
-  }
+  rejectUnknownOptions(v, CONFIG_KEYS, where, usageError);
   if (v.name !== undefined && (typeof v.name !== 'string' || v.name === '')) fail(where, "'name' must be a non-empty string.");
   if (v.export !== undefined && (typeof v.export !== 'string' || v.export === '')) fail(where, "'export' must be the name of an export, e.g. \"app\".");
   let controller: CliConfig['controller'];
   if (v.controller !== undefined) {
     const c = v.controller as Record<string, unknown> | null;
     if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || c.name === '') fail(where, "'controller' must be an object with at least a 'name', e.g. { \"name\": \"Shop Ltd\", \"contact\": \"privacy@shop.example\" }.");
-    for (const key of Object.keys(c)) {
-      if (!['name', 'contact', 'representative', 'dpo'].includes(key)) fail(where, `controller: unknown key '${key}' (known: name, contact, representative, dpo).`);
-      if (typeof c[key] !== 'string') fail(where, `controller.${key} must be a string.`);
-    }
+    rejectUnknownOptions(c, CONTROLLER_KEYS, `${where}: controller`, usageError);
+    for (const key of Object.keys(c)) if (typeof c[key] !== 'string') fail(where, `controller.${key} must be a string.`);
     controller = c as unknown as CliConfig['controller'];
   }
   const observed = typeof v.observed === 'string' ? [v.observed] : stringList(v.observed, where, 'observed');
@@ -89,8 +85,7 @@ export function parseCliConfig(value: unknown, where: string): CliConfig {
   try {
     allow = parseAllowList(v.allow, where);
   } catch (error) {
-    if (isPrivacyKitError(error)) throw new CliFailure('PK_INVALID_OPTION', error.message.replace(/^@privacy-kit\/core: /, ''), EXIT_CODES.USAGE);
-    throw error;
+    throw new CliFailure('PK_INVALID_OPTION', problemOf(error), EXIT_CODES.USAGE, { cause: error });
   }
   const securityMeasures = stringList(v.securityMeasures, where, 'securityMeasures');
   const additionalSecurityMeasures = stringList(v.additionalSecurityMeasures, where, 'additionalSecurityMeasures');
@@ -106,10 +101,16 @@ export function parseCliConfig(value: unknown, where: string): CliConfig {
 }
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    return fail(file, `cannot read it as JSON: ${(error as Error).message}.`);
+    throw new CliFailure('PK_IO', `${file}: cannot read it: ${ioReason(error)}.`, EXIT_CODES.USAGE, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return fail(file, `cannot read it as JSON: ${problemOf(error)}.`);
   }
 }
 
@@ -138,7 +139,7 @@ function inFolder(dir: string): { found?: LoadedConfig; projectRoot: boolean } {
 export function loadCliConfig(options: { readonly configFile?: string; readonly moduleDir?: string; readonly cwd: string }): LoadedConfig {
   if (options.configFile !== undefined) {
     const file = resolve(options.cwd, options.configFile);
-    if (!existsSync(file)) fail(options.configFile, 'no such file.');
+    if (!existsSync(file)) throw new CliFailure('PK_NOT_FOUND', `${options.configFile}: no such file.`, EXIT_CODES.USAGE);
     const json = readJson(file) as Record<string, unknown>;
     const body = file.endsWith('package.json') ? json[PACKAGE_JSON_KEY] ?? {} : json;
     return { config: parseCliConfig(body, file), file, dir: dirname(file) };

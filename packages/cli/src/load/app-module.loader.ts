@@ -4,7 +4,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isPrivacyKitError } from '@privacy-kit/core';
 import { trackSubApps } from '@privacy-kit/express';
-import { CliFailure } from '../cli-failure';
+import { CliFailure, problemOf } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 
 /** An app module, loaded. */
@@ -75,7 +75,7 @@ function trackExpressOf(file: string): void {
 function loadFailure(file: string, shown: string, error: unknown): CliFailure {
   if (isPrivacyKitError(error)) {
     // A privacy-kit error thrown while the module loads is a declaration problem (e.g. an unknown key): keep its code.
-    return new CliFailure(error.code, `cannot load ${shown}: a privacy declaration is invalid: ${error.message.replace(/^@privacy-kit\/[a-z]+: /, '')}`, EXIT_CODES.MODULE, { cause: error });
+    return new CliFailure(error.code, `cannot load ${shown}: a privacy declaration is invalid: ${problemOf(error)}`, EXIT_CODES.MODULE, { cause: error });
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const frame = error instanceof Error ? error.stack?.split('\n').find((l) => l.includes(file)) : undefined;
@@ -104,7 +104,7 @@ function loadFailure(file: string, shown: string, error: unknown): CliFailure {
 export async function loadAppModule(specifier: string, options: { readonly cwd?: string; readonly exportName?: string } = {}): Promise<LoadedApp> {
   const file = resolve(options.cwd ?? process.cwd(), specifier);
   if (!existsSync(file)) {
-    throw new CliFailure('PK_INVALID_OPTION', `no such module: ${specifier}. Give the path of a module that exports your Express app, e.g. src/app.ts.`, EXIT_CODES.MODULE);
+    throw new CliFailure('PK_NOT_FOUND', `no such module: ${specifier}. Give the path of a module that exports your Express app, e.g. src/app.ts.`, EXIT_CODES.MODULE);
   }
   const typescript = TYPESCRIPT.has(extname(file));
   process.setSourceMapsEnabled(true);

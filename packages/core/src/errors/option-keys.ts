@@ -17,13 +17,20 @@ export function defineOptionKeys<T>(table: OptionKeyTable<T>): readonly (keyof T
   return Object.freeze(Object.keys(table)) as readonly (keyof T & string)[];
 }
 
-/** The known key a mistyped one most likely meant: a near spelling, or a key it abbreviates ('file' for 'filename'). */
+/**
+ * The known key a mistyped one most likely meant: an alias, a near spelling, a key it abbreviates ('file' for
+ * 'filename'), or a key it lengthens ('allowList' for 'allow').
+ */
 function suggestKey(key: string, known: readonly string[], aliases: Readonly<Record<string, string>>): string | undefined {
   if (Object.hasOwn(aliases, key)) return aliases[key];
   const near = closest(key, known);
   if (near !== undefined || key.length < 3) return near;
   const lower = key.toLowerCase();
-  return known.find((candidate) => candidate.toLowerCase().startsWith(lower)) ?? known.find((candidate) => candidate.toLowerCase().includes(lower));
+  return (
+    known.find((candidate) => candidate.toLowerCase().startsWith(lower)) ??
+    known.find((candidate) => candidate.toLowerCase().includes(lower)) ??
+    known.find((candidate) => candidate.length >= 3 && lower.startsWith(candidate.toLowerCase()))
+  );
 }
 
 /**

@@ -51,6 +51,12 @@ describe('one known-keys check for every options type', () => {
     );
   });
 
+  it('suggests the known key that a longer name starts with', () => {
+    expect(() => rejectUnknownOptions({ filenamePath: 'x.db', auditKey: 'k' }, DEMO_KEYS, 'createSqliteStore()', error)).toThrow(
+      /unknown option 'filenamePath'\. Did you mean 'filename'\?/,
+    );
+  });
+
   it('names every unknown key at once', () => {
     expect(() => rejectUnknownOptions({ fileName: 'x', auditkey: 'k', zzz: 1 }, DEMO_KEYS, 'createSqliteStore()', error)).toThrow(
       /unknown options 'fileName' \(did you mean 'filename'\?\), 'auditkey' \(did you mean 'auditKey'\?\), 'zzz'\. Known options/,
