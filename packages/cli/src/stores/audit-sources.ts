@@ -2,14 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   deriveKey,
-  isPrivacyKitError,
   readAuditCheckpoints,
   type AuditCheckpoint,
   type AuditCheckpointFile,
   type AuditRouteHit,
   type AuditVerifyReport,
 } from '@privacy-kit/core';
-import { CliFailure } from '../cli-failure';
+import { CliFailure, problemOf } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 
 /** The environment variable the audit secret is read from by default (the key is `deriveKey(secret, 'audit')`). */
@@ -17,7 +16,7 @@ export const DEFAULT_SECRET_ENV = 'PRIVACY_KIT_SECRET';
 
 function existingFile(cwd: string, shown: string): string {
   const file = resolve(cwd, shown);
-  if (!existsSync(file)) throw new CliFailure('PK_STORE_UNAVAILABLE', `no database file ${shown}. Give the SQLite file the app writes (the 'filename' of createSqliteStore).`, EXIT_CODES.USAGE);
+  if (!existsSync(file)) throw new CliFailure('PK_NOT_FOUND', `no database file ${shown}. Give the SQLite file the app writes (the 'filename' of createSqliteStore).`, EXIT_CODES.USAGE);
   return file;
 }
 
@@ -60,7 +59,7 @@ export function auditKeyFrom(env: NodeJS.ProcessEnv, keyEnv: string | undefined)
   try {
     return deriveKey(secret, 'audit');
   } catch (error) {
-    throw new CliFailure('PK_AUDIT_KEY', `${name}: ${isPrivacyKitError(error) ? error.message.replace(/^@privacy-kit\/[a-z]+: /, '') : String(error)}`, EXIT_CODES.USAGE, { cause: error });
+    throw new CliFailure('PK_AUDIT_KEY', `${name}: ${problemOf(error)}`, EXIT_CODES.USAGE, { cause: error });
   }
 }
 
@@ -86,7 +85,7 @@ export function readCheckpointFile(cwd: string, shown: string, auditKey: Buffer)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliFailure(
-      'PK_INVALID_OPTION',
+      code === 'ENOENT' ? 'PK_NOT_FOUND' : 'PK_IO',
       code === 'ENOENT'
         ? `no checkpoint file ${shown}. Give the file the store's checkpoints.file option writes (on the path where the app publishes them).`
         : `cannot read the checkpoint file ${shown}: ${code ?? (error as Error).message}.`,
