@@ -1,4 +1,6 @@
 import { coreError } from '../errors/core-error';
+import { defineOptionKeys } from '../errors/option-keys';
+import { closest } from '../vocabulary/suggest';
 import { INVENTORY_RULES, type Inventory, type InventoryRoute, type InventoryRule } from './inventory.model';
 
 /** A route that may break some (or all) rules, and why. */
@@ -43,6 +45,7 @@ export interface CheckReport {
 }
 
 const RULE_SET = new Set<string>(INVENTORY_RULES);
+const ALLOW_RULE_KEYS = defineOptionKeys<AllowRule>({ route: true, rules: true, reason: true });
 
 /**
  * Validates an allow-list as written in a config file.
@@ -59,12 +62,16 @@ export function parseAllowList(value: unknown, where: string): AllowRule[] {
   return value.map((entry: unknown, i) => {
     if (typeof entry !== 'object' || entry === null) return fail(`allow[${i}] must be an object.`);
     const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if ((ALLOW_RULE_KEYS as readonly string[]).includes(key)) continue;
+      const hint = closest(key, ALLOW_RULE_KEYS);
+      fail(`allow[${i}] has an unknown key '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} (known: ${ALLOW_RULE_KEYS.join(', ')}).`);
+    }
     if (typeof e.route !== 'string' || !/^(?:(?:[A-Za-z]+|\*) )?\//.test(e.route.trim())) fail(`allow[${i}].route must look like 'GET /health' or '/health'; got ${JSON.stringify(e.route)}.`);
     if (typeof e.reason !== 'string' || e.reason.trim() === '') fail(`allow[${i}] (${String(e.route)}) needs a 'reason' saying why the route may break the rules.`);
     if (e.rules !== undefined && (!Array.isArray(e.rules) || e.rules.some((r) => typeof r !== 'string' || !RULE_SET.has(r)))) {
       fail(`allow[${i}].rules must list rules among ${INVENTORY_RULES.join(', ')}; got ${JSON.stringify(e.rules)}.`);
     }
-    for (const key of Object.keys(e)) if (!['route', 'rules', 'reason'].includes(key)) fail(`allow[${i}] has an unknown key '${key}' (known: route, rules, reason).`);
     return { route: (e.route as string).trim(), reason: (e.reason as string).trim(), ...(e.rules === undefined ? {} : { rules: e.rules as InventoryRule[] }) };
   });
 }

@@ -89,6 +89,10 @@ describe('parseAllowList and matchesRoutePattern', () => {
     expect(() => parseAllowList([{ route: 'health', reason: 'r' }], 'cfg')).toThrow(/must look like 'GET \/health'/);
   });
 
+  it('suggests the key a misspelt one meant', () => {
+    expect(() => parseAllowList([{ route: '/x', reason: 'r', rule: ['unannotated'] }], 'cfg')).toThrow(/allow\[0\] has an unknown key 'rule'\. Did you mean 'rules'\? \(known: route, rules, reason\)/);
+  });
+
   it('matches a method and path, any method, a prefix, and aliases', () => {
     const route = { method: 'GET', path: '/a/status', aliases: ['/b/status'] };
     expect(matchesRoutePattern('GET /a/status', route)).toBe(true);
