@@ -28,7 +28,7 @@ const { generateCorpus, generateLogLines, generateMessages } = require('../packa
 const { changedNegatives, findLeaks, serialize } = require('../packages/redact/test/corpus/leak-check.ts');
 const pii = require('../packages/redact/test/corpus/personal-values.ts');
 const { Prng } = require('../packages/redact/test/corpus/prng.ts');
-// eslint-disable-next-line no-restricted-syntax -- this benchmark times one internal step of the engine (the shared text profile)
+// eslint-disable-next-line no-restricted-syntax, import-x/no-restricted-paths -- this benchmark times one internal step of the engine (the shared text profile)
 const { ProfileBuffers, TextProfile } = require('../packages/redact/dist/text/text-profile.js');
 
 const QUICK = process.argv.includes('--quick');
