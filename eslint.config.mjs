@@ -17,7 +17,7 @@ const PACKAGES = ['core', 'redact', 'express', 'winston', 'sqlite', 'postgres', 
 const ALLOWED_SUBPATHS = ['@privacy-kit/core/testing', '@privacy-kit/core/store', '@privacy-kit/cli/inventory.schema.json'];
 
 /** The files behind those doors, relative to a package's src/ or dist/ (`@privacy-kit/x` resolves to them). */
-const DOOR_FILES = ['index', 'testing/index', 'store/index'].flatMap((door) => [`./${door}.ts`, `./${door}.js`, `./${door}.d.ts`]);
+const DOOR_FILES = ['index', 'testing/index', 'stores/index'].flatMap((door) => [`./${door}.ts`, `./${door}.js`, `./${door}.d.ts`]);
 
 /** A relative path that climbs into another package's src/ or dist/ (from the root, or from inside packages/). */
 const CLIMB_INTO_PACKAGE = `^(\\.\\./)+(packages/)?(${PACKAGES.join('|')})/(src|dist)(/|$)`;

@@ -137,7 +137,8 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   if (!Number.isInteger(ttl) || ttl < 0) throw expressError('PK_INVALID_OPTION', `privacy(): 'consentCacheTtlMs' must be a whole number of ms ≥ 0; got ${JSON.stringify(ttl)}.`);
   if (!Number.isInteger(size) || size < 1) throw expressError('PK_INVALID_OPTION', `privacy(): 'consentCacheSize' must be a whole number ≥ 1; got ${JSON.stringify(size)}.`);
   const adminRoles = options.adminRoles ?? DEFAULT_ADMIN_ROLES;
-  if (!Array.isArray(adminRoles) || adminRoles.length === 0 || adminRoles.some((r) => typeof r !== 'string' || r === '')) {
+  const givenRoles: unknown = adminRoles;
+  if (!Array.isArray(givenRoles) || givenRoles.length === 0 || givenRoles.some((r) => typeof r !== 'string' || r === '')) {
     throw expressError('PK_INVALID_OPTION', `privacy(): 'adminRoles' must be a non-empty array of role names, e.g. ['privacy-admin']; got ${JSON.stringify(adminRoles)}.`);
   }
   const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
@@ -147,7 +148,8 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   const appId = options.appId ?? DEFAULT_APP_ID;
   if (typeof appId !== 'string' || appId === '') throw expressError('PK_INVALID_OPTION', "privacy(): 'appId' must be a non-empty string.");
   const consentPurposes = options.consentPurposes ?? [];
-  if (!Array.isArray(consentPurposes) || consentPurposes.some((p) => typeof p !== 'string')) {
+  const givenPurposes: unknown = consentPurposes;
+  if (!Array.isArray(givenPurposes) || givenPurposes.some((p) => typeof p !== 'string')) {
     throw expressError('PK_INVALID_OPTION', `privacy(): 'consentPurposes' must be an array of purpose keys, e.g. ['marketing.communications.email']; got ${JSON.stringify(consentPurposes)}.`);
   }
   for (const purpose of consentPurposes) resolveTerm('purpose', purpose, 'privacy({ consentPurposes })');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
 import { setRequestContext } from './context/request-context';
 import { createConsentRouter } from './consent/consent.router';
 import { PrivacyEngine } from './engine/privacy-engine';
@@ -73,6 +73,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     tagMountedApp(parent, privacyMiddleware);
     drift?.attach(parent);
     if (parent[LISTEN_GUARDED_KEY] === true) return;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to the app again below
     const listen = parent.listen;
     Object.defineProperty(parent, LISTEN_GUARDED_KEY, { value: true });
     parent.listen = function guardedListen(this: Application, ...args: unknown[]) {

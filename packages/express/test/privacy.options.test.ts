@@ -18,7 +18,7 @@ describe('privacy() options', () => {
   });
 
   it('refuses a short pseudonym key', () => {
-    expect(() => privacy({ store: t.store, pseudonymKey: 'short', jwt: JWT_OPTIONS as never })).toThrow(/'pseudonymKey' must be a secret of at least 32 bytes/);
+    expect(() => privacy({ store: t.store, pseudonymKey: 'short', jwt: JWT_OPTIONS })).toThrow(/'pseudonymKey' must be a secret of at least 32 bytes/);
   });
 
   it('refuses an unknown option and suggests the right one', () => {
@@ -30,14 +30,14 @@ describe('privacy() options', () => {
     ['consentCacheTTLMs', 'consentCacheTtlMs'],
     ['consentPurpose', 'consentPurposes'],
   ])("suggests the closest option for a misspelt one: '%s'", (given, meant) => {
-    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, [given]: 1 } as never))
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS, [given]: 1 }))
       .toThrow(expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining(`privacy(): unknown option '${given}'. Did you mean '${meant}'?`) }));
   });
 
   it('names the package apart from the problem in its errors', () => {
     let thrown: unknown;
     try {
-      privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, appId: '' });
+      privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS, appId: '' });
     } catch (error) {
       thrown = error;
     }
@@ -45,17 +45,17 @@ describe('privacy() options', () => {
   });
 
   it('refuses a malformed base path', () => {
-    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, basePath: 'privacy/' })).toThrow(/'basePath' must look like '\/privacy'/);
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS, basePath: 'privacy/' })).toThrow(/'basePath' must look like '\/privacy'/);
   });
 
   it.each([0, -5, 1.5, '3000', 2 ** 31])('refuses a storeTimeoutMs of %p, saying what it must be', (storeTimeoutMs) => {
-    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, storeTimeoutMs: storeTimeoutMs as never }))
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS, storeTimeoutMs: storeTimeoutMs as never }))
       .toThrow(/'storeTimeoutMs' must be a whole number of ms from 1 to 2147483647 \(default 3000\)/);
   });
 
   it('refuses a store written without recordConsentChange, saying why it is needed', () => {
     const old = new Proxy(t.store, { get: (target, prop) => (prop === 'recordConsentChange' ? undefined : Reflect.get(target, prop)) });
-    expect(() => privacy({ store: old, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never })).toThrow(/has no recordConsentChange\(events, auditEntry\).*one transaction/s);
+    expect(() => privacy({ store: old, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS })).toThrow(/has no recordConsentChange\(events, auditEntry\).*one transaction/s);
   });
 
   it('serves the consent API under a custom base path', async () => {

@@ -20,7 +20,7 @@ describe('what privacy() returns', () => {
 
   it('keys kit.pseudonym(id) with the pseudonym key and never returns the id itself', () => {
     const pseudonymKey = randomBytes(32);
-    const kit = privacy({ store: t.store, pseudonymKey, jwt: JWT_OPTIONS as never });
+    const kit = privacy({ store: t.store, pseudonymKey, jwt: JWT_OPTIONS });
     expect(kit.pseudonym('user-a')).toBe(createPseudonymizer(pseudonymKey)('user-a'));
     expect(kit.pseudonym('user-a')).not.toContain('user-a');
     kit.dispose();

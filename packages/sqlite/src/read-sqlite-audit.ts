@@ -23,6 +23,7 @@ export interface SqliteAuditReadOptions {
  * @example
  * const records = await readSqliteAudit({ filename: 'test-output/audit.db', query: { event: 'access' } });
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async so that bad options and an unreadable file reject rather than throw
 export async function readSqliteAudit(options: SqliteAuditReadOptions): Promise<readonly AuditRecord[]> {
   if (typeof options !== 'object' || options === null || typeof options.filename !== 'string' || options.filename === '' || options.filename === ':memory:') {
     throw sqliteError('PK_INVALID_OPTION', "readSqliteAudit() needs { filename }, the path of the store's database file.");

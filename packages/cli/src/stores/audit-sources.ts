@@ -29,13 +29,13 @@ function existingFile(cwd: string, shown: string): string {
  */
 export async function readSqliteAuditHits(cwd: string, shown: string): Promise<AuditRouteHit[]> {
   const filename = existingFile(cwd, shown);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the store package (and its native driver) loads only when a --db is read
   const { readSqliteAudit } = require('@privacy-kit/sqlite') as typeof import('@privacy-kit/sqlite');
   try {
     const records = await readSqliteAudit({ filename });
     return records.map(({ event, method, route, decision }) => ({ event, method, route, decision }));
   } catch (error) {
-    const problem = isPrivacyKitError(error) ? error.problem : `${shown}: unexpected error. Is it the SQLite file of a privacy-kit store (@privacy-kit/sqlite)?`;
-    throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot read the audit log: ${problem}`, EXIT_CODES.USAGE, { cause: error });
+    throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot read the audit log in ${shown}: ${problemOf(error)} Is it the SQLite file of a privacy-kit store (@privacy-kit/sqlite)?`, EXIT_CODES.USAGE, { cause: error });
   }
 }
 
@@ -124,11 +124,13 @@ export async function verifyAuditSource(source: VerifySource, auditKey: Buffer, 
   const options: VerifyOptions = { auditKey, allowEmpty: source.allowEmpty, ...(source.checkpoint === undefined ? {} : { checkpoint: source.checkpoint }) };
   if (source.db !== undefined) {
     const filename = existingFile(cwd, source.db);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the store package (and its native driver) loads only when a --db is verified
     const { verifySqliteAudit } = require('@privacy-kit/sqlite') as typeof import('@privacy-kit/sqlite');
     return verifySqliteAudit({ filename, ...options });
   }
   let postgres: { verifyPostgresAudit?: (options: { connectionString: string; schema?: string } & VerifyOptions) => Promise<AuditVerifyReport> };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer: the CLI works without it
     postgres = require('@privacy-kit/postgres') as typeof postgres;
   } catch (error) {
     throw new CliFailure('PK_STORE_UNAVAILABLE', '--database-url needs @privacy-kit/postgres: npm install @privacy-kit/postgres.', EXIT_CODES.USAGE, { cause: error });

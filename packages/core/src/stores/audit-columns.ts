@@ -10,15 +10,15 @@ export type AuditColumnType = 'seq' | 'text' | 'integer' | 'real' | 'json';
 /** One column of the audit_log table: its name, the record field it holds, and its neutral type. */
 export interface AuditColumn {
   /** The column name (snake_case), as in {@link AuditRow}. */
-  readonly name: keyof AuditRow & string;
+  readonly name: Extract<keyof AuditRow, string>;
   /** The record field the column holds. */
-  readonly field: keyof AuditRecord & string;
+  readonly field: Extract<keyof AuditRecord, string>;
   readonly type: AuditColumnType;
   /** Whether the column holds JSON (type `json`). */
   readonly json: boolean;
 }
 
-type ColumnSpec = { readonly field: keyof AuditRecord & string; readonly type: AuditColumnType };
+type ColumnSpec = { readonly field: Extract<keyof AuditRecord, string>; readonly type: AuditColumnType };
 
 /** Every column of {@link AuditRow} exactly once, in table order (a column missing here fails to compile). */
 const TABLE = {
@@ -48,7 +48,7 @@ const TABLE = {
  * SELECT statements, their value encoders and the testing helpers derive from.
  */
 export const AUDIT_COLUMNS: readonly AuditColumn[] = Object.freeze(
-  (Object.entries(TABLE) as [keyof AuditRow & string, ColumnSpec][]).map(([name, spec]) =>
+  (Object.entries(TABLE) as [Extract<keyof AuditRow, string>, ColumnSpec][]).map(([name, spec]) =>
     Object.freeze({ name, field: spec.field, type: spec.type, json: spec.type === 'json' })),
 );
 

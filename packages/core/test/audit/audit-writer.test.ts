@@ -15,6 +15,7 @@ function memoryLog(options: { async?: boolean; onFailure?: AuditWriterOptions['o
     if (failNext !== undefined) {
       const error = failNext;
       failNext = undefined;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- stores signal a retry by throwing an AuditBatchFailure, not an Error
       throw error;
     }
     if (entries.some((e) => e.requestId === 'bad')) throw new Error('refused entry');

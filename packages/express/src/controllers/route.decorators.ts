@@ -28,7 +28,7 @@ function routeDecorator(verb: HttpVerb, path: string) {
   }
   // Keyed by the method function, so the same code works with legacy and standard decorators.
   return function httpRoute(target: unknown, keyOrContext: unknown, descriptor?: PropertyDescriptor): void {
-    const method = typeof keyOrContext === 'object' && keyOrContext !== null ? target : descriptor?.value;
+    const method: unknown = typeof keyOrContext === 'object' && keyOrContext !== null ? target : descriptor?.value;
     if (typeof method !== 'function') {
       throw expressError('PK_INVALID_DECORATOR', `@${verb.toUpperCase()} belongs on a method.`);
     }

@@ -103,7 +103,7 @@ export function locateFunctions(functions: readonly Function[], cwd: string = pr
       let line = location.lineNumber;
       let column = location.columnNumber;
       const map = findSourceMap(file);
-      const entry = map?.findEntry(line, column) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+      const entry: { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined = map?.findEntry(line, column);
       if (entry?.originalSource !== undefined && entry.originalLine !== undefined) {
         file = toPath(entry.originalSource);
         line = entry.originalLine;

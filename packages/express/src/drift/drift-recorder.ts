@@ -105,6 +105,7 @@ export class DriftRecorder {
       if (!(Math.random() < this.options.sampleRate)) return;
       preSampled = true;
     }
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the patched res.json/res.send keep their own `this` (the response)
     const recorder = this;
     const json = res.json;
     const send = res.send;

@@ -80,7 +80,8 @@ function checkList(value: unknown, name: string, example: string): string[] {
 export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   if (typeof options !== 'object' || options === null) throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): expected { secret, algorithms, issuer, audience }.");
   rejectUnknownOptions(options, JWT_OPTION_KEYS, 'privacy({ jwt })', expressError);
-  if (!Array.isArray(options.algorithms) || options.algorithms.length === 0) {
+  const givenAlgorithms: unknown = options.algorithms;
+  if (!Array.isArray(givenAlgorithms) || givenAlgorithms.length === 0) {
     throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): 'algorithms' is required: list the algorithms your tokens use, e.g. algorithms: ['HS256']. privacy-kit never guesses them from the token.");
   }
   for (const alg of options.algorithms) {

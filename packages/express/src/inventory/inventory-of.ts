@@ -52,7 +52,8 @@ export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inv
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   const kit = options.kit ?? findPrivacyKit(discovery.kit, 0);
-  const given = options.observations === undefined ? [] : Array.isArray(options.observations) ? options.observations : [options.observations as DriftObservations];
+  const given: readonly DriftObservations[] =
+    options.observations === undefined ? [] : Array.isArray(options.observations) ? (options.observations as readonly DriftObservations[]) : [options.observations as DriftObservations];
   const observed = kit?.drift === undefined ? given : [kit.drift.snapshot(), ...given];
   const name = options.app?.name ?? kit?.appId;
   const generatedAt = options.generatedAt ?? new Date();
@@ -73,7 +74,7 @@ export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inv
         problems: compiled !== undefined && isRouteProblem(compiled) ? compiled.problems : [],
       };
     }),
-    observations: observed as DriftObservations[],
+    observations: observed,
     ...(retention === undefined ? {} : { retention }),
     warnings,
     generatedAt,

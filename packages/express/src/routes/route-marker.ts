@@ -33,10 +33,10 @@ export function markHandler(handler: RequestHandler, marker: RouteMarker): Marke
  * @param route - an Express Route object (`layer.route`, `req.route`)
  */
 export function markedHandlersOf(route: unknown): MarkedHandler[] {
-  const stack = (route as { stack?: readonly { handle?: unknown }[] } | undefined)?.stack;
+  const stack: unknown = (route as { stack?: unknown } | undefined)?.stack;
   if (!Array.isArray(stack)) return [];
   const found: MarkedHandler[] = [];
-  for (const layer of stack) {
+  for (const layer of stack as readonly { handle?: unknown }[]) {
     const handle = layer.handle;
     if (getRouteMarker(handle) !== undefined && !found.includes(handle as MarkedHandler)) found.push(handle as MarkedHandler);
   }

@@ -83,7 +83,8 @@ function registerOne(name: string, source: DataSource): RegisteredSource {
   const validated = validatedProperties(source.model);
   let rectifiable: Set<string>;
   if (source.rectifiable !== undefined) {
-    if (!Array.isArray(source.rectifiable) || source.rectifiable.some((p) => typeof p !== 'string')) {
+    const given: unknown = source.rectifiable;
+    if (!Array.isArray(given) || given.some((p) => typeof p !== 'string')) {
       throw expressError('PK_INVALID_OPTION', `${where}: 'rectifiable' must be an array of field names, e.g. ['name', 'email'].`);
     }
     for (const property of source.rectifiable) {

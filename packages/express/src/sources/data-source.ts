@@ -29,9 +29,10 @@ export interface PurgeScope {
  *   rectify: (id, patch) => { Object.assign(db.users.get(id)!, patch); },
  * };
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped source (no Model given) accepts any model class
 export interface DataSource<Model = any> {
   /** The `@PersonalData` class that describes the source's records; rectification patches are validated against it. */
-  readonly model: abstract new (...args: any[]) => Model;
+  readonly model: abstract new (...args: never[]) => Model;
   /** Returns everything the source holds about the person, as JSON-serialisable data (Art. 15/20). */
   readonly export?: (subjectId: string) => unknown;
   /** Removes the person's data. Must be idempotent: a second call for an erased person changes nothing and does not throw. */

@@ -26,7 +26,7 @@ describe('drift detection', () => {
   });
 
   function shop(drift: object | boolean, onError: (e: Error) => void = () => undefined) {
-    const { app, kit } = appWith(t.store, { drift, onError } as never);
+    const { app, kit } = appWith(t.store, { drift, onError });
     kits.push(kit);
     app.get('/debug/users', function debugUsers(_req, res) {
       res.json({ users: [{ email: 'ada@example.com', phone: '+44 20 7946 0958' }] });

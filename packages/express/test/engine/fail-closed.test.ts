@@ -9,7 +9,7 @@ function failing(store: PrivacyStore, ops: readonly (keyof PrivacyStore)[]): Pri
     get(target, prop, receiver) {
       if (ops.includes(prop as keyof PrivacyStore)) return () => Promise.reject(new Error('connection refused'));
       const value = Reflect.get(target, prop, receiver) as unknown;
-      return typeof value === 'function' ? (value as Function).bind(target) : value;
+      return typeof value === 'function' ? (value).bind(target) : value;
     },
   });
 }
@@ -20,10 +20,10 @@ function slow(store: PrivacyStore, ops: readonly (keyof PrivacyStore)[], delayMs
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
-      const bound = (value as Function).bind(target) as (...args: unknown[]) => Promise<unknown>;
+      const bound = (value).bind(target) as (...args: unknown[]) => Promise<unknown>;
       if (!ops.includes(prop as keyof PrivacyStore)) return bound;
       return (...args: unknown[]) => new Promise((resolve, reject) => {
-        if (delayMs !== undefined) setTimeout(() => bound(...args).then(resolve, reject), delayMs);
+        if (delayMs !== undefined) setTimeout(() => { bound(...args).then(resolve, reject); }, delayMs);
       });
     },
   });
@@ -172,7 +172,7 @@ describe('bounding every store call on the request path by storeTimeoutMs', () =
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (prop === 'appendAudit') return (entry: { event: string }) => (hang && entry.event === 'outcome' ? new Promise(() => undefined) : target.appendAudit(entry as never));
-        return typeof value === 'function' ? (value as Function).bind(target) : value;
+        return typeof value === 'function' ? (value).bind(target) : value;
       },
     });
     const { app } = build(store);

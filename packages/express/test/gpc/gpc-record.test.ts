@@ -91,7 +91,7 @@ describe('recording the GPC signal as consent events (gpc: { record: true })', (
       get(target, key, receiver) {
         if (key === 'recordConsentChange' && broken) return () => Promise.reject(new Error('disk full'));
         const value = Reflect.get(target, key, receiver) as unknown;
-        return typeof value === 'function' ? (value as Function).bind(target) : value;
+        return typeof value === 'function' ? (value).bind(target) : value;
       },
     });
     setup.kit.dispose();

@@ -142,7 +142,7 @@ describe('POST /privacy/me/erasure', () => {
           };
         }
         const value = Reflect.get(target, key, receiver) as unknown;
-        return typeof value === 'function' ? (value as Function).bind(target) : value;
+        return typeof value === 'function' ? (value).bind(target) : value;
       },
     });
     setup.kit.dispose();

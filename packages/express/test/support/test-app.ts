@@ -47,7 +47,7 @@ export type ExpressModule = typeof express;
 /** An app with privacy() mounted on the given store and the default JWT options (Express 5 unless another module is given). */
 export function appWith(store: PrivacyStore, options: Partial<PrivacyOptions> = {}, expressModule: ExpressModule = express): { app: Express; kit: PrivacyKit } {
   const app = expressModule();
-  const kit = privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, appId: 'test-app', onError: () => undefined, ...options } as PrivacyOptions);
+  const kit = privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS, appId: 'test-app', onError: () => undefined, ...options });
   app.use(kit);
   return { app, kit };
 }
