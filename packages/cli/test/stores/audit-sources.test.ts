@@ -12,8 +12,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const key = deriveKey(randomBytes(32).toString('base64'), 'audit');
 
 describe('where the CLI reads the audit log', () => {
-  it('reports a --db file that does not exist as not found', () => {
-    expect(() => readSqliteAuditHits(dir, 'missing.db')).toThrow(
+  it('reports a --db file that does not exist as not found', async () => {
+    await expect(readSqliteAuditHits(dir, 'missing.db')).rejects.toThrow(
       expect.objectContaining({ code: 'PK_NOT_FOUND', problem: expect.stringMatching(/^no database file missing\.db\./) }),
     );
   });
