@@ -1,6 +1,6 @@
 import { PathMatcher } from './paths/path-matcher';
-import type { RedactOptions, ResolvedRedactOptions } from './redact-options';
-import { resolveRedactOptions } from './redact-options';
+import type { RedactOptions, ResolvedRedactOptions } from './redact.options';
+import { resolveRedactOptions } from './redact.options';
 import { Replacer } from './replacement/replacer';
 import { TextRedactor } from './text/text-redactor';
 import type { WalkerConfig } from './walk/value-walker';

@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseDriftObservations, type DriftObservations, type Inventory } from '@privacy-kit/core';
 import { inventoryOf } from '@privacy-kit/express';
 import { CliFailure, ioReason, problemOf } from '../cli-failure';
-import { appInputOf, loadCliConfig, type LoadedConfig } from '../config/cli-config';
+import { appInputOf, loadCliConfig, type LoadedConfig } from '../config/cli.config';
 import { EXIT_CODES } from '../exit-codes';
 import { loadAppModule, type LoadedApp } from '../load/app-module.loader';
 

@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import type { PersonalFieldOptions, ProcessingOptions } from '../metadata/declarations';
 import { PERSONAL_FIELDS_KEY } from '../metadata/metadata-keys';
 import { registry } from '../metadata/registry';

@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 
 /** What a decorator was applied to, normalised across legacy (experimentalDecorators) and standard (TC39) modes. */
 export type DecoratedMember =

@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import type { PersonalFieldOptions, ProcessingOptions } from '../metadata/declarations';
 import { registry } from '../metadata/registry';
 import { addField, addProcessingPart, methodOf } from './annotate';

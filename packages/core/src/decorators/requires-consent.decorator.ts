@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import { addProcessingPart, methodOf } from './annotate';
 import { decoratedMember } from './decorator-target';
 import type { UniversalDecorator } from './personal-data.decorator';

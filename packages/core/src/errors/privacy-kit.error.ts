@@ -1,7 +1,5 @@
+import { PRIVACY_KIT_ERROR_KEY as PRIVACY_KIT_ERROR } from '../metadata/metadata-keys';
 import type { PrivacyKitErrorCode } from './error-codes';
-
-/** Marks privacy-kit errors across installed copies (checked by {@link isPrivacyKitError}). */
-const PRIVACY_KIT_ERROR = Symbol.for('privacy-kit.error');
 
 /** The packages that raise privacy-kit errors (the umbrella package is 'privacy-kit'). */
 export type PrivacyKitPackage =

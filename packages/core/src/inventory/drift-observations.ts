@@ -1,5 +1,5 @@
 import type { PrivacyKitError } from '../errors/privacy-kit.error';
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 
 /** The version of the drift observations file format. */
 export const DRIFT_OBSERVATIONS_VERSION = 1;

@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import { defineOptionKeys } from '../errors/option-keys';
 import { closest } from '../vocabulary/suggest';
 import { INVENTORY_RULES, type Inventory, type InventoryRoute, type InventoryRule } from './inventory.model';

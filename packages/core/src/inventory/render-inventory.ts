@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import { renderInventoryHtml } from './html.renderer';
 import type { Inventory } from './inventory.model';
 import { renderInventoryJson } from './json.renderer';

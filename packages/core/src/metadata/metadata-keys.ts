@@ -7,3 +7,5 @@ export const REGISTRY_KEY = Symbol.for('privacy-kit.registry.v1');
 export const PERSONAL_FIELDS_KEY = Symbol.for('privacy-kit.personal-fields');
 /** Marks a route middleware created by a twin (`personalData()`, `requiresConsent()`). */
 export const ROUTE_DECLARATION_KEY = Symbol.for('privacy-kit.route-declaration');
+/** Marks privacy-kit errors across installed copies (checked by `isPrivacyKitError`). */
+export const PRIVACY_KIT_ERROR_KEY = Symbol.for('privacy-kit.error');

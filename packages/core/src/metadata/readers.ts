@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import type { PersonalFieldDeclaration, ProcessingDeclaration, ProcessingOptions } from './declarations';
 import { PERSONAL_FIELDS_KEY } from './metadata-keys';
 import { registry } from './registry';

@@ -1,6 +1,6 @@
 import { defineOptionKeys, rejectUnknownOptions } from '../errors/option-keys';
 import type { PrivacyKitError } from '../errors/privacy-kit.error';
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import { parseRetention } from '../retention/retention';
 import { resolveLawfulBasis, resolveTerm } from '../vocabulary/vocabulary';
 import type {

@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 
 /** Minimum key length: 32 bytes, the output size of HMAC-SHA-256. */
 export const MIN_KEY_BYTES = 32;

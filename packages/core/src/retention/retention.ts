@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 
 /** A parsed retention period such as '30d' or '2y'. */
 export interface Retention {

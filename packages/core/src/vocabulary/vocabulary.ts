@@ -1,4 +1,4 @@
-import { coreError } from '../errors/core-error';
+import { coreError } from '../errors/core.error';
 import type { PrivacyKitErrorCode } from '../errors/error-codes';
 import { registry } from '../metadata/registry';
 import { closest } from './suggest';

@@ -1,11 +1,11 @@
 import { defineOptionKeys, rejectUnknownOptions, type PrivacyKitError } from '@privacy-kit/core';
-import type { DetectorSetting } from '../redact-options';
-import { resolveDetectorSettings } from '../redact-options';
+import type { DetectorSetting } from '../redact.options';
+import { resolveDetectorSettings } from '../redact.options';
 import { classifyKey } from '../keys/sensitive-keys';
 import { Replacer } from '../replacement/replacer';
 import { TextRedactor } from '../text/text-redactor';
 import { personalFieldsOf, refreshDeclaredKeys } from '../walk/class-fields';
-import { redactError } from '../redact-error';
+import { redactError } from '../redact.error';
 
 /** At most this many values are visited per call. */
 export const DEFAULT_FIND_MAX_NODES = 2_000;

@@ -1,5 +1,5 @@
 import { closest, defineOptionKeys, isKnownTerm, listTerms, rejectUnknownOptions, type PrivacyKitError } from '@privacy-kit/core';
-import { redactError } from '../redact-error';
+import { redactError } from '../redact.error';
 import type { Detector, ReportMatch } from './detector';
 
 /** A custom detector made of a regular expression and an optional validator. */

@@ -1,5 +1,5 @@
 import type { PrivacyKitError } from '@privacy-kit/core';
-import { redactError } from '../redact-error';
+import { redactError } from '../redact.error';
 
 /** One step of a redaction path. */
 export type PathSegment =

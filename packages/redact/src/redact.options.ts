@@ -6,7 +6,7 @@ import type { Detector } from './detectors/detector';
 import { normalizeKey } from './keys/sensitive-keys';
 import type { PathSegment } from './paths/path-parser';
 import { parsePath } from './paths/path-parser';
-import { redactError } from './redact-error';
+import { redactError } from './redact.error';
 import type { Replacement } from './replacement/replacer';
 
 /** Objects nested deeper than this are replaced by `[REDACTED:depth-limit]`. */

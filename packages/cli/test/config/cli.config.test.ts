@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCliConfig, parseCliConfig } from '../../src/config/cli-config';
+import { loadCliConfig, parseCliConfig } from '../../src/config/cli.config';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-cli-config-')); });

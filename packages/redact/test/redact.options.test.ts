@@ -1,5 +1,5 @@
 import { createRedactor } from '@privacy-kit/redact';
-import { DEFAULT_MAX_STRING_LENGTH, resolveRedactOptions } from '../src/redact-options';
+import { DEFAULT_MAX_STRING_LENGTH, resolveRedactOptions } from '../src/redact.options';
 
 describe('redactor options', () => {
   it('applies the full default set with no options', () => {
