@@ -1,11 +1,11 @@
 import { isoTime } from '../audit/iso-time';
 import { isPrivacyKitError } from '../errors/privacy-kit.error';
-import type { PersonalFieldDeclaration, ProcessingDeclaration, ProcessingOptions } from '../metadata/declarations';
+import type { PersonalFieldDeclaration, ProcessingOptions } from '../metadata/declarations';
 import { getAnnotatedClasses, getPersonalFields } from '../metadata/readers';
-import { resolveProcessing } from '../metadata/resolve-declarations';
+import { mergeProcessingParts, resolveProcessing } from '../metadata/resolve-declarations';
 import { parseRetention, type Retention } from '../retention/retention';
 import { LAWFUL_BASES, type LawfulBasis } from '../vocabulary/taxonomy';
-import { resolveTerm, type TermKind } from '../vocabulary/vocabulary';
+import { isKnownTerm, resolveTerm, type TermKind } from '../vocabulary/vocabulary';
 import { categoryRetentionOf, inheritedCategoryRetention, type CategoryRetentionDeclaration } from './category-retention';
 import type { DriftObservations, RouteObservation } from './drift-observations';
 import { mergeDriftObservations, undeclaredCategories } from './drift-observations';
@@ -79,11 +79,6 @@ export interface InventoryInput {
 const SUBJECT_TEXT_MAX = 120;
 const UNKNOWN_CODES = new Set(['PK_UNKNOWN_CATEGORY', 'PK_UNKNOWN_PURPOSE', 'PK_UNKNOWN_BASIS', 'PK_UNKNOWN_SUBJECT_TYPE']);
 
-function strings(value: unknown): string[] {
-  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
-  return list.filter((v): v is string => typeof v === 'string' && v !== '');
-}
-
 function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }
@@ -102,21 +97,9 @@ function safeFields(model: Function): readonly PersonalFieldDeclaration[] {
   }
 }
 
-const specialCache = new Map<string, boolean>();
-
-/** Whether a category key is special; cached per build (the vocabulary does not change during one). */
+/** Whether a category key is special (Art. 9/10); an unknown key is not (the problem is reported elsewhere). */
 function isSpecial(kind: TermKind, key: string): boolean {
-  const cacheKey = `${kind}:${key}`;
-  let found = specialCache.get(cacheKey);
-  if (found === undefined) {
-    try {
-      found = resolveTerm(kind, key, 'inventory').special;
-    } catch {
-      found = false;
-    }
-    specialCache.set(cacheKey, found);
-  }
-  return found;
+  return isKnownTerm(kind, key) && resolveTerm(kind, key, 'inventory').special;
 }
 
 function subjectOf(subject: unknown): InventoryProcessing['subject'] {
@@ -125,94 +108,64 @@ function subjectOf(subject: unknown): InventoryProcessing['subject'] {
   return { resolution: 'resolver', resolver: text.length > SUBJECT_TEXT_MAX ? `${text.slice(0, SUBJECT_TEXT_MAX - 1)}…` : text };
 }
 
-function processingFrom(declaration: ProcessingDeclaration, parts: readonly ProcessingOptions[]): InventoryProcessing {
-  const fields = declaration.models.flatMap(safeFields);
-  const specialCategories = unique([
-    ...declaration.categories.filter((c) => isSpecial('category', c)),
-    ...fields.filter((f) => f.special).flatMap((f) => f.categories),
-  ]);
-  return {
-    categories: [...declaration.categories],
-    declaredCategories: unique(parts.flatMap((p) => strings(p.categories))),
-    models: declaration.models.map((m) => m.name || '(anonymous class)'),
-    purposes: [...declaration.purposes],
-    basis: declaration.basis,
-    consentRequired: declaration.consentPurposes.length > 0,
-    consentPurposes: [...declaration.consentPurposes],
-    subject: subjectOf(declaration.subject),
-    subjectTypes: [...declaration.subjectTypes],
-    roles: [...declaration.roles],
-    retention: declaration.retention ?? null,
-    recipients: [...declaration.recipients],
-    special: declaration.special,
-    specialCategories,
-    description: declaration.description ?? null,
-  };
-}
-
-/** What a declaration that does not resolve still says, read leniently so the map can show it. */
-function looseProcessing(parts: readonly ProcessingOptions[]): InventoryProcessing {
-  const models = unique(parts.flatMap(modelsOf).filter((m): m is Function => typeof m === 'function'));
-  const fields = models.flatMap(safeFields);
-  const declaredCategories = unique(parts.flatMap((p) => strings(p.categories)));
-  const categories = unique([...declaredCategories, ...fields.flatMap((f) => f.categories)]);
-  const consent = unique(parts.flatMap((p) => strings(p.consent)));
-  const declaredPurposes = unique(parts.flatMap((p) => strings(p.purpose)));
-  const purposes = declaredPurposes.length > 0 ? declaredPurposes : consent;
-  const basisText = parts.map((p) => p.basis).find((b) => b !== undefined);
-  const basis = (LAWFUL_BASES as readonly unknown[]).includes(basisText) ? (basisText as LawfulBasis) : consent.length > 0 ? 'consent' : null;
-  const consentPurposes = basis === 'consent' && consent.length === 0 ? purposes : consent;
+/**
+ * What a declaration says, for the map: core's one merge of its parts (`mergeProcessingParts`), read leniently so
+ * that a declaration that does not resolve still shows what it declares.
+ */
+function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing {
+  const merged = mergeProcessingParts(parts, safeFields);
+  const lawful = (b: unknown): b is LawfulBasis => (LAWFUL_BASES as readonly unknown[]).includes(b);
+  const basis = lawful(merged.basis) ? merged.basis : merged.bases.find(lawful) ?? null;
   let retention: Retention | null = null;
-  const retentionText = parts.map((p) => p.retention).find((r) => r !== undefined);
   try {
-    if (retentionText !== undefined) retention = parseRetention(retentionText, 'inventory');
+    if (merged.retention !== undefined) retention = parseRetention(merged.retention, 'inventory');
   } catch {
     retention = null;
   }
-  const subjectTypes = unique(parts.flatMap((p) => strings(p.subjectTypes)));
-  const specialCategories = unique([...categories.filter((c) => isSpecial('category', c)), ...fields.filter((f) => f.special).flatMap((f) => f.categories)]);
-  const description = parts.map((p) => p.description).find((d) => d !== undefined);
+  const specialCategories = unique([
+    ...merged.categories.filter((c) => isSpecial('category', c)),
+    ...merged.fields.filter((f) => f.special).flatMap((f) => f.categories),
+  ]);
   return {
-    categories,
-    declaredCategories,
-    models: models.map((m) => m.name || '(anonymous class)'),
-    purposes,
+    categories: [...merged.categories],
+    declaredCategories: [...merged.declaredCategories],
+    models: merged.models.map((m) => m.name || '(anonymous class)'),
+    purposes: [...merged.purposes],
     basis,
-    consentRequired: consentPurposes.length > 0,
-    consentPurposes,
-    subject: subjectOf(parts.map((p) => p.subject).find((s) => s !== undefined)),
-    subjectTypes: subjectTypes.length > 0 ? subjectTypes : ['customer'],
-    roles: unique(parts.flatMap((p) => strings(p.roles))),
+    consentRequired: merged.consentPurposes.length > 0,
+    consentPurposes: [...merged.consentPurposes],
+    subject: subjectOf(merged.subjects[0]),
+    subjectTypes: merged.subjectTypes.length > 0 ? [...merged.subjectTypes] : ['customer'],
+    roles: [...merged.roles],
     retention,
-    recipients: unique(parts.flatMap((p) => strings(p.recipients))),
+    recipients: [...merged.recipients],
     special: specialCategories.length > 0,
     specialCategories,
-    description: description === undefined ? null : String(description),
+    description: merged.description === undefined ? null : String(merged.description),
   };
 }
 
 /** Which rule a declaration that does not resolve breaks. */
 function ruleOf(error: unknown, parts: readonly ProcessingOptions[]): InventoryRule {
   if (isPrivacyKitError(error) && UNKNOWN_CODES.has(error.code)) return 'unknown-key';
-  const loose = looseProcessing(parts);
-  if (loose.basis === null) return 'missing-basis';
-  if (loose.purposes.length === 0) return loose.basis === 'consent' ? 'consent-without-purpose' : 'missing-purpose';
+  const merged = mergeProcessingParts(parts, safeFields);
+  if (merged.bases.length === 0 && merged.basis === undefined) return 'missing-basis';
+  if (merged.purposes.length === 0) return merged.basis === 'consent' ? 'consent-without-purpose' : 'missing-purpose';
   return 'invalid-declaration';
 }
 
 function analyse(parts: readonly ProcessingOptions[], where: string, extra: readonly string[]): { processing: InventoryProcessing; problems: InventoryProblem[] } {
   const problems: InventoryProblem[] = [];
-  let declaration: ProcessingDeclaration | undefined;
   try {
     // Validates each part first (unknown keys), then the merged declaration (basis, purpose).
-    declaration = resolveProcessing(parts, where, getPersonalFields);
+    resolveProcessing(parts, where, getPersonalFields);
   } catch (error) {
     problems.push({ rule: ruleOf(error, parts), message: isPrivacyKitError(error) ? error.message : String(error) });
   }
   for (const message of extra) {
     if (!problems.some((p) => p.message === message)) problems.push({ rule: 'invalid-declaration', message });
   }
-  return { processing: declaration === undefined ? looseProcessing(parts) : processingFrom(declaration, parts), problems };
+  return { processing: processingOf(parts), problems };
 }
 
 function appOf(input: InventoryAppInput | undefined): InventoryApp {
@@ -305,7 +258,6 @@ function retentionOf(
  * });
  */
 export function buildInventory(input: InventoryInput): Inventory {
-  specialCache.clear();
   const observationList = input.observations === undefined ? [] : Array.isArray(input.observations) ? input.observations : [input.observations as DriftObservations];
   const generatedAt = input.generatedAt ?? new Date();
   const observations = observationList.length === 0 ? undefined : mergeDriftObservations(...(observationList as DriftObservations[]));

@@ -87,9 +87,87 @@ export function validateProcessingPart(options: ProcessingOptions, where: string
   }
 }
 
+/** Strings of a declaration value read leniently: one string or an array; anything else (and empty strings) left out. */
+function strings(value: unknown): string[] {
+  const list: unknown = typeof value === 'string' ? [value] : value;
+  return Array.isArray(list) ? (list as unknown[]).filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
+const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
+
+/**
+ * The parts declared for one route or method, merged by privacy-kit's one set of merge rules and read leniently
+ * (a value of the wrong shape counts as absent), so that the inventory can show what even a broken declaration says;
+ * {@link resolveProcessing} validates the parts first and then applies its checks to this same merge.
+ */
+export interface MergedProcessingParts {
+  /** The model classes of every part. */
+  readonly models: readonly Function[];
+  /** Their personal fields (as `fieldsOf` read them). */
+  readonly fields: readonly PersonalFieldDeclaration[];
+  /** The categories the parts name themselves. */
+  readonly declaredCategories: readonly string[];
+  /** Those and the categories of the models' fields. */
+  readonly categories: readonly string[];
+  /** The purposes declared, or else the consent purposes. */
+  readonly purposes: readonly string[];
+  /** Every `basis` the parts give, as written. */
+  readonly bases: readonly unknown[];
+  /** The basis: the one given (when there is exactly one), or `consent` when consent is required; else undefined. */
+  readonly basis: string | undefined;
+  /** The purposes that need the subject's consent: those of `consent`, or every purpose under the consent basis. */
+  readonly consentPurposes: readonly string[];
+  /** Every `subject` the parts give. */
+  readonly subjects: readonly unknown[];
+  readonly subjectTypes: readonly string[];
+  readonly roles: readonly string[];
+  readonly recipients: readonly string[];
+  /** The first `retention` and `description` given, as written. */
+  readonly retention: ProcessingOptions['retention'];
+  readonly description: ProcessingOptions['description'];
+}
+
+/**
+ * Merges the parts declared for one route or method (e.g. `@PersonalData` and `@RequiresConsent`) by the merge
+ * rules every reader shares; never throws.
+ *
+ * @param parts - each part as declared
+ * @param fieldsOf - reads the personal fields of a model class
+ */
+export function mergeProcessingParts(parts: readonly ProcessingOptions[], fieldsOf: (model: Function) => readonly PersonalFieldDeclaration[]): MergedProcessingParts {
+  const models = unique(parts.flatMap((p) => {
+    const given: unknown = p.models;
+    return Array.isArray(given) ? (given as unknown[]).filter((m): m is Function => typeof m === 'function') : [];
+  }));
+  const fields = models.flatMap((m) => fieldsOf(m));
+  const declaredCategories = unique(parts.flatMap((p) => strings(p.categories)));
+  const consent = unique(parts.flatMap((p) => strings(p.consent)));
+  const declaredPurposes = unique(parts.flatMap((p) => strings(p.purpose)));
+  const bases = unique(parts.map((p) => p.basis).filter((b) => b !== undefined));
+  const basis = bases.length === 1 && typeof bases[0] === 'string' ? bases[0] : bases.length === 0 && consent.length > 0 ? 'consent' : undefined;
+  const purposes = declaredPurposes.length > 0 ? declaredPurposes : consent;
+  return {
+    models,
+    fields,
+    declaredCategories,
+    categories: unique([...declaredCategories, ...fields.flatMap((f) => f.categories)]),
+    purposes,
+    bases,
+    basis,
+    consentPurposes: basis === 'consent' && consent.length === 0 ? purposes : consent,
+    subjects: unique(parts.map((p) => p.subject).filter((s) => s !== undefined)),
+    subjectTypes: unique(parts.flatMap((p) => strings(p.subjectTypes))),
+    roles: unique(parts.flatMap((p) => strings(p.roles))),
+    recipients: unique(parts.flatMap((p) => strings(p.recipients))),
+    retention: parts.map((p) => p.retention).find((r) => r !== undefined),
+    description: parts.map((p) => p.description).find((d) => d !== undefined),
+  };
+}
+
 /**
  * Merges the parts declared for one route or method (e.g. `@PersonalData` and `@RequiresConsent`) into one
- * validated declaration.
+ * validated declaration: each part is validated, then {@link mergeProcessingParts} merges them and the whole is
+ * checked (one basis, a purpose, one subject, models with personal fields).
  *
  * @param parts - each part as declared; validated here too
  * @param where - e.g. "GET /me/profile" or "@PersonalData on ShopController.profile"
@@ -101,45 +179,31 @@ export function resolveProcessing(
   fieldsOf: (model: Function) => readonly PersonalFieldDeclaration[],
 ): ProcessingDeclaration {
   for (const part of parts) validateProcessingPart(part, where);
-  const union = (pick: (p: ProcessingOptions) => unknown, name: string): string[] => [
-    ...new Set(parts.flatMap((p) => (pick(p) === undefined ? [] : [...toList(pick(p), where, name)]))),
-  ];
-  const models = [...new Set(parts.flatMap((p) => p.models ?? []))];
-  const modelFields = models.flatMap((m) => fieldsOf(m));
-  const consentPurposes = union((p) => p.consent, 'consent');
-  const declaredPurposes = union((p) => p.purpose, 'purpose');
-  const bases = [...new Set(parts.map((p) => p.basis).filter((b) => b !== undefined))];
-  if (bases.length > 1) throw invalid(where, `declares two lawful bases (${bases.join(', ')}); a processing has one basis per purpose.`);
-  const basis = bases[0] ?? (consentPurposes.length > 0 ? 'consent' : undefined);
-  if (basis === undefined) {
+  const merged = mergeProcessingParts(parts, fieldsOf);
+  if (merged.bases.length > 1) throw invalid(where, `declares two lawful bases (${merged.bases.join(', ')}); a processing has one basis per purpose.`);
+  if (merged.basis === undefined) {
     throw invalid(where, "declares personal data but no lawful basis. Add basis: 'contract' (or another Art. 6 basis), or require consent for a purpose.");
   }
-  const purposes = declaredPurposes.length > 0 ? declaredPurposes : consentPurposes;
-  if (purposes.length === 0) throw invalid(where, "declares no purpose. Add purpose: 'essential.service' (or another purpose of the vocabulary).");
-  const consent = basis === 'consent' && consentPurposes.length === 0 ? purposes : consentPurposes;
-  const subjects = [...new Set(parts.map((p) => p.subject).filter((s) => s !== undefined))];
-  if (subjects.length > 1) throw invalid(where, "declares 'subject' twice; declare it once.");
-  for (const model of models) {
+  if (merged.purposes.length === 0) throw invalid(where, "declares no purpose. Add purpose: 'essential.service' (or another purpose of the vocabulary).");
+  if (merged.subjects.length > 1) throw invalid(where, "declares 'subject' twice; declare it once.");
+  for (const model of merged.models) {
     if (fieldsOf(model).length === 0) {
       throw invalid(where, `model ${model.name || '(anonymous class)'} has no @PersonalData fields; annotate its fields or remove it from 'models'.`);
     }
   }
-  const categories = [...new Set([...union((p) => p.categories, 'categories'), ...modelFields.flatMap((f) => f.categories)])];
-  const retentions = parts.map((p) => p.retention).filter((r) => r !== undefined);
-  const descriptions = parts.map((p) => p.description).filter((d) => d !== undefined);
-  const subjectTypes = union((p) => p.subjectTypes, 'subjectTypes');
+  const { categories } = merged;
   return {
-    categories,
-    models,
-    purposes,
-    basis,
-    subject: subjects[0] ?? 'self',
-    subjectTypes: subjectTypes.length > 0 ? subjectTypes : ['customer'],
-    roles: union((p) => p.roles, 'roles'),
-    recipients: union((p) => p.recipients, 'recipients'),
-    consentPurposes: consent,
-    special: categories.some((c) => resolveTerm('category', c, where).special) || modelFields.some((f) => f.special),
-    ...(retentions[0] === undefined ? {} : { retention: parseRetention(retentions[0], where) }),
-    ...(descriptions[0] === undefined ? {} : { description: String(descriptions[0]) }),
+    categories: [...categories],
+    models: [...merged.models],
+    purposes: [...merged.purposes],
+    basis: resolveLawfulBasis(merged.basis, where),
+    subject: (merged.subjects[0] as ProcessingDeclaration['subject'] | undefined) ?? 'self',
+    subjectTypes: merged.subjectTypes.length > 0 ? [...merged.subjectTypes] : ['customer'],
+    roles: [...merged.roles],
+    recipients: [...merged.recipients],
+    consentPurposes: [...merged.consentPurposes],
+    special: categories.some((c) => resolveTerm('category', c, where).special) || merged.fields.some((f) => f.special),
+    ...(merged.retention === undefined ? {} : { retention: parseRetention(merged.retention, where) }),
+    ...(merged.description === undefined ? {} : { description: String(merged.description) }),
   };
 }
