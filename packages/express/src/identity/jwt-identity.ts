@@ -13,19 +13,32 @@ export const SUPPORTED_JWT_ALGORITHMS = [
 /** A JWT algorithm privacy-kit accepts. */
 export type JwtAlgorithm = (typeof SUPPORTED_JWT_ALGORITHMS)[number];
 
-/** How to verify `Authorization: Bearer` tokens. `algorithms`, `issuer` and `audience` are required. */
+/**
+ * How to verify `Authorization: Bearer` tokens. `algorithms`, `issuer` and `audience` are required; `issuer` and
+ * `audience` may be `null` to accept tokens without those claims (weaker: see {@link JwtOptions.issuer}).
+ */
 export interface JwtOptions {
   /** The HMAC secret or the PEM public key that signs tokens. */
   readonly secret: string | Buffer;
   /** The algorithms to accept, e.g. ['HS256']; never 'none'. */
   readonly algorithms: readonly JwtAlgorithm[];
-  /** The expected `iss` claim(s). */
-  readonly issuer: string | readonly string[];
-  /** The expected `aud` claim(s). */
-  readonly audience: string | readonly string[];
+  /**
+   * The expected `iss` claim(s), or `null` to accept a token whatever its `iss` (or without one). Weaker: any
+   * issuer holding the same secret or key (another service, a staging auth server) then mints tokens this app
+   * accepts. Use it for an app whose own tokens carry no `iss`.
+   */
+  readonly issuer: string | readonly string[] | null;
+  /**
+   * The expected `aud` claim(s), or `null` to accept a token whatever its `aud` (or without one). Weaker: a token
+   * minted for another service that trusts the same issuer is then accepted here too.
+   */
+  readonly audience: string | readonly string[] | null;
   /** Allowed clock skew in seconds, for `exp`, `nbf`, `iat` and `maxAge`. Default 0. */
   readonly clockToleranceSec?: number;
-  /** The claim with roles (an array of strings). Default 'roles'. */
+  /**
+   * The claim with the caller's roles: an array of strings, or one string (`role: 'staff'` is the role 'staff');
+   * the `scope` and `scp` claims are space-separated lists (`scope: 'read staff'` is two roles). Default 'roles'.
+   */
   readonly rolesClaim?: string;
   /**
    * Refuse tokens without an `exp` claim (401 `token_no_expiry`): such a token would never expire. Default true;
@@ -63,12 +76,29 @@ export type JwtVerifier = (req: Request) => IdentifyResult;
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
-function checkList(value: unknown, name: string, example: string): string[] {
+/** The accepted values of `issuer` or `audience`, or undefined when the app accepts any (`null`). */
+function checkList(value: unknown, name: string, example: string): string[] | undefined {
+  if (value === null) return undefined;
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
-    throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): '${name}' is required so that tokens minted for another service are refused; e.g. ${name}: ${example}.`);
+    throw expressError(
+      'PK_INVALID_OPTION',
+      `privacy({ jwt }): '${name}' is required so that tokens minted for another service are refused; e.g. ${name}: ${example}, ` +
+        `or ${name}: null to accept tokens without one (weaker: see the README).`,
+    );
   }
   return list as string[];
+}
+
+/** Claims whose string value is a space-separated list (RFC 8693 §4.2 `scope`, and Microsoft's `scp`). */
+const LIST_CLAIMS: ReadonlySet<string> = new Set(['scope', 'scp']);
+
+/** The roles in a token's roles claim, or undefined when the claim has another shape. */
+function rolesOf(value: unknown, claim: string): string[] | undefined {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return LIST_CLAIMS.has(claim) ? value.split(/\s+/).filter((r) => r !== '') : value === '' ? undefined : [value];
+  if (Array.isArray(value) && value.every((r) => typeof r === 'string')) return value as string[];
+  return undefined;
 }
 
 /**
@@ -102,6 +132,9 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   const issuer = checkList(options.issuer, 'issuer', "'https://auth.example.com'");
   const audience = checkList(options.audience, 'audience', "'shop-api'");
   const rolesClaim = options.rolesClaim ?? 'roles';
+  if (typeof rolesClaim !== 'string' || rolesClaim === '') {
+    throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'rolesClaim' must name a claim, e.g. 'roles', 'role' or 'scope'; got ${JSON.stringify(rolesClaim)}.`);
+  }
   const tolerance = options.clockToleranceSec ?? 0;
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
     throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'clockToleranceSec' must be a number of seconds ≥ 0, e.g. 30; got ${JSON.stringify(tolerance)}.`);
@@ -111,8 +144,8 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   const maxAge = maxAgeSeconds(options.maxAge);
   const verifyOptions: jwt.VerifyOptions = {
     algorithms: [...options.algorithms],
-    issuer: issuer as [string, ...string[]],
-    audience: audience as [string, ...string[]],
+    ...(issuer === undefined ? {} : { issuer: issuer as [string, ...string[]] }),
+    ...(audience === undefined ? {} : { audience: audience as [string, ...string[]] }),
     clockTolerance: tolerance,
   };
   // Turning the secret into a KeyObject once saves jsonwebtoken from doing it (and failing a PEM parse) per request.
@@ -139,10 +172,9 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     const lifetime = lifetimeProblem(claims as { exp?: unknown; iat?: unknown }, requireExp, maxAge, tolerance);
     if (lifetime !== undefined) return { ok: false, reason: lifetime };
     const { sub } = claims as { sub?: unknown };
-    const roles = (claims as Record<string, unknown>)[rolesClaim];
-    if (typeof sub !== 'string' || sub === '') return { ok: false, reason: 'token_claims' };
-    if (roles !== undefined && (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string'))) return { ok: false, reason: 'token_claims' };
-    return { ok: true, identity: { id: sub, roles: (roles as string[] | undefined) ?? [] } };
+    const roles = rolesOf((claims as Record<string, unknown>)[rolesClaim], rolesClaim);
+    if (typeof sub !== 'string' || sub === '' || roles === undefined) return { ok: false, reason: 'token_claims' };
+    return { ok: true, identity: { id: sub, roles } };
   };
 }
 

@@ -159,6 +159,62 @@ describe('the lifetime of a token', () => {
   });
 });
 
+describe('accepting the tokens an app already issues', () => {
+  let t: TempStore;
+  beforeEach(() => { t = tempStore(); });
+  afterEach(() => t.cleanup());
+
+  const sign = (claims: Record<string, unknown>, options: jwt.SignOptions = {}) =>
+    `Bearer ${jwt.sign({ sub: 'user-a', ...claims }, JWT_SECRET, { algorithm: 'HS256', expiresIn: '5m', ...options })}`;
+
+  /** Answers GET /staff (roles: ['staff']) for a token under the given JWT options. */
+  async function answer(jwtOptions: Record<string, unknown>, authorization: string): Promise<{ status: number; body: unknown }> {
+    const { app, kit } = appWith(t.store, { jwt: { secret: JWT_SECRET, algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, ...jwtOptions } as never });
+    app.get('/staff', personalData({ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', roles: ['staff'] }), (_req, res) => { res.json({ ok: true }); });
+    const res = await request(app).get('/staff').set('Authorization', authorization);
+    kit.dispose();
+    return { status: res.status, body: res.body };
+  }
+
+  it('accepts a token without iss when issuer is null', async () => {
+    expect(await answer({ issuer: null }, sign({ roles: ['staff'] }, { audience: AUDIENCE }))).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('accepts a token without aud when audience is null', async () => {
+    expect(await answer({ audience: null }, sign({ roles: ['staff'] }, { issuer: ISSUER }))).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('still refuses a token without aud when only issuer is null: token_audience', async () => {
+    const res = await answer({ issuer: null }, sign({ roles: ['staff'] }));
+    expect(res).toEqual({ status: 401, body: { error: 'unauthenticated', reason: 'token_audience' } });
+  });
+
+  it('still checks the signature when issuer and audience are null', async () => {
+    const forged = `Bearer ${jwt.sign({ sub: 'user-a', roles: ['staff'] }, randomBytes(32), { algorithm: 'HS256', expiresIn: '5m' })}`;
+    expect(await answer({ issuer: null, audience: null }, forged)).toEqual({ status: 401, body: { error: 'unauthenticated', reason: 'token_signature' } });
+  });
+
+  it("takes a string role claim as one role (rolesClaim: 'role', role: 'staff')", async () => {
+    const res = await answer({ rolesClaim: 'role' }, sign({ role: 'staff' }, { issuer: ISSUER, audience: AUDIENCE }));
+    expect(res).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('does not split a string role claim at spaces (only scope is a list)', async () => {
+    const res = await answer({ rolesClaim: 'role' }, sign({ role: 'staff admin' }, { issuer: ISSUER, audience: AUDIENCE }));
+    expect(res).toEqual({ status: 403, body: { error: 'forbidden' } });
+  });
+
+  it("takes a space-separated scope claim as roles (rolesClaim: 'scope')", async () => {
+    const res = await answer({ rolesClaim: 'scope' }, sign({ scope: 'read:appointments staff' }, { issuer: ISSUER, audience: AUDIENCE }));
+    expect(res).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('refuses a roles claim that is neither a string nor a list of strings: token_claims', async () => {
+    const res = await answer({}, sign({ roles: { staff: true } }, { issuer: ISSUER, audience: AUDIENCE }));
+    expect(res).toEqual({ status: 401, body: { error: 'unauthenticated', reason: 'token_claims' } });
+  });
+});
+
 describe('refusing to start with an unsafe JWT configuration', () => {
   let t: TempStore;
   beforeEach(() => { t = tempStore(); });
@@ -173,11 +229,14 @@ describe('refusing to start with an unsafe JWT configuration', () => {
     ['with HMAC and public-key algorithms mixed', { algorithms: ['HS256', 'RS256'] }, /do not mix/],
     ['without an issuer', { issuer: undefined }, /'issuer' is required/],
     ['without an audience', { audience: undefined }, /'audience' is required/],
+    ['without an issuer, saying how to accept tokens without one', { issuer: undefined }, /or issuer: null to accept tokens without one/],
+    ['with an empty issuer list', { issuer: [] }, /'issuer' is required/],
     ['with a short HMAC secret', { secret: 'short' }, /at least 32 bytes/],
     ['with requireExp that is not a boolean', { requireExp: 'no' }, /'requireExp' must be true or false/],
     ['with maxAge of zero seconds', { maxAge: 0 }, /'maxAge' must be a number of seconds > 0 or a duration such as '15m', '1h', '7d'; got 0/],
     ['with maxAge in words', { maxAge: '1 week' }, /'maxAge' must be .*; got "1 week"/],
     ['with a negative clockToleranceSec', { clockToleranceSec: -5 }, /'clockToleranceSec' must be a number of seconds ≥ 0/],
+    ['with a rolesClaim that names no claim', { rolesClaim: '' }, /'rolesClaim' must name a claim/],
     ['with a misspelt option', { maxage: '1h' }, /unknown option 'maxage'\. Did you mean 'maxAge'\?/],
   ])('refuses %s', (_name, overrides, message) => {
     expect(() => appWith(t.store, { jwt: jwtWith(overrides) as never })).toThrow(message);
