@@ -28,9 +28,13 @@ export interface PrivacyOptions {
   readonly store: PrivacyStore;
   /** Keys the HMAC pseudonyms of actors and subjects: at least 32 bytes, secret and stable. */
   readonly pseudonymKey: string | Buffer;
-  /** Verify `Authorization: Bearer` JWTs. Give this or `identify`. */
+  /** Verify `Authorization: Bearer` JWTs. Without `jwt` and `identify`, the caller is `req.user`. */
   readonly jwt?: JwtOptions;
-  /** Find the caller yourself (sessions, API keys); replaces `jwt`. */
+  /**
+   * Find the caller yourself, from whatever the app's authentication left on the request (a session, an API key,
+   * passport's `req.user` in another shape); replaces `jwt`. Without `jwt` and `identify`, the caller is
+   * `req.user` (its `id` or `sub`, and `roles` or `role`), as passport and most authentication middleware set it.
+   */
   readonly identify?: IdentifyFunction;
   /** Names the app in audit records. Default {@link DEFAULT_APP_ID}. */
   readonly appId?: string;
@@ -108,7 +112,7 @@ function defaultOnError(error: PrivacyKitError): void {
  * @param options - as passed by the app
  */
 export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyOptions {
-  if (typeof options !== 'object' || options === null) throw expressError('PK_INVALID_OPTION', 'privacy(): expected options: { store, pseudonymKey, jwt | identify }.');
+  if (typeof options !== 'object' || options === null) throw expressError('PK_INVALID_OPTION', 'privacy(): expected options: { store, pseudonymKey, and optionally jwt or identify }.');
   // A secret given at the top level is meant for one of two places, which spelling alone cannot tell apart.
   const secret = Object.keys(options).find((key) => !PRIVACY_OPTION_KEYS.includes(key as keyof PrivacyOptions) && key.toLowerCase().includes('secret'));
   if (secret !== undefined) {
@@ -122,9 +126,6 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   }
   if (typeof store.recordConsentChange !== 'function') {
     throw expressError('PK_INVALID_OPTION', "privacy(): 'store' has no recordConsentChange(events, auditEntry): it was written for an older privacy-kit. A consent change and its audit record must commit in one transaction; implement it (see ConsentStore in @privacy-kit/core) or upgrade the store package.");
-  }
-  if (options.jwt === undefined && options.identify === undefined) {
-    throw expressError('PK_INVALID_OPTION', "privacy(): say how callers are identified: jwt: { secret, algorithms: ['HS256'], issuer, audience }, or identify: (req) => ({ id, roles }).");
   }
   if (options.jwt !== undefined && options.identify !== undefined) throw expressError('PK_INVALID_OPTION', "privacy(): give either 'jwt' or 'identify', not both.");
   if (options.identify !== undefined && typeof options.identify !== 'function') throw expressError('PK_INVALID_OPTION', "privacy(): 'identify' must be a function (req) => ({ id, roles }) | null.");

@@ -13,8 +13,14 @@ describe('privacy() options', () => {
     expect(() => privacy({ pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS } as never)).toThrow(/'store' is required/);
   });
 
-  it('refuses to start without a way to identify callers', () => {
-    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32) })).toThrow(/jwt: \{ secret, algorithms/);
+  it('starts without jwt or identify (callers are then identified from req.user)', () => {
+    const kit = privacy({ store: t.store, pseudonymKey: randomBytes(32) });
+    expect(typeof kit).toBe('function');
+    kit.dispose();
+  });
+
+  it('refuses jwt and identify together', () => {
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, identify: () => null })).toThrow(/give either 'jwt' or 'identify', not both/);
   });
 
   it('refuses a short pseudonym key', () => {

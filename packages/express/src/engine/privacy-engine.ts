@@ -21,6 +21,7 @@ import { discoverApp, discoverRoutes, joinPaths, type UnseenMount } from '../dis
 import { sendJsonError, type HttpErrorBody } from '../http/json-error';
 import type { Identity, IdentifyResult } from '../identity/identity';
 import { createJwtVerifier, type JwtVerifier } from '../identity/jwt-identity';
+import { identityOfUser, requestUser } from '../identity/user-identity';
 import { getRouteMarker, markedHandlersOf, type RouteMarker } from '../routes/route-marker';
 import {
   compileDiscovered,
@@ -90,6 +91,8 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
   private unseen: readonly UnseenMount[] = [];
   private app: unknown;
   private checked = false;
+  /** Whether the app was told where callers are looked for (once, on the first request without req.user). */
+  private toldAboutUser = false;
   private readonly unwatch: (() => void) | undefined;
   /** Counts identical refusals of unidentified callers into one record (see {@link RefusalFlood}). */
   private readonly refusals = new RefusalFlood((entry) => {
@@ -184,12 +187,29 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
 
   private async runIdentify(req: Request): Promise<IdentifyResult> {
     if (this.verifyJwt !== undefined) return this.verifyJwt(req);
-    const identity = await (this.options.identify as NonNullable<EngineOptions['identify']>)(req);
+    if (this.options.identify === undefined) return this.identifyUser(req);
+    const identity = await this.options.identify(req);
     if (identity === null || identity === undefined) return { ok: false, reason: 'not_authenticated' };
     if (typeof identity.id !== 'string' || identity.id === '' || !Array.isArray(identity.roles)) {
       throw expressError('PK_INVALID_OPTION', 'identify(req) must return { id: string, roles: string[] } or null.');
     }
     return { ok: true, identity };
+  }
+
+  /** Neither `jwt` nor `identify` was given: the caller is `req.user`, as an authentication middleware set it. */
+  private identifyUser(req: Request): IdentifyResult {
+    const user = requestUser(req);
+    if (user !== undefined) return { ok: true, identity: identityOfUser(user) };
+    if (!this.toldAboutUser) {
+      this.toldAboutUser = true;
+      this.report(expressError(
+        'PK_CONFIG',
+        'a request reached a route that needs an identified caller without req.user, and was answered 401. With neither jwt nor identify given, ' +
+          "privacy() identifies callers from req.user ('id' or 'sub', and 'roles' or 'role'), as passport and most authentication middleware set it: " +
+          'mount privacy() after the middleware that sets req.user (and that middleware before the routes), or give jwt or identify. (Said once.)',
+      ), 'identifying the caller');
+    }
+    return { ok: false, reason: 'not_authenticated' };
   }
 
   /** The subject's current consents, from the cache or the store. */

@@ -7,8 +7,12 @@ export interface Identity {
 }
 
 /**
- * Finds the caller for session-based apps, replacing JWT: return the identity, or null/undefined when the
- * request is not authenticated (answered with 401).
+ * Finds the caller from whatever the app's own authentication left on the request (passport's `req.user`, a
+ * session, an API key), replacing JWT: return the identity, or null/undefined when the request is not
+ * authenticated (answered with 401).
+ *
+ * @example
+ * identify: (req) => (req.session.userId ? { id: req.session.userId, roles: req.session.roles } : null)
  */
 export type IdentifyFunction = (req: Request) => Identity | null | undefined | Promise<Identity | null | undefined>;
 
