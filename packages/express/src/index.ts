@@ -24,6 +24,7 @@ export type { AuthFailure, IdentifyFunction, Identity } from './identity/identit
 
 // HTTP answers
 export type { HttpErrorBody, HttpErrorCode } from './http/json-error';
+export type { Denial, DenialHandler } from './http/denial';
 
 // Route discovery and the inventory (for tools)
 export { discoverApp, discoverRoutes } from './discovery/walk-routes';

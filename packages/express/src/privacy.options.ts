@@ -1,5 +1,6 @@
 import type { PrivacyStore } from '@privacy-kit/core';
 import { defineOptionKeys, keyBytes, rejectUnknownOptions, resolveTerm, type PrivacyKitError } from '@privacy-kit/core';
+import type { DenialHandler } from './http/denial';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
 import { expressError } from './errors';
@@ -61,6 +62,14 @@ export interface PrivacyOptions {
   /** Told about errors the request cannot show (e.g. an outcome record that could not be written). */
   readonly onError?: (error: PrivacyKitError) => void;
   /**
+   * Sends the refusals of annotated routes (401, 403, 400, and 500/503 when privacy-kit cannot decide) in the app's
+   * own error shape, like express-rate-limit's `handler`: `(req, res, denial) => res.status(denial.status).json(...)`.
+   * The audit record is the same whatever it sends; a hook that throws or sends nothing gets the default JSON body
+   * and `onError` is told. privacy-kit's own API under `basePath` keeps its documented bodies. Default: JSON
+   * `{ error, reason?, purpose? }`.
+   */
+  readonly onDenied?: DenialHandler;
+  /**
    * The app's data sources by name (e.g. `users`, `orders`): the `@PersonalData` model of their records and the
    * functions that serve the data subject's rights and retention. Also `kit.registerSource(name, source)`.
    */
@@ -98,7 +107,7 @@ export interface ResolvedPrivacyOptions extends EngineOptions {
 const PRIVACY_OPTION_KEYS = defineOptionKeys<PrivacyOptions>({
   store: true, pseudonymKey: true, jwt: true, identify: true, appId: true, basePath: true, adminRoles: true, consentCacheTtlMs: true,
   consentCacheSize: true, failOpen: true, storeTimeoutMs: true, onError: true, sources: true, rights: true, gpc: true, retention: true,
-  drift: true, consentPurposes: true,
+  drift: true, consentPurposes: true, onDenied: true,
 });
 
 function defaultOnError(error: PrivacyKitError): void {
@@ -129,6 +138,9 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   }
   if (options.jwt !== undefined && options.identify !== undefined) throw expressError('PK_INVALID_OPTION', "privacy(): give either 'jwt' or 'identify', not both.");
   if (options.identify !== undefined && typeof options.identify !== 'function') throw expressError('PK_INVALID_OPTION', "privacy(): 'identify' must be a function (req) => ({ id, roles }) | null.");
+  if (options.onDenied !== undefined && typeof options.onDenied !== 'function') {
+    throw expressError('PK_INVALID_OPTION', "privacy(): 'onDenied' must be a function (req, res, denial) that sends the refusal, e.g. (req, res, denial) => res.status(denial.status).json({ message: denial.error }).");
+  }
   const basePath = options.basePath ?? DEFAULT_BASE_PATH;
   if (typeof basePath !== 'string' || !/^\/[A-Za-z0-9/_-]*$/.test(basePath) || basePath.endsWith('/')) {
     throw expressError('PK_INVALID_OPTION', `privacy(): 'basePath' must look like '/privacy' (leading slash, no trailing slash); got ${JSON.stringify(basePath)}.`);
@@ -167,6 +179,7 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     failOpen: options.failOpen === true,
     storeTimeoutMs,
     onError: options.onError ?? defaultOnError,
+    onDenied: options.onDenied,
     sources: options.sources ?? {},
     rights: resolveRightsOptions(options.rights),
     gpc: resolveGpcOptions(options.gpc),

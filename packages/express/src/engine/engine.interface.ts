@@ -10,6 +10,7 @@ import type {
   Pseudonymizer,
 } from '@privacy-kit/core';
 import type { RequestContextState } from '../context/request-context';
+import type { DenialHandler } from '../http/denial';
 import type { IdentifyFunction, IdentifyResult } from '../identity/identity';
 import type { JwtOptions } from '../identity/jwt-identity';
 import type { ConsentablePurposes } from './consentable-purposes';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
   readonly onError: (error: PrivacyKitError) => void;
+  /** Sends the refusals of annotated routes in the app's shape; undefined for the default JSON bodies. */
+  readonly onDenied: DenialHandler | undefined;
   readonly consentPurposes: readonly string[];
 }
 

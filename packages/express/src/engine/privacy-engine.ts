@@ -18,6 +18,7 @@ import { indexConsentablePurposes, type ConsentablePurposes } from './consentabl
 import { getRequestContext, type AccessDecision, type RequestContextState, type RouteEnforcer } from '../context/request-context';
 import { mountPrefixOf } from '../discovery/sub-apps';
 import { discoverApp, discoverRoutes, joinPaths, type UnseenMount } from '../discovery/walk-routes';
+import { denialOf } from '../http/denial';
 import { sendJsonError, type HttpErrorBody } from '../http/json-error';
 import type { Identity, IdentifyResult } from '../identity/identity';
 import { createJwtVerifier, type JwtVerifier } from '../identity/jwt-identity';
@@ -403,8 +404,26 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     }
     this.runChecks(req, res, next, ctx, compiled).catch((error: unknown) => {
       this.report(error, 'privacy enforcement');
-      sendJsonError(res, 503, { error: 'privacy_store_unavailable' });
+      return this.answer(req, res, 503, { error: 'privacy_store_unavailable' });
     });
+  }
+
+  /**
+   * Sends a refusal of an annotated route: through `onDenied` when the app gave one, else (or when the hook throws
+   * or sends nothing, which `onError` is told about) as the default JSON body. Never rejects.
+   */
+  private async answer(req: Request, res: Response, status: number, body: HttpErrorBody): Promise<void> {
+    const hook = this.options.onDenied;
+    if (hook !== undefined && !res.headersSent) {
+      try {
+        await hook(req, res, denialOf(status, body));
+        if (res.headersSent) return;
+        this.report(expressError('PK_CONFIG', `onDenied sent no response to a ${status} ${body.error} refusal, so the default JSON body was sent. The hook must send one (res.status(denial.status).json(...)).`), 'onDenied');
+      } catch (error) {
+        this.report(expressError('PK_CONFIG', `onDenied threw on a ${status} ${body.error} refusal, so the default JSON body was sent.`, { cause: error }), 'onDenied');
+      }
+    }
+    sendJsonError(res, status, body);
   }
 
   private async runChecks(req: Request, res: Response, next: NextFunction, ctx: RequestContextState, compiled: CompiledRoute | RouteProblem): Promise<void> {
@@ -412,7 +431,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     const elapsed = (): number => Math.round((performance.now() - started) * 100) / 100;
     if (isRouteProblem(compiled)) {
       this.report(new PrivacyKitError('PK_CONFIG', compiled.problems.join(' ')), 'route configuration');
-      sendJsonError(res, 500, { error: 'privacy_misconfigured' });
+      await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
       return;
     }
     const { declaration } = compiled;
@@ -429,7 +448,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
           this.report(error, 'writing the audit record of a refusal');
         }
       }
-      sendJsonError(res, status, body);
+      await this.answer(req, res, status, body);
     };
 
     let identified: IdentifyResult;
@@ -437,7 +456,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       identified = await this.identify(req, ctx);
     } catch (error) {
       this.report(error, 'identify(req)');
-      sendJsonError(res, 500, { error: 'privacy_misconfigured' });
+      await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
       return;
     }
     if (!identified.ok) {
@@ -456,7 +475,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       subjectId = declaration.subject === 'self' ? identity.id : await declaration.subject(req);
     } catch (error) {
       this.report(expressError('PK_CONFIG', `the subject resolver of ${compiled.method} ${compiled.pattern} threw.`, { cause: error }), 'subject resolver');
-      sendJsonError(res, 500, { error: 'privacy_misconfigured' });
+      await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
       return;
     }
     if (typeof subjectId !== 'string' || subjectId === '') {
@@ -477,7 +496,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       } catch (error) {
         this.report(error, 'reading consents');
         if (!this.options.failOpen) {
-          sendJsonError(res, 503, { error: 'privacy_store_unavailable' });
+          await this.answer(req, res, 503, { error: 'privacy_store_unavailable' });
           return;
         }
       }
@@ -494,7 +513,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     } catch (error) {
       this.report(error, 'writing the audit record');
       if (!this.options.failOpen) {
-        sendJsonError(res, 503, { error: 'privacy_store_unavailable' });
+        await this.answer(req, res, 503, { error: 'privacy_store_unavailable' });
         return;
       }
     }
