@@ -11,7 +11,9 @@ export { extendVocabulary, isKnownTerm, listTerms, resolveTerm } from './vocabul
 export type { ResolvedTerm, TermKind, VocabularyExtension } from './vocabulary/vocabulary';
 export { closest } from './vocabulary/suggest';
 
+export { CALLER_REQUIREMENTS } from './metadata/declarations';
 export type {
+  CallerRequirement,
   PersonalFieldDeclaration,
   PersonalFieldOptions,
   ProcessingDeclaration,

@@ -28,6 +28,16 @@ export interface PersonalFieldDeclaration {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets `req => req.params.userId` compile without naming the framework's request type
 export type SubjectResolver<Req = any> = (req: Req) => unknown;
 
+/**
+ * Whether a route needs an identified caller: 'required' (the default: 401 without one), 'optional' (identified
+ * when the request carries a valid identity, processed without a caller otherwise) or 'anonymous' (never
+ * identified: signup, login, password reset, contact forms). Routes whose caller is not required name their subject.
+ */
+export type CallerRequirement = 'required' | 'optional' | 'anonymous';
+
+/** Every {@link CallerRequirement}, in order. */
+export const CALLER_REQUIREMENTS: readonly CallerRequirement[] = ['required', 'optional', 'anonymous'];
+
 /** Options of `@PersonalData` on a method, and of the `personalData()` route twin: the processing a route does. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets `req => req.params.userId` compile without naming the framework's request type
 export interface ProcessingOptions<Req = any> {
@@ -44,6 +54,13 @@ export interface ProcessingOptions<Req = any> {
    * A route whose path names someone (has parameters) must say which.
    */
   readonly subject?: 'self' | SubjectResolver<Req>;
+  /**
+   * Whether the route needs an identified caller. Default 'required'. 'anonymous' for routes people use before
+   * they are signed in (signup, login, password reset, contact forms), 'optional' for routes open to both; either
+   * needs a `subject` resolver (e.g. `req => req.body.email`), is audited with no actor (or, for 'optional', the
+   * caller when there is one) and the subject's pseudonym, and cannot have `roles`.
+   */
+  readonly caller?: CallerRequirement;
   /** Kinds of data subjects, e.g. 'customer' (default) or 'employee'. */
   readonly subjectTypes?: readonly string[];
   /** Roles allowed to call the route; empty or absent means any authenticated caller. */
@@ -65,6 +82,8 @@ export interface ProcessingDeclaration<Req = any> {
   readonly purposes: readonly string[];
   readonly basis: LawfulBasis;
   readonly subject: 'self' | SubjectResolver<Req>;
+  /** Whether the route needs an identified caller ('required' unless declared). */
+  readonly caller: CallerRequirement;
   readonly subjectTypes: readonly string[];
   readonly roles: readonly string[];
   readonly retention?: Retention;

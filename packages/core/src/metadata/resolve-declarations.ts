@@ -3,7 +3,9 @@ import type { PrivacyKitError } from '../errors/privacy-kit.error';
 import { coreError } from '../errors/core.error';
 import { parseRetention } from '../retention/retention';
 import { resolveLawfulBasis, resolveTerm } from '../vocabulary/vocabulary';
+import { CALLER_REQUIREMENTS } from './declarations';
 import type {
+  CallerRequirement,
   PersonalFieldDeclaration,
   PersonalFieldOptions,
   ProcessingDeclaration,
@@ -13,7 +15,7 @@ import type {
 const FIELD_OPTION_KEYS = defineOptionKeys<PersonalFieldOptions>({ category: true, retention: true, special: true, description: true });
 const PROCESSING_OPTION_KEYS = defineOptionKeys<ProcessingOptions>({
   categories: true, models: true, purpose: true, basis: true, subject: true, subjectTypes: true, roles: true, retention: true,
-  recipients: true, consent: true, description: true,
+  recipients: true, consent: true, description: true, caller: true,
 });
 
 function invalid(where: string, message: string): PrivacyKitError {
@@ -81,6 +83,9 @@ export function validateProcessingPart(options: ProcessingOptions, where: string
   if (options.retention !== undefined) parseRetention(options.retention, where);
   if (options.subject !== undefined && options.subject !== 'self' && typeof options.subject !== 'function') {
     throw invalid(where, `'subject' must be 'self' or a function such as req => req.params.userId; got ${JSON.stringify(options.subject)}.`);
+  }
+  if (options.caller !== undefined && !CALLER_REQUIREMENTS.includes(options.caller)) {
+    throw invalid(where, `'caller' must be 'required', 'optional' or 'anonymous'; got ${JSON.stringify(options.caller)}.`);
   }
   if (options.models !== undefined && (!Array.isArray(options.models) || options.models.some((m) => typeof m !== 'function'))) {
     throw invalid(where, "'models' must be an array of classes, e.g. models: [UserDto].");
@@ -164,6 +169,21 @@ export function mergeProcessingParts(parts: readonly ProcessingOptions[], fields
   };
 }
 
+/** The caller requirement of merged parts: one value at most, and a route without a required caller names its subject and has no roles. */
+function callerOf(parts: readonly ProcessingOptions[], subject: ProcessingOptions['subject'], where: string): CallerRequirement {
+  const callers = [...new Set(parts.map((p) => p.caller).filter((c) => c !== undefined))];
+  if (callers.length > 1) throw invalid(where, `declares two callers (${callers.join(', ')}); declare 'caller' once.`);
+  const caller = callers[0] ?? 'required';
+  if (caller === 'required') return caller;
+  if (typeof subject !== 'function') {
+    throw invalid(where, `caller: '${caller}' needs a subject the route names, e.g. subject: (req) => req.body.email (a request without a caller has nobody else to be the subject).`);
+  }
+  if (parts.some((p) => p.roles !== undefined && p.roles.length > 0)) {
+    throw invalid(where, `'roles' need an identified caller; remove them or remove caller: '${caller}'.`);
+  }
+  return caller;
+}
+
 /**
  * Merges the parts declared for one route or method (e.g. `@PersonalData` and `@RequiresConsent`) into one
  * validated declaration: each part is validated, then {@link mergeProcessingParts} merges them and the whole is
@@ -186,6 +206,7 @@ export function resolveProcessing(
   }
   if (merged.purposes.length === 0) throw invalid(where, "declares no purpose. Add purpose: 'essential.service' (or another purpose of the vocabulary).");
   if (merged.subjects.length > 1) throw invalid(where, "declares 'subject' twice; declare it once.");
+  const caller = callerOf(parts, merged.subjects[0] as ProcessingOptions['subject'], where);
   for (const model of merged.models) {
     if (fieldsOf(model).length === 0) {
       throw invalid(where, `model ${model.name || '(anonymous class)'} has no @PersonalData fields; annotate its fields or remove it from 'models'.`);
@@ -198,6 +219,7 @@ export function resolveProcessing(
     purposes: [...merged.purposes],
     basis: resolveLawfulBasis(merged.basis, where),
     subject: (merged.subjects[0] as ProcessingDeclaration['subject'] | undefined) ?? 'self',
+    caller,
     subjectTypes: merged.subjectTypes.length > 0 ? [...merged.subjectTypes] : ['customer'],
     roles: [...merged.roles],
     recipients: [...merged.recipients],

@@ -14,6 +14,7 @@ const CONSENT_DECLARATION: ProcessingDeclaration = {
   categories: ['user.account.settings'],
   models: [],
   subject: 'self',
+  caller: 'required',
   subjectTypes: ['customer'],
   roles: [],
   recipients: [],

@@ -19,7 +19,8 @@ export interface RouteEnforcer {
 
 /** A declaration whose checks passed for a request: who asked, whose data, and what was declared and audited. */
 export interface AccessDecision {
-  readonly identity: Identity;
+  /** The identified caller; undefined on a route whose caller is 'anonymous' or 'optional' and nobody was identified. */
+  readonly identity: Identity | undefined;
   /** The app's own id of the data subject. */
   readonly subject: string;
   /** The subject's keyed pseudonym, as audited. */
@@ -56,7 +57,10 @@ export interface PrivacyRequestInfo {
   readonly requestId: string;
   /** `Sec-GPC: 1` was sent. */
   readonly gpc: boolean;
-  /** The identified caller and the resolved data subject, once an annotated route allowed the request. */
+  /**
+   * The identified caller, once an annotated route allowed the request; absent on a route without an identified
+   * caller (`caller: 'anonymous'`, or `'optional'` when nobody was identified).
+   */
   readonly actor?: Identity;
   /** The data subject of the newest twin that allowed the request. */
   readonly subject?: string;
@@ -81,7 +85,7 @@ export function privacyInfo(req: Request): PrivacyRequestInfo {
   const purposes = access.previous === undefined
     ? access.declaration.purposes
     : [...new Set(decisionsOf(access).reverse().flatMap((d) => d.declaration.purposes))];
-  return { requestId: ctx.requestId, gpc: ctx.gpc, actor: access.identity, subject: access.subject, purposes };
+  return { requestId: ctx.requestId, gpc: ctx.gpc, ...(access.identity === undefined ? {} : { actor: access.identity }), subject: access.subject, purposes };
 }
 
 function decisionsOf(newest: AccessDecision): AccessDecision[] {

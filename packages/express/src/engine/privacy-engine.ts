@@ -451,28 +451,33 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       await this.answer(req, res, status, body);
     };
 
-    let identified: IdentifyResult;
-    try {
-      identified = await this.identify(req, ctx);
-    } catch (error) {
-      this.report(error, 'identify(req)');
-      await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
-      return;
+    let identity: Identity | undefined;
+    if (declaration.caller !== 'anonymous') {
+      let identified: IdentifyResult;
+      try {
+        identified = await this.identify(req, ctx);
+      } catch (error) {
+        this.report(error, 'identify(req)');
+        await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
+        return;
+      }
+      if (identified.ok) identity = identified.identity;
+      else if (declaration.caller === 'required') {
+        res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${identified.reason}"`);
+        await deny(401, { actor: null, subject: null }, `unauthenticated:${identified.reason}`, { error: 'unauthenticated', reason: identified.reason });
+        return;
+      }
+      // An optional caller who cannot be identified (no token, or one that fails) is processed as nobody in particular.
     }
-    if (!identified.ok) {
-      res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${identified.reason}"`);
-      await deny(401, { actor: null, subject: null }, `unauthenticated:${identified.reason}`, { error: 'unauthenticated', reason: identified.reason });
-      return;
-    }
-    const identity: Identity = identified.identity;
-    const actor = this.pseudonym(identity.id);
-    if (declaration.roles.length > 0 && !declaration.roles.some((role) => identity.roles.includes(role))) {
+    const actor = identity === undefined ? null : this.pseudonym(identity.id);
+    if (declaration.roles.length > 0 && !declaration.roles.some((role) => identity?.roles.includes(role) === true)) {
       await deny(403, { actor, subject: null }, 'forbidden', { error: 'forbidden' });
       return;
     }
     let subjectId: unknown;
     try {
-      subjectId = declaration.subject === 'self' ? identity.id : await declaration.subject(req);
+      // A route whose caller is not required always has a resolver (checked when its declaration is resolved).
+      subjectId = declaration.subject === 'self' ? identity?.id : await declaration.subject(req);
     } catch (error) {
       this.report(expressError('PK_CONFIG', `the subject resolver of ${compiled.method} ${compiled.pattern} threw.`, { cause: error }), 'subject resolver');
       await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
@@ -482,7 +487,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       await deny(400, { actor, subject: null }, 'subject_required', { error: 'subject_required' });
       return;
     }
-    const subject = subjectId === identity.id ? actor : this.pseudonym(subjectId);
+    const subject = identity !== undefined && subjectId === identity.id ? (actor as string) : this.pseudonym(subjectId);
     for (let made = ctx.access; made !== undefined; made = made.previous) {
       if (covers(made, subject, declaration)) {
         next();
