@@ -1,16 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 
 /**
  * The packages as users get them: `npm pack` the tarballs, install them into a fresh project, and run it as
- * CommonJS and as ESM, with the same classes compiled with legacy and with standard decorators.
+ * CommonJS and as ESM, with the same classes compiled with legacy and with standard decorators; and the umbrella
+ * package `privacy-kit` (with every scoped package it depends on) running the README's three-line app.
  */
 const ROOT = join(__dirname, '..', '..');
 const HERE = __dirname;
+/** The scoped packages, by folder; the first three are also run on their own. */
 const PACKAGES = ['core', 'redact', 'express'];
+const UMBRELLA_DEPENDENCIES = ['winston', 'sqlite', 'cli'];
 
 function compile(file: string, out: string, module: ts.ModuleKind, experimentalDecorators: boolean): void {
   const { outputText } = ts.transpileModule(readFileSync(join(HERE, file), 'utf8'), {
@@ -28,22 +31,34 @@ describe('installing the packed packages into a new project', () => {
 
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), 'pk-consumer-'));
-    const tarballs = PACKAGES.map((name) => {
-      const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: join(ROOT, 'packages', name), encoding: 'utf8' });
+    const pack = (folder: string): string => {
+      const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: join(ROOT, 'packages', folder), encoding: 'utf8' });
       return output.trim().split('\n').pop() as string;
-    });
+    };
+    const scoped = [...PACKAGES, ...UMBRELLA_DEPENDENCIES];
+    const tarballs = scoped.map(pack);
     writeFileSync(join(project, 'package.json'), JSON.stringify({
       name: 'consumer', private: true, version: '1.0.0',
       dependencies: {
-        ...Object.fromEntries(PACKAGES.map((name, i) => [`@privacy-kit/${name}`, `file:./${tarballs[i]}`])),
+        ...Object.fromEntries(scoped.map((name, i) => [`@privacy-kit/${name}`, `file:./${tarballs[i]}`])),
+        'privacy-kit': `file:./${pack('privacy-kit')}`,
+        'better-sqlite3': versionOf('better-sqlite3'),
         express: versionOf('express'),
         jsonwebtoken: versionOf('jsonwebtoken'),
+        winston: versionOf('winston'),
       },
     }));
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project, stdio: 'pipe' });
+    // Install scripts are off (no network, no compiler): better-sqlite3's native module is the one this repository
+    // built, for the same version on the same machine, instead of a ~80 s build from source.
+    const release = join('node_modules', 'better-sqlite3', 'build', 'Release');
+    mkdirSync(join(project, release), { recursive: true });
+    copyFileSync(join(ROOT, release, 'better_sqlite3.node'), join(project, release, 'better_sqlite3.node'));
     copyFileSync(join(HERE, 'memory-store.cjs'), join(project, 'memory-store.cjs'));
     copyFileSync(join(HERE, 'main.cjs.txt'), join(project, 'main.cjs'));
     copyFileSync(join(HERE, 'main.mjs.txt'), join(project, 'main.mjs'));
+    copyFileSync(join(HERE, 'three-lines.cjs.txt'), join(project, 'three-lines.cjs'));
+    copyFileSync(join(HERE, 'three-lines.mjs.txt'), join(project, 'three-lines.mjs'));
   }, 240_000);
 
   afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -65,6 +80,35 @@ describe('installing the packed packages into a new project', () => {
     compile('models.ts', join(project, 'models.mjs'), ts.ModuleKind.ES2022, legacy);
     const result = JSON.parse(execFileSync('node', ['main.mjs'], { cwd: project, encoding: 'utf8' })) as Record<string, unknown>;
     expect(result).toEqual({ fields: ['email', 'name'], basis: 'consent', known: true, exports: ['function', 'function'] });
+  });
+
+  it('ships privacy-kit as compiled code with its launcher, without its sources or tests', () => {
+    const installed = readdirSync(join(project, 'node_modules', 'privacy-kit'));
+    expect(installed).toEqual(expect.arrayContaining(['bin', 'dist', 'package.json']));
+    expect(installed).not.toEqual(expect.arrayContaining(['src']));
+    expect(installed).not.toEqual(expect.arrayContaining(['test']));
+  });
+
+  it('runs the README’s three-line app from privacy-kit: 401 without req.user, 200 for staff, both audited in PRIVACY_KIT_DB', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PRIVACY_KIT_DB: join(project, 'three-lines.db') };
+    delete env.PRIVACY_KIT_SECRET;
+    delete env.NODE_ENV;
+    const run = spawnSync('node', ['three-lines.cjs'], { cwd: project, env, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as { anonymous: number; staff: number; records: string[] };
+    expect(result).toEqual({ anonymous: 401, staff: 200, records: ['denied:401', 'access:', 'outcome:200'] });
+    // No secret was configured: one was made next to the database, readable only by the owner, and the app was told.
+    expect(statSync(join(project, '.privacy-kit-secret')).mode & 0o777).toBe(0o600);
+    expect(run.stderr).toContain(`PK_SECRET_MISSING: privacy-kit: privacy(): PRIVACY_KIT_SECRET is not set, so a new secret was made in ${join(project, '.privacy-kit-secret')}`);
+  });
+
+  it('gives ESM code named imports of privacy-kit', () => {
+    expect(JSON.parse(execFileSync('node', ['three-lines.mjs'], { cwd: project, encoding: 'utf8' }))).toEqual(['function', 'function', 'function', 'function', 'function', 'function']);
+  });
+
+  it('links the privacy-kit command', () => {
+    const help = execFileSync(join(project, 'node_modules', '.bin', 'privacy-kit'), ['--help'], { cwd: project, encoding: 'utf8' });
+    expect(help).toMatch(/Usage: privacy-kit/);
   });
 
   it('refuses deep imports of package internals', () => {

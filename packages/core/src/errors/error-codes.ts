@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   PK_STORE_UNAVAILABLE: 'a privacy store could not be reached or failed',
   PK_STORE_CLOSED: 'a privacy store was used after close()',
   PK_AUDIT_KEY: 'the audit key is missing or too short',
+  PK_SECRET_MISSING: "no app secret was configured (PRIVACY_KIT_SECRET): refused in production, created in an owner-only file otherwise",
   PK_AUDIT_CHECKPOINT: 'a signed audit checkpoint could not be published (its file or hook failed)',
   PK_NOT_FOUND: 'something named by its id (a rights request, a source, a file) does not exist',
   PK_IO: 'a file could not be read or written',
