@@ -1,5 +1,5 @@
 import type { Inventory, InventoryRoute } from './inventory.model';
-import { formatSource } from './markdown.renderer';
+import { formatSource, whoMayCall } from './markdown.renderer';
 import { renderInventoryMermaid } from './mermaid.renderer';
 import { escapeXml, renderInventorySvg } from './svg-diagram.renderer';
 
@@ -32,7 +32,7 @@ function routeRow(r: InventoryRoute): string {
     `<td>${p?.basis === null || p?.basis === undefined ? '<strong class="bad">missing</strong>' : e(p.basis)}</td>`,
     `<td>${p?.consentRequired === true ? list(p.consentPurposes) : 'no'}</td>`,
     `<td>${subject}<div class="muted">${e((p?.subjectTypes ?? []).join(', '))}</div></td>`,
-    `<td>${p === null || p.roles.length === 0 ? '<span class="muted">any authenticated</span>' : e(p.roles.join(', '))}</td>`,
+    `<td>${p === null || p.roles.length === 0 ? `<span class="muted">${e(whoMayCall(p?.caller))}</span>` : e(p.roles.join(', '))}</td>`,
     `<td>${e(p?.retention?.text ?? '–')}</td>`,
     `<td>${p === null || p.recipients.length === 0 ? '<span class="muted">–</span>' : e(p.recipients.join(', '))}</td>`,
     `<td>${observed}</td>`,

@@ -1,6 +1,6 @@
 import { isoTime } from '../audit/iso-time';
 import { isPrivacyKitError } from '../errors/privacy-kit.error';
-import type { PersonalFieldDeclaration, ProcessingOptions } from '../metadata/declarations';
+import { CALLER_REQUIREMENTS, type CallerRequirement, type PersonalFieldDeclaration, type ProcessingOptions } from '../metadata/declarations';
 import { getAnnotatedClasses, getPersonalFields } from '../metadata/readers';
 import { mergeProcessingParts, resolveProcessing } from '../metadata/resolve-declarations';
 import { parseRetention, type Retention } from '../retention/retention';
@@ -108,6 +108,12 @@ function subjectOf(subject: unknown): InventoryProcessing['subject'] {
   return { resolution: 'resolver', resolver: text.length > SUBJECT_TEXT_MAX ? `${text.slice(0, SUBJECT_TEXT_MAX - 1)}…` : text };
 }
 
+/** The caller a declaration names, when it names a known one (read leniently, like the rest). */
+function callerOf(parts: readonly ProcessingOptions[]): CallerRequirement {
+  const named = parts.map((p) => p.caller).find((c) => c !== undefined);
+  return (CALLER_REQUIREMENTS as readonly unknown[]).includes(named) ? (named as CallerRequirement) : 'required';
+}
+
 /**
  * What a declaration says, for the map: core's one merge of its parts (`mergeProcessingParts`), read leniently so
  * that a declaration that does not resolve still shows what it declares.
@@ -132,10 +138,17 @@ function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing 
     models: merged.models.map((m) => m.name || '(anonymous class)'),
     purposes: [...merged.purposes],
     basis,
+/** The caller a declaration names, when it names a known one (read leniently, like the rest). */
+function callerOf(parts: readonly ProcessingOptions[]): CallerRequirement {
+  const named = parts.map((p) => p.caller).find((c) => c !== undefined);
+  return (CALLER_REQUIREMENTS as readonly unknown[]).includes(named) ? (named as CallerRequirement) : 'required';
+}
+
     consentRequired: merged.consentPurposes.length > 0,
     consentPurposes: [...merged.consentPurposes],
     subject: subjectOf(merged.subjects[0]),
     subjectTypes: merged.subjectTypes.length > 0 ? [...merged.subjectTypes] : ['customer'],
+    caller: callerOf(parts),
     roles: [...merged.roles],
     retention,
     recipients: [...merged.recipients],

@@ -1,3 +1,4 @@
+import type { CallerRequirement } from '../metadata/declarations';
 import type { LawfulBasis } from '../vocabulary/taxonomy';
 import type { Retention } from '../retention/retention';
 
@@ -74,7 +75,13 @@ export interface InventoryProcessing {
   readonly consentPurposes: readonly string[];
   readonly subject: InventorySubject;
   readonly subjectTypes: readonly string[];
-  /** Roles allowed to call the route; empty means any authenticated caller. */
+  /**
+   * Whether the route needs an identified caller: 'required', 'optional' (identified when signed in) or
+   * 'anonymous' (never: signup, login, contact forms). Always written; optional in the v2 schema, so inventories
+   * written before it existed still validate.
+   */
+  readonly caller: CallerRequirement;
+  /** Roles allowed to call the route; empty means any caller `caller` allows. */
   readonly roles: readonly string[];
   readonly retention: Retention | null;
   readonly recipients: readonly string[];

@@ -1,3 +1,4 @@
+import { CALLER_REQUIREMENTS } from '../metadata/declarations';
 import { LAWFUL_BASES } from '../vocabulary/taxonomy';
 import { INVENTORY_RULES, INVENTORY_SCHEMA_ID, INVENTORY_SCHEMA_VERSION } from './inventory.model';
 
@@ -140,6 +141,8 @@ export const INVENTORY_SCHEMA = {
           properties: { resolution: { enum: ['self', 'resolver'] }, resolver: nullableString },
         },
         subjectTypes: stringList,
+        // Not in 'required': inventories written before it existed stay valid v2 inventories.
+        caller: { enum: [...CALLER_REQUIREMENTS] },
         roles: stringList,
         retention,
         recipients: stringList,

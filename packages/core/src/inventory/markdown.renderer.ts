@@ -1,9 +1,22 @@
+import type { CallerRequirement } from '../metadata/declarations';
 import type { Inventory, InventoryRoute, SourceLocation } from './inventory.model';
 
 /** A table cell: pipes escaped, line breaks flattened, empty shown as a dash. */
 function cell(value: string | readonly string[] | null | undefined): string {
   const text = Array.isArray(value) ? value.join(', ') : (value as string | null | undefined) ?? '';
   return text === '' ? '–' : text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+/**
+ * Who may call a route that names no roles, in words: any authenticated caller, or anyone on a route whose caller
+ * is not required.
+ *
+ * @param caller - the route's caller requirement (undefined: an inventory written before it was recorded)
+ */
+export function whoMayCall(caller: CallerRequirement | undefined): string {
+  if (caller === 'anonymous') return 'anyone, no caller identified';
+  if (caller === 'optional') return 'anyone; the caller when signed in';
+  return 'any authenticated';
 }
 
 /** What the record says for a category without a period. */
@@ -142,7 +155,7 @@ export function renderInventoryMarkdown(inventory: Inventory): string {
           cell(p?.basis ?? '**missing**'),
           p?.consentRequired === true ? cell(p.consentPurposes) : 'no',
           cell(subjectText(r)),
-          cell(p?.roles.length ? p.roles : 'any authenticated'),
+          cell(p?.roles.length ? p.roles : whoMayCall(p?.caller)),
           cell(p?.retention?.text),
           cell(p?.recipients),
           cell(observed),

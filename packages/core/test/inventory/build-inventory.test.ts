@@ -80,6 +80,7 @@ describe('buildInventory: an annotated route', () => {
       consentPurposes: [],
       subject: { resolution: 'resolver', resolver: expect.stringContaining('req.params.id') },
       subjectTypes: ['employee'],
+      caller: 'required',
       roles: ['support'],
       retention: { text: '30d', amount: 30, unit: 'day' },
       recipients: ['Helpdesk Inc. (support tool)'],
