@@ -63,3 +63,24 @@ describe('mounting a decorated controller', () => {
     expect(() => mountController(app, new (class Empty {})())).toThrow(/Empty has no @Get/);
   });
 });
+
+describe('a decorated controller method without an identified caller', () => {
+  class NewsletterController {
+    @Get('/newsletter/unsubscribe')
+    @PersonalData({ categories: ['user.contact.email'], purpose: 'marketing.communications.email', basis: 'legitimate_interests', caller: 'anonymous', subject: (req: Request) => req.query.email })
+    unsubscribe(): { done: boolean } {
+      return { done: true };
+    }
+  }
+
+  it('runs without a caller and audits the subject it names', async () => {
+    const t = tempStore();
+    const { app, kit } = appWith(t.store);
+    mountController(app, new NewsletterController());
+    const res = await request(app).get('/newsletter/unsubscribe?email=person-1%40example.test');
+    expect(res.status).toBe(200);
+    expect((await t.store.readAudit())[0]).toEqual(expect.objectContaining({ event: 'access', actor: null, subject: kit.pseudonym('person-1@example.test') }));
+    kit.dispose();
+    await t.cleanup();
+  });
+});
