@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { getRequestContext, type RequestContextState } from '../context/request-context';
 import type { Engine } from './engine.interface';
-import type { Identity } from '../identity/identity';
+import type { Identity, IdentifyResult } from '../identity/identity';
 import { sendJsonError } from '../http/json-error';
 
 /** The identified caller of one of privacy-kit's own endpoints (consents, rights, inventory). */
@@ -13,13 +13,22 @@ export interface Caller {
 }
 
 /**
- * Identifies the caller (JWT or `identify`), answering 401 with the reason and returning undefined when that fails.
+ * Identifies the caller (`req.user`, `identify` or JWT), answering 401 with the reason and returning undefined when
+ * that fails; an identity that cannot be read (a throwing `identify`, a `req.user` of another shape) is reported and
+ * answered 500 `privacy_misconfigured`.
  *
  * @param engine - the engine of `privacy()`
  */
 export async function identifyCaller(engine: Engine, req: Request, res: Response): Promise<Caller | undefined> {
   const ctx = getRequestContext(req) as RequestContextState;
-  const result = await engine.identify(req, ctx);
+  let result: IdentifyResult;
+  try {
+    result = await engine.identify(req, ctx);
+  } catch (error) {
+    engine.report(error, 'identifying the caller');
+    sendJsonError(res, 500, { error: 'privacy_misconfigured' });
+    return undefined;
+  }
   if (!result.ok) {
     res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${result.reason}"`);
     sendJsonError(res, 401, { error: 'unauthenticated', reason: result.reason });

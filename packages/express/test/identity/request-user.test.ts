@@ -97,6 +97,16 @@ describe('identifying the caller from req.user when neither jwt nor identify is 
     kit.dispose();
   });
 
+  it("answers 500 privacy_misconfigured on privacy-kit's own API too, for a req.user without id or sub", async () => {
+    const errors: PrivacyKitError[] = [];
+    const { app, kit } = userApp(t.store, errors);
+    const res = await request(app).get('/privacy/me/consents').set('x-test-user', as({ name: 'someone' }));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'privacy_misconfigured' });
+    expect(errors.map((e) => e.code)).toEqual(['PK_INVALID_OPTION']);
+    kit.dispose();
+  });
+
   it('answers 500 privacy_misconfigured for roles that are not a list of strings', async () => {
     const errors: PrivacyKitError[] = [];
     const { app, kit } = userApp(t.store, errors);
