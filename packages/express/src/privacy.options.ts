@@ -131,7 +131,7 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   const store = options.store as Partial<PrivacyStore> | undefined;
   const methods = ['recordConsent', 'currentConsents', 'consentHistory', 'appendAudit', 'readAudit', 'verifyAudit', 'ping', 'close'] as const;
   if (store === undefined || methods.some((m) => typeof store[m] !== 'function')) {
-    throw expressError('PK_INVALID_OPTION', "privacy(): 'store' is required and must be a privacy-kit store, e.g. store: createSqliteStore({ filename, auditKey }) from @privacy-kit/sqlite.");
+    throw expressError('PK_INVALID_OPTION', "privacy(): 'store' is required and must be a privacy-kit store, e.g. store: createSqliteStore({ filename, auditKey }) from @privacy-kit/sqlite; privacy() of the privacy-kit package opens one by itself.");
   }
   if (typeof store.recordConsentChange !== 'function') {
     throw expressError('PK_INVALID_OPTION', "privacy(): 'store' has no recordConsentChange(events, auditEntry): it was written for an older privacy-kit. A consent change and its audit record must commit in one transaction; implement it (see ConsentStore in @privacy-kit/core) or upgrade the store package.");
