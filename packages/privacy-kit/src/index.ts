@@ -30,7 +30,6 @@ export type {
 
 // Annotations, vocabulary, keys and errors (@privacy-kit/core)
 export {
-  LAWFUL_BASES,
   PersonalData,
   PrivacyKitError,
   RequiresConsent,

@@ -8,7 +8,6 @@ describe('the public door of privacy-kit', () => {
       'DEFAULT_DB_FILE',
       'Delete',
       'Get',
-      'LAWFUL_BASES',
       'Patch',
       'PersonalData',
       'Post',

@@ -138,12 +138,6 @@ function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing 
     models: merged.models.map((m) => m.name || '(anonymous class)'),
     purposes: [...merged.purposes],
     basis,
-/** The caller a declaration names, when it names a known one (read leniently, like the rest). */
-function callerOf(parts: readonly ProcessingOptions[]): CallerRequirement {
-  const named = parts.map((p) => p.caller).find((c) => c !== undefined);
-  return (CALLER_REQUIREMENTS as readonly unknown[]).includes(named) ? (named as CallerRequirement) : 'required';
-}
-
     consentRequired: merged.consentPurposes.length > 0,
     consentPurposes: [...merged.consentPurposes],
     subject: subjectOf(merged.subjects[0]),

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { INVENTORY_SCHEMA, buildInventory, renderInventoryHtml, renderInventoryMarkdown } from '@privacy-kit/core';
+import { INVENTORY_SCHEMA, buildInventory, renderInventory } from '@privacy-kit/core';
 
 const byEmail = (req: { body: { email?: unknown } }) => req.body.email;
 
@@ -33,14 +33,14 @@ describe('the inventory of routes without an identified caller', () => {
   });
 
   it('says in the Markdown record who may call each route, never "any authenticated" for a public one', () => {
-    const routeRow = (id: string) => renderInventoryMarkdown(inventory()).split('\n').find((line) => line.startsWith(`| \`${id}\` |`));
+    const routeRow = (id: string) => renderInventory(inventory(), 'md').split('\n').find((line) => line.startsWith(`| \`${id}\` |`));
     expect(routeRow('POST /signup')).toContain('| anyone, no caller identified |');
     expect(routeRow('POST /contact')).toContain('| anyone; the caller when signed in |');
     expect(routeRow('GET /me')).toContain('| any authenticated |');
   });
 
   it('says the same in the HTML report', () => {
-    const html = renderInventoryHtml(inventory());
+    const html = renderInventory(inventory(), 'html');
     expect(html).toContain('anyone, no caller identified');
     expect(html).toContain('anyone; the caller when signed in');
   });
