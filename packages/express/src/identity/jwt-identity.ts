@@ -97,7 +97,7 @@ const LIST_CLAIMS: ReadonlySet<string> = new Set(['scope', 'scp']);
 function rolesOf(value: unknown, claim: string): string[] | undefined {
   if (value === undefined) return [];
   if (typeof value === 'string') return LIST_CLAIMS.has(claim) ? value.split(/\s+/).filter((r) => r !== '') : value === '' ? undefined : [value];
-  if (Array.isArray(value) && value.every((r) => typeof r === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((r) => typeof r === 'string')) return value;
   return undefined;
 }
 

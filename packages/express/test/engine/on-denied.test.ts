@@ -126,7 +126,7 @@ describe('privacy({ onDenied }): the app shapes refusals', () => {
   });
 
   it('refuses an onDenied that is not a function', () => {
-    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS as never, onDenied: 'json' as never }))
+    expect(() => privacy({ store: t.store, pseudonymKey: randomBytes(32), jwt: JWT_OPTIONS, onDenied: 'json' as never }))
       .toThrow(/'onDenied' must be a function \(req, res, denial\)/);
   });
 });
