@@ -1,17 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Inventory } from '@privacy-kit/core';
+import { launchTestChromium } from './support/chromium';
 import { FIXTURES, ROOT, runCli } from './support/run-cli';
 
 /**
- * The HTML report in a real headless browser (Debian's chromium, driven by playwright-core): it renders offline,
- * draws a node per annotated route, filters, and leaves a screenshot in test-output/.
- * CI installs the browser first with `bash scripts/install-chromium.sh`; without it this suite fails, on purpose.
+ * The HTML report in a real headless browser (the Chromium of the @sparticuz/chromium devDependency, driven by
+ * playwright-core): it renders offline, draws a node per annotated route, filters, and leaves a screenshot in
+ * test-output/. When no Chromium can start here, this suite fails with one message naming the fix, on purpose.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test-output');
 const REPORT = join(OUTPUT, 'privacy-map.html');
 const SCREENSHOT = join(OUTPUT, 'privacy-map.png');
@@ -27,21 +27,13 @@ describe('the HTML report in a headless browser', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}, so the HTML report cannot be tested in a browser. Run \`bash scripts/install-chromium.sh\` (as root; CI runs it before the tests).`);
-    }
     mkdirSync(OUTPUT, { recursive: true });
     const args = ['map', `${FIXTURES}/twins-app.ts`, '--observed', `${FIXTURES}/observed-twins.json`, '--config', `${FIXTURES}/allow-health.config.json`];
     const written = runCli([...args, '--out', REPORT]);
     expect(written.status).toBe(0);
     inventory = JSON.parse(runCli([...args, '--format', 'json']).stdout) as Inventory;
     profile = mkdtempSync(join(tmpdir(), 'pk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-    });
+    context = await launchTestChromium(profile, { viewport: { width: 1400, height: 1000 } });
     // Offline: anything but the file itself is recorded and refused.
     await context.route('**/*', (route) => {
       const url = route.request().url();
