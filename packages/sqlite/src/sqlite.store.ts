@@ -83,6 +83,8 @@ const QUESTION_MARK = (): string => '?';
 export class SqliteStore implements PrivacyStore {
   /** The underlying connection; for tests and tools that need raw access. */
   readonly db: Database.Database;
+  /** The database is in memory (`filename: ':memory:'`): everything in it goes when the process ends. */
+  readonly ephemeral: boolean;
   private readonly key: Buffer;
   private closed = false;
   private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditChainBatch>;
@@ -119,6 +121,7 @@ export class SqliteStore implements PrivacyStore {
       this.db.close();
       throw storeFailure(`opening the database file '${filename}'`, cause);
     }
+    this.ephemeral = this.db.memory;
     if (!inMemory) {
       const path = resolve(filename);
       const stat = statSync(path);

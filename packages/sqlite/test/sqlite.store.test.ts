@@ -42,6 +42,14 @@ describe('SqliteStore specifics', () => {
     await store.close();
   });
 
+  it("says it is ephemeral in memory (':memory:') and durable on a file, so tools can refuse a store that vanishes", async () => {
+    const memory = createSqliteStore({ filename: ':memory:', auditKey: randomBytes(32) });
+    const file = createSqliteStore({ filename: join(dir, 'durable.db'), auditKey: randomBytes(32) });
+    expect([memory.ephemeral, file.ephemeral]).toEqual([true, false]);
+    await memory.close();
+    await file.close();
+  });
+
   it('keeps records and the chain across a reopen, and migrates only once', async () => {
     const key = randomBytes(32);
     const file = join(dir, 'b.db');

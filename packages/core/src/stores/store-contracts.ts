@@ -169,6 +169,11 @@ export interface RightsRequestStore {
 
 /** Everything privacy-kit keeps: one object implements all contracts. */
 export interface PrivacyStore extends ConsentStore, AuditStore, RightsRequestStore {
+  /**
+   * True when what the store keeps lasts only as long as the process (an in-memory database, as in tests): tools
+   * that leave records for later, such as `privacy-kit sweep`, refuse such a store. Absent or false: durable.
+   */
+  readonly ephemeral?: boolean;
   /** Resolves when the store can serve; rejects when it cannot (used for health and fail-closed checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
