@@ -3,7 +3,7 @@ import type winston from 'winston';
 import { deriveKey } from '@privacy-kit/core';
 import { mountController, personalData, privacy, privacyInfo, requiresConsent, type PrivacyKit } from '@privacy-kit/express';
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
-import { JWT_AUDIENCE, JWT_ISSUER, defaultCheckpointFile, type ShopConfig } from './config';
+import { JWT_AUDIENCE, JWT_ISSUER, defaultCheckpointFile, loadConfig, type ShopConfig } from './config';
 import { ShopData } from './data/shop-data';
 import { shopSources } from './data/shop-sources';
 import { createLogger } from './logger';
@@ -21,11 +21,13 @@ export interface Shop {
 
 /**
  * Builds the shop API. It does not listen: `server.ts` does, and the tests and `privacy-kit map` use the app as is.
+ * Called with no argument it reads the environment as the server does, so `privacy-kit sweep examples/shop/src/app.ts
+ * --export createShopApp` sweeps the store the server uses.
  *
- * @param config - from `loadConfig()`
+ * @param config - default: `loadConfig()` (the environment)
  * @param logger - where request lines go (default: JSON on stdout)
  */
-export function createShopApp(config: ShopConfig, logger: winston.Logger = createLogger()): Shop {
+export function createShopApp(config: ShopConfig = loadConfig(), logger: winston.Logger = createLogger()): Shop {
   const checkpointFile = config.checkpointFile ?? defaultCheckpointFile(config.dbFile);
   const store = createSqliteStore({
     filename: config.dbFile,

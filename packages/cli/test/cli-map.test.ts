@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -126,11 +126,11 @@ describe('privacy-kit map: modules that are not what it needs', () => {
     );
   });
 
-  it('lists what a module exports when none is an app, and explains factories (exit 3)', () => {
+  it('lists what a module exports when none is an app, and says how to call a factory (exit 3)', () => {
     const run = runCli(['map', `${FIXTURES}/no-app.ts`]);
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('does not export an Express app. It exports: createApp (a function (createApp)), version (a string).');
-    expect(run.stderr).toContain("'createApp' is a function, not an app: privacy-kit does not call factories.");
+    expect(run.stderr).toContain("'createApp' is a function, not an app: if it builds the app, name it with --export createApp and privacy-kit calls it (with no argument, or with the JSON of --app-config FILE).");
   });
 
   it('takes the app from --export and says when that export is not an app', () => {
@@ -138,12 +138,89 @@ describe('privacy-kit map: modules that are not what it needs', () => {
     expect(chosen.routes.map((r) => r.id)).toEqual(['GET /me', 'GET /debug', 'GET /health']);
     const run = runCli(['map', `${FIXTURES}/rules-apps.ts`, '--export', 'nothing']);
     expect(run.status).toBe(3);
-    expect(run.stderr).toContain("export 'nothing' is missing, not an Express app. Exports: consentWithoutPurpose, invalidDeclaration, missingBasis, undeclared.");
+    expect(run.stderr).toContain("export 'nothing' is missing, not an Express app or a function that builds one. Exports: consentWithoutPurpose, invalidDeclaration, missingBasis, undeclared.");
   });
 
   it('asks to choose when a module exports several apps', () => {
     const run = runCli(['map', `${FIXTURES}/rules-apps.ts`]);
     expect(run.status).toBe(3);
     expect(run.stderr).toBe(`error: privacy-kit: ${FIXTURES}/rules-apps.ts exports several Express apps (consentWithoutPurpose, invalidDeclaration, missingBasis, undeclared): choose one with --export <name>.\n`);
+  });
+});
+
+describe('privacy-kit map: apps built by a factory or exported as a promise', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pk-cli-factory-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const factory = (...args: string[]) => runCli(['map', `${FIXTURES}/factory-app.ts`, '--format', 'json', ...args]);
+
+  it('calls the factory --export names with no argument and maps the app it returns', () => {
+    expect(mapJson('factory-app.ts', '--export', 'createApp').app.name).toBe('factory-shop');
+  });
+
+  it('passes the parsed JSON of --app-config to the factory', () => {
+    const config = join(dir, 'app.json');
+    writeFileSync(config, JSON.stringify({ appId: 'configured-shop' }));
+    expect(mapJson('factory-app.ts', '--export', 'createApp', '--app-config', config).app.name).toBe('configured-shop');
+  });
+
+  it('awaits a factory that returns a promise', () => {
+    expect(mapJson('factory-app.ts', '--export', 'createAppAsync').app.name).toBe('async-shop');
+  });
+
+  it('takes the app from an object a factory returns ({ app, ... })', () => {
+    expect(mapJson('factory-app.ts', '--export', 'createShop').app.name).toBe('shop-object');
+  });
+
+  it('awaits an app exported as a promise', () => {
+    expect(mapJson('factory-app.ts', '--export', 'ready').app.name).toBe('promised-shop');
+  });
+
+  it('says when the factory throws, with its error and where (exit 3)', () => {
+    const run = factory('--export', 'createBroken');
+    expect(run.status).toBe(3);
+    expect(run.stderr).toBe(
+      `error: privacy-kit: ${FIXTURES}/factory-app.ts: createBroken() failed: SHOP_DB_URL is not set (at ${FIXTURES}/factory-app.ts:33:9). ` +
+        'Fix the error, or point privacy-kit at a module that builds the app without starting it.\n',
+    );
+  });
+
+  it("says when the factory's promise rejects (exit 3)", () => {
+    const run = factory('--export', 'createRejecting');
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain(`error: privacy-kit: ${FIXTURES}/factory-app.ts: createRejecting() failed: the shop database refused the connection (at ${FIXTURES}/factory-app.ts:39:9).`);
+  });
+
+  it('says when what the factory returns is not an app (exit 3)', () => {
+    const run = factory('--export', 'version');
+    expect(run.status).toBe(3);
+    expect(run.stderr).toBe(`error: privacy-kit: ${FIXTURES}/factory-app.ts: version() returned a string, not an Express app. Return the app (or an object with an \`app\`) from the factory.\n`);
+  });
+
+  it('says when the export is neither an app nor a function (exit 3)', () => {
+    const run = factory('--export', 'port');
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain(`${FIXTURES}/factory-app.ts: export 'port' is a number, not an Express app or a function that builds one. Exports: createApp, createAppAsync, createBroken, createRejecting, createShop, port, ready, version.`);
+  });
+
+  it('refuses --app-config without --export, or for an export that is an app already (exit 2)', () => {
+    const config = join(dir, 'app.json');
+    writeFileSync(config, '{}');
+    const alone = factory('--app-config', config);
+    expect(alone).toMatchObject({ status: 2, stderr: 'error: privacy-kit: --app-config is the argument of a factory: name the factory with --export NAME (e.g. --export createApp).\n' });
+    const app = runCli(['map', `${FIXTURES}/twins-app.ts`, '--export', 'app', '--app-config', config]);
+    expect(app).toMatchObject({ status: 2, stderr: `error: privacy-kit: ${FIXTURES}/twins-app.ts: export 'app' is an Express app already, not a factory: drop --app-config, or --export the function that builds the app.\n` });
+  });
+
+  it('refuses an --app-config file that is missing or not JSON (exit 2)', () => {
+    const missing = factory('--export', 'createApp', '--app-config', join(dir, 'none.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`--app-config: no such file ${join(dir, 'none.json')}.`);
+    writeFileSync(join(dir, 'broken.json'), '{ appId: ');
+    const broken = factory('--export', 'createApp', '--app-config', join(dir, 'broken.json'));
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain(`--app-config: ${join(dir, 'broken.json')} is not JSON (`);
   });
 });

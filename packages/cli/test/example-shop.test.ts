@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import winston from 'winston';
 import { INVENTORY_SCHEMA, type Inventory } from '@privacy-kit/core';
+import { readSqliteAudit } from '@privacy-kit/sqlite';
 import { createShopApp } from '../../../examples/shop/src/app';
 import { JWT_AUDIENCE, JWT_ISSUER, loadConfig } from '../../../examples/shop/src/config';
 import { runCli } from './support/run-cli';
@@ -43,6 +45,28 @@ describe('privacy-kit on the example shop', () => {
     const run = runCli(['check', MODULE]);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^✔ privacy-kit check passed: \d+ routes, no problems/);
+  });
+
+  it('sweeps the store the server uses through the createShopApp factory, recording each purge in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pk-shop-sweep-'));
+    try {
+      const db = join(dir, 'shop.db');
+      const run = runCli(['sweep', 'examples/shop/src/app.ts', '--export', 'createShopApp', '--json'], { env: { PRIVACY_KIT_DB: db, PRIVACY_KIT_SECRET: randomBytes(32).toString('base64') } });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as { sweepId: string; results: { source: string }[] };
+      expect(report.results.map((r) => r.source)).toEqual(['orders']);
+      const records = await readSqliteAudit({ filename: db, query: { event: 'retention' } });
+      expect(records.map((r) => [r.requestId, r.details?.source])).toEqual([[report.sweepId, 'orders']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to sweep through the map module, whose store is in memory (exit 2)', () => {
+    const run = runCli(['sweep', MODULE]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("the app's privacy() store is in memory");
   });
 
   it('measures which annotated routes a test run exercised', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,33 @@ describe('privacy-kit sweep <module>', () => {
     expect(out).toMatch(/✖\s+visits/);
     expect(out).toMatch(/purge\(\) of source 'visits' failed \(Error\)/);
     expect(out).not.toContain('visit store offline');
+  });
+
+  it("refuses an app whose store is in memory, purging nothing, and says how to point it at the app's store (exit 2)", async () => {
+    process.env.SWEEP_FIXTURE_DB = ':memory:';
+    const code = await sweep(FIXTURE);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(
+      `error: privacy-kit: ${FIXTURE}: the app's privacy() store is in memory, so the sweep's audit records would vanish when this command ends, and nothing was purged. ` +
+        "Build the app with the store it runs with: e.g. createSqliteStore({ filename: process.env.PRIVACY_KIT_DB ?? 'privacy-kit.db', auditKey }) with the app's secret, " +
+        'or export a factory and pass the real database with --export createApp --app-config FILE.\n',
+    );
+    const { remainingVisits } = require(FIXTURE) as { remainingVisits: number[][] };
+    expect(remainingVisits.map((visits) => visits.length)).toEqual([3]);
+  });
+
+  it("sweeps the app a factory builds from --app-config, recording the purge in that app's store", async () => {
+    const db = join(dir, 'factory.db');
+    writeFileSync(join(dir, 'sweep.config.json'), JSON.stringify({ db, auditKeyHex: key.toString('hex') }));
+    const code = await sweep(FIXTURE, '--export', 'createSweepApp', '--app-config', 'sweep.config.json', '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    const store = createSqliteStore({ filename: db, auditKey: key });
+    const records = await store.readAudit({ event: 'retention' });
+    expect(records.map((r) => [r.requestId, r.details?.source, r.details?.removed])).toEqual([[report.sweepId, 'visits', 2]]);
+    await store.close();
   });
 
   it('exits 3 when the app has no privacy() mounted', async () => {

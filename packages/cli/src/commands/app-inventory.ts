@@ -12,6 +12,8 @@ export interface AppInventoryRequest {
   readonly module: string;
   readonly cwd: string;
   readonly exportName?: string;
+  /** `--app-config`: the JSON argument of the factory `exportName` names. */
+  readonly appConfig?: string;
   readonly configFile?: string;
   /** `--observed` files, relative to `cwd`. */
   readonly observed?: readonly string[];
@@ -66,7 +68,11 @@ export async function loadAppInventory(request: AppInventoryRequest): Promise<Ap
   const modulePath = resolve(request.cwd, request.module);
   const config = loadCliConfig({ cwd: request.cwd, moduleDir: dirname(modulePath), ...(request.configFile === undefined ? {} : { configFile: request.configFile }) });
   const exportName = request.exportName ?? config.config.export;
-  const loaded = await loadAppModule(request.module, { cwd: request.cwd, ...(exportName === undefined ? {} : { exportName }) });
+  const loaded = await loadAppModule(request.module, {
+    cwd: request.cwd,
+    ...(exportName === undefined ? {} : { exportName }),
+    ...(request.appConfig === undefined ? {} : { appConfig: request.appConfig }),
+  });
   const observations: DriftObservations[] = [];
   const observedFiles: string[] = [];
   const warnings: string[] = [];

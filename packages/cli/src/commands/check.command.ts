@@ -4,6 +4,7 @@ import { discoverApp, type UnseenMount } from '@privacy-kit/express';
 import { CliFailure } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import type { Styles } from '../output/terminal';
+import { APP_CONFIG_OPTION_HELP } from '../load/app-module.loader';
 import { loadAppInventory } from './app-inventory';
 import { plain, type CommandContext } from './command-context';
 
@@ -11,6 +12,7 @@ interface CheckFlags {
   readonly strict?: boolean;
   readonly json?: boolean;
   readonly export?: string;
+  readonly appConfig?: string;
   readonly observed?: string[];
   readonly config?: string;
 }
@@ -134,7 +136,8 @@ export function registerCheckCommand(program: Command, ctx: CommandContext): voi
     .option('--strict', 'routes without annotation are errors')
     .option('--observed <file...>', 'drift observations (written by privacy({ drift: { file } }), e.g. during the tests)')
     .option('--json', 'print the report as JSON')
-    .option('--export <name>', 'the export that holds the app')
+    .option('--export <name>', 'the export that holds the app, or the factory that builds it')
+    .option('--app-config <file>', APP_CONFIG_OPTION_HELP)
     .option('-c, --config <file>', 'config file (default: privacy-kit.config.json or the "privacy-kit" key of package.json)')
     .addHelpText('after', `
 Examples:
@@ -151,6 +154,7 @@ Exit codes: 0 passed, 1 problems found, 2 usage or config error, 3 the module co
           cwd: ctx.cwd,
           sourceLocations: false,
           ...(flags.export === undefined ? {} : { exportName: flags.export }),
+          ...(flags.appConfig === undefined ? {} : { appConfig: flags.appConfig }),
           ...(flags.config === undefined ? {} : { configFile: flags.config }),
           ...(flags.observed === undefined ? {} : { observed: flags.observed }),
         });

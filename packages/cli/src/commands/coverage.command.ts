@@ -4,6 +4,7 @@ import { CliFailure } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { formatTable, type Styles } from '../output/terminal';
 import { readSqliteAuditHits } from '../stores/audit-sources';
+import { APP_CONFIG_OPTION_HELP } from '../load/app-module.loader';
 import { loadAppInventory } from './app-inventory';
 import type { CommandContext } from './command-context';
 
@@ -12,6 +13,7 @@ interface CoverageFlags {
   readonly min?: string;
   readonly json?: boolean;
   readonly export?: string;
+  readonly appConfig?: string;
   readonly config?: string;
 }
 
@@ -59,7 +61,8 @@ export function registerCoverageCommand(program: Command, ctx: CommandContext): 
     .requiredOption('--db <file>', 'the SQLite file of the store the tests used (createSqliteStore({ filename }))')
     .option('--min <percent>', 'fail (exit 1) below this share of annotated routes exercised')
     .option('--json', 'print the report as JSON')
-    .option('--export <name>', 'the export that holds the app')
+    .option('--export <name>', 'the export that holds the app, or the factory that builds it')
+    .option('--app-config <file>', APP_CONFIG_OPTION_HELP)
     .option('-c, --config <file>', 'config file')
     .addHelpText('after', `
 Examples:
@@ -75,6 +78,7 @@ Exit codes: 0 done (and at least --min), 1 below --min, 2 usage error or unreada
         cwd: ctx.cwd,
         sourceLocations: false,
         ...(flags.export === undefined ? {} : { exportName: flags.export }),
+        ...(flags.appConfig === undefined ? {} : { appConfig: flags.appConfig }),
         ...(flags.config === undefined ? {} : { configFile: flags.config }),
       });
       const report = coverageOf(inventory, hits);

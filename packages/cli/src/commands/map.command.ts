@@ -5,6 +5,7 @@ import { INVENTORY_FORMATS, renderInventory, type Inventory, type InventoryForma
 import { CliFailure, ioReason } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { formatTable, type Styles } from '../output/terminal';
+import { APP_CONFIG_OPTION_HELP } from '../load/app-module.loader';
 import { loadAppInventory } from './app-inventory';
 import type { CommandContext } from './command-context';
 
@@ -18,6 +19,7 @@ interface MapFlags {
   readonly format?: MapFormat;
   readonly out?: string;
   readonly export?: string;
+  readonly appConfig?: string;
   readonly observed?: string[];
   readonly config?: string;
   readonly source: boolean;
@@ -104,7 +106,8 @@ export function registerMapCommand(program: Command, ctx: CommandContext): void 
     .argument('<module>', 'module that exports the app (e.g. src/app.ts): `app`, the default export, or --export NAME')
     .addOption(new Option('-f, --format <format>', 'table (terminal default), json (default when piped), md (Art. 30 record), mermaid (data-flow diagram), html (one offline page)').choices(MAP_FORMATS))
     .option('-o, --out <file>', 'write to FILE instead of standard output (format from the extension unless --format)')
-    .option('--export <name>', 'the export that holds the app')
+    .option('--export <name>', 'the export that holds the app, or the factory that builds it')
+    .option('--app-config <file>', APP_CONFIG_OPTION_HELP)
     .option('--observed <file...>', 'drift observations to show beside the declarations (written by privacy({ drift: { file } }))')
     .option('-c, --config <file>', `config file (default: ${'privacy-kit.config.json'} or the "privacy-kit" key of package.json)`)
     .option('--no-source', 'do not look up where each handler is defined')
@@ -122,6 +125,7 @@ Exit codes: 0 written, 2 usage error, 3 the module could not be loaded or export
         cwd: ctx.cwd,
         sourceLocations: flags.source,
         ...(flags.export === undefined ? {} : { exportName: flags.export }),
+        ...(flags.appConfig === undefined ? {} : { appConfig: flags.appConfig }),
         ...(flags.config === undefined ? {} : { configFile: flags.config }),
         ...(flags.observed === undefined ? {} : { observed: flags.observed }),
       });

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { findPrivacyKit, type SweepProgress, type SweepReport } from '@privacy-kit/express';
 import { CliFailure, problemOf } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
-import { loadAppModule } from '../load/app-module.loader';
+import { APP_CONFIG_OPTION_HELP, loadAppModule } from '../load/app-module.loader';
 import { formatTable, type Styles } from '../output/terminal';
 import type { CommandContext } from './command-context';
 
 interface SweepFlags {
   readonly export?: string;
+  readonly appConfig?: string;
   readonly json?: boolean;
 }
 
@@ -83,20 +84,40 @@ export function registerSweepCommand(program: Command, ctx: CommandContext): voi
         'The module must build the app with its real store and sources (without starting it).',
     )
     .argument('<module>', 'module that exports the Express app with privacy() mounted (TypeScript or JavaScript)')
-    .option('--export <name>', 'which export is the app (default: app, default, server, router, or the only app)')
+    .option('--export <name>', 'which export is the app, or the factory that builds it (default: app, default, server, router, or the only app)')
+    .option('--app-config <file>', APP_CONFIG_OPTION_HELP)
     .option('--json', 'print the report as JSON')
     .addHelpText('after', `
 Examples:
   $ privacy-kit sweep dist/privacy-app.js
   $ privacy-kit sweep src/privacy-app.ts --json > sweep-report.json
+  $ privacy-kit sweep dist/app.js --export createApp --app-config sweep.config.json
 
+The app must use the store it runs with: a store in memory (SQLite ':memory:') is refused, since the sweep's
+audit records would vanish with this process.
 A progress bar is drawn on standard error when it is a terminal.
-Exit codes: 0 every purge done, 1 a purge failed, 2 usage error or the audit could not be written, 3 module problem.`)
+Exit codes: 0 every purge done, 1 a purge failed, 2 usage error, a store in memory, or the audit could not be
+written, 3 module problem.`)
     .action(async (specifier: string, flags: SweepFlags) => {
-      const loaded = await loadAppModule(specifier, { cwd: ctx.cwd, ...(flags.export === undefined ? {} : { exportName: flags.export }) });
+      const loaded = await loadAppModule(specifier, {
+        cwd: ctx.cwd,
+        ...(flags.export === undefined ? {} : { exportName: flags.export }),
+        ...(flags.appConfig === undefined ? {} : { appConfig: flags.appConfig }),
+      });
       const kit = findPrivacyKit(loaded.app);
       if (kit === undefined) {
         throw new CliFailure('PK_CONFIG', `${specifier}: the app (export '${loaded.exportName}') has no privacy() mounted. Mount it with app.use(privacy({ store, sources, ... })) in the module.`, EXIT_CODES.MODULE);
+      }
+      if (kit.store.ephemeral === true) {
+        kit.dispose();
+        await kit.store.close().catch(() => undefined);
+        throw new CliFailure(
+          'PK_CONFIG',
+          `${specifier}: the app's privacy() store is in memory, so the sweep's audit records would vanish when this command ends, and nothing was purged. ` +
+            "Build the app with the store it runs with: e.g. createSqliteStore({ filename: process.env.PRIVACY_KIT_DB ?? 'privacy-kit.db', auditKey }) with the app's secret, " +
+            'or export a factory and pass the real database with --export createApp --app-config FILE.',
+          EXIT_CODES.USAGE,
+        );
       }
       const bar = process.stderr.isTTY === true ? createProgressBar(process.stderr) : undefined;
       let report: SweepReport;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,13 +9,28 @@ import { EXIT_CODES } from '../exit-codes';
 
 /** An app module, loaded. */
 export interface LoadedApp {
-  /** The Express app (or Router) the module exports. */
+  /** The Express app (or Router) the module exports, or that its factory built. */
   readonly app: unknown;
   /** Which export it was, e.g. 'app' or 'default'. */
   readonly exportName: string;
   /** The module's absolute path. */
   readonly file: string;
+  /** The app was built by calling the export (a factory), not exported as is. */
+  readonly factory: boolean;
 }
+
+/** What {@link loadAppModule} is told. */
+export interface LoadAppOptions {
+  /** Paths are relative to this folder. Default: the working directory. */
+  readonly cwd?: string;
+  /** The export that holds the app, or the factory that builds it. */
+  readonly exportName?: string;
+  /** A JSON file whose parsed content is the factory's one argument (`--app-config`); needs `exportName`. */
+  readonly appConfig?: string;
+}
+
+/** The help of the `--app-config` option, shared by every command that loads an app. */
+export const APP_CONFIG_OPTION_HELP = 'JSON file passed (parsed) to the factory that --export names: the module exports createApp(config), not an app';
 
 const TYPESCRIPT = new Set(['.ts', '.tsx', '.mts', '.cts']);
 const PREFERRED = ['app', 'default', 'server', 'router'];
@@ -38,10 +53,6 @@ function describe(value: unknown): string {
 }
 
 let tsxRegistered = false;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
 
 function registerTypeScript(): void {
   if (tsxRegistered) return;
@@ -72,10 +83,13 @@ function trackExpressOf(file: string): void {
   }
 }
 
-function loadFailure(file: string, shown: string, error: unknown): CliFailure {
+/**
+ * @param failed - what failed, e.g. `cannot load src/app.ts` or `src/app.ts: createApp(config) threw`
+ */
+function loadFailure(file: string, shown: string, error: unknown, failed = `cannot load ${shown}`): CliFailure {
   if (isPrivacyKitError(error)) {
     // A privacy-kit error thrown while the module loads is a declaration problem (e.g. an unknown key): keep its code.
-    return new CliFailure(error.code, `cannot load ${shown}: a privacy declaration is invalid: ${problemOf(error)}`, EXIT_CODES.MODULE, { cause: error });
+    return new CliFailure(error.code, `${failed}: a privacy declaration is invalid: ${problemOf(error)}`, EXIT_CODES.MODULE, { cause: error });
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const frame = error instanceof Error ? error.stack?.split('\n').find((l) => l.includes(file)) : undefined;
@@ -83,29 +97,73 @@ function loadFailure(file: string, shown: string, error: unknown): CliFailure {
   const where = position === null || position === undefined ? undefined : `at ${shown}:${position[1]}:${position[2]}`;
   return new CliFailure(
     'PK_CONFIG',
-    `cannot load ${shown}: ${message}${where === undefined ? '' : ` (${where})`}. Fix the error, or point privacy-kit at a module that builds the app without starting it.`,
+    `${failed}: ${message}${where === undefined ? '' : ` (${where})`}. Fix the error, or point privacy-kit at a module that builds the app without starting it.`,
     EXIT_CODES.MODULE,
     { cause: error },
   );
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The factory's argument: the parsed `--app-config` file. A missing or malformed file is a usage error (exit 2). */
+function readAppConfig(cwd: string, shown: string): unknown {
+  const file = resolve(cwd, shown);
+  if (!existsSync(file)) {
+    throw new CliFailure('PK_INVALID_OPTION', `--app-config: no such file ${shown}. Give a JSON file with what your factory expects, e.g. {"dbFile": "privacy-kit.db"}.`, EXIT_CODES.USAGE);
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new CliFailure('PK_INVALID_OPTION', `--app-config: ${shown} is not JSON (${(error as Error).message}). The factory gets the parsed file as its argument.`, EXIT_CODES.USAGE, { cause: error });
+  }
+}
+
+/**
+ * Calls a factory (with no argument, or with the app config), awaits it, and returns the app it built: the
+ * result itself, or its `app` property (a factory that returns `{ app, store }`).
+ */
+async function buildWithFactory(factory: (...args: unknown[]) => unknown, name: string, argument: { readonly value: unknown } | undefined, file: string, shown: string): Promise<unknown> {
+  const call = `${name}(${argument === undefined ? '' : 'config'})`;
+  let built: unknown;
+  try {
+    built = argument === undefined ? factory() : factory(argument.value);
+    if (isThenable(built)) built = await built;
+  } catch (error) {
+    throw loadFailure(file, shown, error, `${shown}: ${call} failed`);
+  }
+  if (isExpressApp(built)) return built;
+  const nested = (built as { app?: unknown } | null | undefined)?.app;
+  if (typeof built === 'object' && isExpressApp(nested)) return nested;
+  throw new CliFailure('PK_CONFIG', `${shown}: ${call} returned ${describe(built)}, not an Express app. Return the app (or an object with an \`app\`) from the factory.`, EXIT_CODES.MODULE);
+}
+
 /**
  * Loads a module that exports an Express app (TypeScript through tsx, or JavaScript, CommonJS or ESM) without
  * starting it, and returns the app: the export named `exportName`, else `app`, `default`, `server`, `router`,
- * else the only export that is an Express app. A promise is awaited. Throws a {@link CliFailure} (exit 3) that
- * says what failed or what the module exports instead; when the module threw a privacy-kit error (a declaration
- * with an unknown key, say), the failure keeps that error's `code`.
+ * else the only export that is an Express app. A promise is awaited. When `exportName` names a function that is
+ * not an app, it is a factory: it is called with no argument, or with the parsed `appConfig` file, and may return
+ * the app, a promise of it, or an object with an `app`. Throws a {@link CliFailure} (exit 3) that says what failed
+ * or what the module exports instead (exit 2 for a bad `appConfig`); when the module or the factory threw a
+ * privacy-kit error (a declaration with an unknown key, say), the failure keeps that error's `code`.
  *
  * @param specifier - the module path, relative to `cwd`
- * @param options - the working directory and an export name
+ * @param options - the working directory, an export name, the factory's config file
  * @example
  * const { app } = await loadAppModule('examples/shop/src/privacy-map.ts');
+ * const built = await loadAppModule('src/app.ts', { exportName: 'createApp', appConfig: 'privacy-kit.app.json' });
  */
-export async function loadAppModule(specifier: string, options: { readonly cwd?: string; readonly exportName?: string } = {}): Promise<LoadedApp> {
-  const file = resolve(options.cwd ?? process.cwd(), specifier);
+export async function loadAppModule(specifier: string, options: LoadAppOptions = {}): Promise<LoadedApp> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = resolve(cwd, specifier);
   if (!existsSync(file)) {
     throw new CliFailure('PK_NOT_FOUND', `no such module: ${specifier}. Give the path of a module that exports your Express app, e.g. src/app.ts.`, EXIT_CODES.MODULE);
   }
+  if (options.appConfig !== undefined && options.exportName === undefined) {
+    throw new CliFailure('PK_INVALID_OPTION', '--app-config is the argument of a factory: name the factory with --export NAME (e.g. --export createApp).', EXIT_CODES.USAGE);
+  }
+  const argument = options.appConfig === undefined ? undefined : { value: readAppConfig(cwd, options.appConfig) };
   const typescript = TYPESCRIPT.has(extname(file));
   process.setSourceMapsEnabled(true);
   trackExpressOf(file);
@@ -134,7 +192,7 @@ export async function loadAppModule(specifier: string, options: { readonly cwd?:
     }
   }
   for (const [name, value] of candidates) {
-    if (isThenable(value)) {
+    if (typeof value !== 'function' && isThenable(value)) {
       try {
         candidates.set(name, await value);
       } catch (error) {
@@ -144,27 +202,35 @@ export async function loadAppModule(specifier: string, options: { readonly cwd?:
   }
 
   if (options.exportName !== undefined) {
-    const value = candidates.get(options.exportName);
-    if (!isExpressApp(value)) {
-      throw new CliFailure(
-        'PK_CONFIG',
-        `${specifier}: export '${options.exportName}' is ${candidates.has(options.exportName) ? describe(value) : 'missing'}, not an Express app. ` +
-          `Exports: ${[...candidates.keys()].join(', ') || '(none)'}.`,
-        EXIT_CODES.MODULE,
-      );
+    const name = options.exportName;
+    const value = candidates.get(name);
+    if (isExpressApp(value)) {
+      if (argument !== undefined) {
+        throw new CliFailure('PK_INVALID_OPTION', `${specifier}: export '${name}' is an Express app already, not a factory: drop --app-config, or --export the function that builds the app.`, EXIT_CODES.USAGE);
+      }
+      return { app: value, exportName: name, file, factory: false };
     }
-    return { app: value, exportName: options.exportName, file };
+    if (typeof value === 'function') {
+      const app = await buildWithFactory(value as (...args: unknown[]) => unknown, name, argument, file, specifier);
+      return { app, exportName: name, file, factory: true };
+    }
+    throw new CliFailure(
+      'PK_CONFIG',
+      `${specifier}: export '${name}' is ${candidates.has(name) ? describe(value) : 'missing'}, not an Express app or a function that builds one. ` +
+        `Exports: ${[...candidates.keys()].join(', ') || '(none)'}.`,
+      EXIT_CODES.MODULE,
+    );
   }
   for (const name of ['module.exports', ...PREFERRED]) {
     const value = candidates.get(name);
-    if (isExpressApp(value)) return { app: value, exportName: name, file };
+    if (isExpressApp(value)) return { app: value, exportName: name, file, factory: false };
     const nested = (value as { app?: unknown } | undefined)?.app;
-    if (name !== 'module.exports' && typeof value === 'object' && isExpressApp(nested)) return { app: nested, exportName: `${name}.app`, file };
+    if (name !== 'module.exports' && typeof value === 'object' && isExpressApp(nested)) return { app: nested, exportName: `${name}.app`, file, factory: false };
   }
   const apps = [...candidates].filter(([, v]) => isExpressApp(v));
   if (apps.length === 1) {
     const [name, value] = apps[0] as [string, unknown];
-    return { app: value, exportName: name, file };
+    return { app: value, exportName: name, file, factory: false };
   }
   if (apps.length > 1) {
     throw new CliFailure('PK_CONFIG', `${specifier} exports several Express apps (${apps.map(([n]) => n).join(', ')}): choose one with --export <name>.`, EXIT_CODES.MODULE);
@@ -172,7 +238,7 @@ export async function loadAppModule(specifier: string, options: { readonly cwd?:
   const listing = [...candidates].map(([name, value]) => `${name} (${describe(value)})`).join(', ') || '(nothing)';
   const factory = [...candidates].find(([, v]) => typeof v === 'function' && !isExpressApp(v));
   const hint = factory !== undefined
-      ? ` '${factory[0]}' is a function, not an app: privacy-kit does not call factories. Export the app itself, e.g. a module with \`export const app = ${factory[0]}(config);\`.`
+      ? ` '${factory[0]}' is a function, not an app: if it builds the app, name it with --export ${factory[0]} and privacy-kit calls it (with no argument, or with the JSON of --app-config FILE).`
       : ' Export the app: `export const app = express();` (or `module.exports = app`).';
   throw new CliFailure('PK_CONFIG', `${specifier} does not export an Express app. It exports: ${listing}.${hint}`, EXIT_CODES.MODULE);
 }
