@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { INVENTORY_FORMATS, renderInventory, type Inventory, type InventoryFormat } from '@privacy-kit/core';
 import { CliFailure, ioReason } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
-import { formatTable, type Styles } from '../output/terminal';
+import { formatTable, wrapText, type Styles } from '../output/terminal';
 import { APP_CONFIG_OPTION_HELP } from '../load/app-module.loader';
 import { loadAppInventory } from './app-inventory';
 import type { CommandContext } from './command-context';
@@ -46,7 +46,8 @@ function list(values: readonly string[] | undefined): string {
 }
 
 /**
- * The inventory as a terminal table: one line per route, then problems and warnings.
+ * The inventory as a terminal table: one line per route, then problems and warnings. On a terminal of known
+ * width every line fits it: cells are cut with '…' (the method and path last), prose is wrapped.
  *
  * @param inventory - the inventory
  * @param styles - colours (no-ops when off)
@@ -67,16 +68,18 @@ export function renderInventoryTable(inventory: Inventory, styles: Styles, width
       observed,
     ];
   });
+  // Prose is wrapped before it is styled, so that a colour never spans a line break.
+  const prose = (text: string, style: (t: string) => string = (t) => t): string => wrapText(text, width).split('\n').map(style).join('\n');
   const lines = [
-    `${styles.bold(inventory.app.name)}: ${summary.routes} routes (${summary.annotated} annotated, ${summary.unannotated} without annotation), ` +
-      `${summary.categories.length} data categories, ${summary.purposes.length} purposes`,
+    prose(`${inventory.app.name}: ${summary.routes} routes (${summary.annotated} annotated, ${summary.unannotated} without annotation), ` +
+      `${summary.categories.length} data categories, ${summary.purposes.length} purposes`).replace(inventory.app.name, styles.bold(inventory.app.name)),
     '',
-    formatTable(['METHOD', 'PATH', 'HANDLER', 'CATEGORIES', 'PURPOSES', 'BASIS', 'OBSERVED'], rows, width),
+    formatTable(['METHOD', 'PATH', 'HANDLER', 'CATEGORIES', 'PURPOSES', 'BASIS', 'OBSERVED'], rows, width, { keep: [0, 1] }),
   ];
   const problems = inventory.routes.flatMap((r) => r.problems);
-  if (problems.length > 0) lines.push('', styles.red(`${problems.length} problem(s); run \`privacy-kit check\` for details.`));
-  for (const w of inventory.warnings) lines.push(styles.yellow(`warning: ${w}`));
-  lines.push('', styles.dim('Full record: --format md|html|json|mermaid, --out FILE.'));
+  if (problems.length > 0) lines.push('', prose(`${problems.length} problem(s); run \`privacy-kit check\` for details.`, styles.red));
+  for (const w of inventory.warnings) lines.push(prose(`warning: ${w}`, styles.yellow));
+  lines.push('', prose('Full record: --format md|html|json|mermaid, --out FILE.', styles.dim));
   return `${lines.join('\n')}\n`;
 }
 
