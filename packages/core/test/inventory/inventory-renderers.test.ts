@@ -175,3 +175,36 @@ describe('renderInventory', () => {
     expect(() => renderInventory(inventory, 'pdf' as InventoryFormat)).toThrow(/unknown format "pdf"\. Use one of json, md, mermaid, html/);
   });
 });
+
+describe('renderInventoryMarkdown: text shown as is, not read as Markdown', () => {
+  const odd = buildInventory({
+    generatedAt: new Date('2026-11-22T10:00:00Z'),
+    app: { name: 'Shop <demo> *beta*', controller: { name: 'Shop & Co [EU]', contact: '<privacy@shop.example>' } },
+    models: [],
+    routes: [
+      { method: 'GET', path: '/me/a|b', handler: '<anonymous>', parts: [{ categories: ['user.name'], purpose: 'essential.service', basis: 'contract', recipients: ['Mailer_ <b>Ltd</b>'] }] },
+      { method: 'GET', path: '/health', handler: '<anonymous>' },
+    ],
+  });
+  const md = renderInventoryMarkdown(odd);
+  const rows = (heading: string): string[] => md.slice(md.indexOf(heading)).split('\n').filter((l) => l.startsWith('| `'));
+
+  it('escapes an anonymous handler, so that it is not read as an HTML tag', () => {
+    expect(rows('## Routes\n')[0]).toContain(' | \\<anonymous\\> | ');
+    expect(rows('## Routes without annotation')[0]).toBe('| `GET /health` | \\<anonymous\\> | not observed | – |');
+  });
+
+  it('escapes markup in names, recipients and the title, keeping underscores inside words as they are', () => {
+    expect(md.split('\n')[0]).toBe('# Record of processing activities: Shop \\<demo\\> \\*beta\\*');
+    expect(md).toContain('| Name | Shop \\& Co \\[EU\\] |');
+    expect(md).toContain('| Contact | \\<privacy@shop.example\\> |');
+    expect(rows('## Routes\n')[0]).toContain(' | Mailer\\_ \\<b\\>Ltd\\</b\\> | ');
+    expect(rows('## Routes\n')[0]).toContain(' | essential.service | contract | ');
+    expect(md).toContain('| `user.name` |');
+  });
+
+  it('escapes a pipe inside a code span of a table cell, so that it does not split the cell', () => {
+    expect(rows('## Routes\n')[0]?.startsWith('| `GET /me/a\\|b` | ')).toBe(true);
+    expect(rows('## Routes\n')[0]?.split(/(?<!\\)\|/).length).toBe(14);
+  });
+});
