@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -38,6 +38,22 @@ describe('drift observations from a test run, read by privacy-kit check and map'
     expect(run.status).toBe(0);
     const debug = (JSON.parse(run.stdout) as Inventory).routes.find((r) => r.id === 'GET /debug/users');
     expect(debug).toMatchObject({ annotated: false, observed: { samples: 1 }, undeclared: expect.arrayContaining(['user.contact.email', 'user.contact.phone_number']) });
+  });
+
+  it("counts each sample once when --observed names the kit's own drift file", () => {
+    const run = runCli(['map', `${FIXTURES}/drift-app.ts`, '--format', 'json', '--observed', file], { env: { PRIVACY_KIT_FIXTURE_DRIFT_FILE: file } });
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Inventory).routes.find((r) => r.id === 'GET /debug/users')?.observed?.samples).toBe(1);
+  });
+
+  it("counts each sample once when the config's 'observed' and --observed (through a symlink) name the kit's file", () => {
+    const config = join(dir, 'same-file.config.json');
+    writeFileSync(config, JSON.stringify({ observed: './observed.json' }));
+    const link = join(dir, 'observed-link.json');
+    symlinkSync(file, link);
+    const run = runCli(['map', `${FIXTURES}/drift-app.ts`, '--format', 'json', '--config', config, '--observed', link], { env: { PRIVACY_KIT_FIXTURE_DRIFT_FILE: file } });
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Inventory).routes.find((r) => r.id === 'GET /debug/users')?.observed?.samples).toBe(1);
   });
 
   it("reads the files named by the config's 'observed', relative to the config", () => {

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseDriftObservations, type DriftObservations, type Inventory } from '@privacy-kit/core';
-import { inventoryOf } from '@privacy-kit/express';
+import { discoverApp, findPrivacyKit, inventoryOf, type PrivacyKit } from '@privacy-kit/express';
 import { CliFailure, ioReason, problemOf } from '../cli-failure';
 import { appInputOf, loadCliConfig, type LoadedConfig } from '../config/cli.config';
 import { EXIT_CODES } from '../exit-codes';
@@ -25,7 +25,7 @@ export interface AppInventory {
   readonly inventory: Inventory;
   readonly config: LoadedConfig;
   readonly loaded: LoadedApp;
-  /** Observation files read. */
+  /** Observation files named (each counted once, also when it is the kit's own drift file). */
   readonly observedFiles: readonly string[];
 }
 
@@ -58,6 +58,24 @@ export function readObservations(file: string, shown: string): DriftObservations
   }
 }
 
+/** What makes a file the same file whatever path names it (a symlink, `./`, another working directory). */
+function fileIdentity(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kit the inventory reads (the one the route walk finds, as inventoryOf() does), and its drift file's identity. */
+function kitOf(app: unknown): { readonly kit: PrivacyKit | undefined; readonly driftFile: string | undefined } {
+  const kit = findPrivacyKit(discoverApp(app, { sourceLocations: false }).kit, 0) ?? findPrivacyKit(app, 0);
+  const file = kit?.drift?.options.file;
+  // The recorder read its file relative to the process's working directory when the module created it.
+  return { kit, driftFile: file === undefined ? undefined : fileIdentity(resolve(process.cwd(), file)) };
+}
+
 /**
  * Loads the config and the app module, reads the observations (`--observed`, the config's `observed`, and the
  * kit's own `drift.file`, which the kit reads when the module creates it) and builds the inventory.
@@ -73,27 +91,35 @@ export async function loadAppInventory(request: AppInventoryRequest): Promise<Ap
     ...(exportName === undefined ? {} : { exportName }),
     ...(request.appConfig === undefined ? {} : { appConfig: request.appConfig }),
   });
+  const { kit, driftFile } = kitOf(loaded.app);
   const observations: DriftObservations[] = [];
   const observedFiles: string[] = [];
   const warnings: string[] = [];
-  for (const shown of request.observed ?? []) {
-    const file = resolve(request.cwd, shown);
+  // Each file counts once: the kit's own drift file is in its snapshot already, and a file may be named twice.
+  const counted = new Set<string>(driftFile === undefined ? [] : [driftFile]);
+  const read = (file: string, shown: string): void => {
+    const identity = fileIdentity(file);
+    if (identity !== undefined && counted.has(identity)) {
+      observedFiles.push(file);
+      return;
+    }
     observations.push(readObservations(file, shown));
     observedFiles.push(file);
-  }
+    if (identity !== undefined) counted.add(identity);
+  };
+  for (const shown of request.observed ?? []) read(resolve(request.cwd, shown), shown);
   const fromConfig = config.config.observed === undefined ? [] : typeof config.config.observed === 'string' ? [config.config.observed] : config.config.observed;
   for (const entry of fromConfig) {
     const file = resolve(config.dir, entry);
-    if (observedFiles.includes(file)) continue;
     const shown = relative(request.cwd, file) || file;
     if (!existsSync(file)) {
       warnings.push(`No observations in ${shown} yet (named by ${relative(request.cwd, config.file ?? '') || 'the config'}): run the app's tests with privacy({ drift: { file } }) to record them.`);
       continue;
     }
-    observations.push(readObservations(file, shown));
-    observedFiles.push(file);
+    read(file, shown);
   }
   const inventory = inventoryOf(loaded.app, {
+    ...(kit === undefined ? {} : { kit }),
     observations,
     app: appInputOf(config.config),
     sourceLocations: request.sourceLocations ?? true,
