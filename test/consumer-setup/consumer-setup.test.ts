@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -63,11 +63,20 @@ describe('installing the packed packages into a new project', () => {
 
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-  it.each(PACKAGES)('ships @privacy-kit/%s as compiled code without its sources or tests', (name) => {
+  // The TypeScript sources ship since issue 13: the source maps (and declaration maps) name them, so that stack
+  // traces and "go to definition" lead to files the user has. Tests still stay out.
+  it.each(PACKAGES)('ships @privacy-kit/%s as compiled code with the sources its maps name, without its tests', (name) => {
     const installed = readdirSync(join(project, 'node_modules', '@privacy-kit', name));
-    expect(installed).toEqual(expect.arrayContaining(['dist', 'package.json']));
-    expect(installed).not.toEqual(expect.arrayContaining(['src']));
+    expect(installed).toEqual(expect.arrayContaining(['dist', 'src', 'package.json']));
     expect(installed).not.toEqual(expect.arrayContaining(['test']));
+  });
+
+  it('points stack traces at TypeScript files the installed package has (node --enable-source-maps)', () => {
+    const probe = "try { require('@privacy-kit/core').parseRetention('soon', 'probe'); } catch (e) { console.log(e.stack); }";
+    const stack = execFileSync('node', ['--enable-source-maps', '-e', probe], { cwd: project, encoding: 'utf8' });
+    const frames = [...stack.matchAll(/\((\/[^\s()]*node_modules\/@privacy-kit\/[^\s()]+\.ts):\d+:\d+\)/g)].map((m) => m[1] as string);
+    expect(frames).toEqual([expect.stringMatching(/node_modules\/@privacy-kit\/core\/src\/retention\/retention\.ts$/)]);
+    expect(frames.filter((file) => !existsSync(file))).toEqual([]);
   });
 
   it.each([true, false])('runs as CommonJS with an enforcing Express app (legacy decorators: %s)', (legacy) => {
@@ -82,10 +91,9 @@ describe('installing the packed packages into a new project', () => {
     expect(result).toEqual({ fields: ['email', 'name'], basis: 'consent', known: true, exports: ['function', 'function'] });
   });
 
-  it('ships privacy-kit as compiled code with its launcher, without its sources or tests', () => {
+  it('ships privacy-kit as compiled code with its launcher and the sources its maps name, without its tests', () => {
     const installed = readdirSync(join(project, 'node_modules', 'privacy-kit'));
-    expect(installed).toEqual(expect.arrayContaining(['bin', 'dist', 'package.json']));
-    expect(installed).not.toEqual(expect.arrayContaining(['src']));
+    expect(installed).toEqual(expect.arrayContaining(['bin', 'dist', 'src', 'package.json']));
     expect(installed).not.toEqual(expect.arrayContaining(['test']));
   });
 
