@@ -7,6 +7,11 @@ import { dirname, join } from 'node:path';
 export interface ShopConfig {
   /** PORT, default 3000. */
   readonly port: number;
+  /**
+   * HOST: the interface to listen on, default `localhost` (this machine only). `0.0.0.0` (or `::`) listens on every
+   * interface, e.g. in a container; set real secrets first.
+   */
+  readonly host: string;
   /** JWT_SECRET: HMAC secret of the demo tokens (HS256), at least 32 bytes. */
   readonly jwtSecret: string;
   /** PRIVACY_KIT_DB: the SQLite file, default ./privacy-kit.db (':memory:' for a throwaway store). */
@@ -53,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
   const checkpoints = env.PRIVACY_KIT_CHECKPOINTS;
   return {
     port,
+    host: pick('HOST', 'localhost'),
     jwtSecret: pick('JWT_SECRET', DEMO_JWT_SECRET),
     dbFile: pick('PRIVACY_KIT_DB', 'privacy-kit.db'),
     checkpointFile: checkpoints === undefined || checkpoints === '' ? undefined : checkpoints,

@@ -7,10 +7,14 @@ if (config.defaulted.some((name) => name.endsWith('SECRET'))) {
   const names = config.defaulted.filter((n) => n.endsWith('SECRET')).join(' and ');
   logger.warn(`Using the public demo values of ${names} (fine on your machine, never in production); set them before exposing the app.`);
 }
-const server = app.listen(config.port, () => {
+const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.info(`shop listening on http://localhost:${port} (store: ${config.dbFile}); get a token with: npm run token -- --sub user-1`);
+  const bound = typeof address === 'object' && address !== null ? address.address : config.host;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const loopback = /^127\./.test(bound) || bound === '::1';
+  const where = loopback ? `bound to ${bound} only; set HOST to listen elsewhere` : `bound to ${bound}: reachable from other machines`;
+  logger.info(`shop listening on ${url} (${where}; store: ${config.dbFile}); get a token with: npm run token -- --sub user-1`);
 });
 
 function shutdown(): void {
