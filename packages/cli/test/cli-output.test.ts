@@ -12,6 +12,12 @@ describe('privacy-kit: help, errors and colour', () => {
     expect(run.stderr).toBe('');
   });
 
+  it.each([['map'], ['check'], ['coverage'], ['sweep']])('documents --export for a factory and --app-config in the help of %s', async (command) => {
+    const help = (await runInProcess([command, '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('or the factory that builds it');
+    expect(help).toContain('--app-config <file> JSON file passed (parsed) to the factory that --export names');
+  });
+
   it('documents the exit codes in the main help', async () => {
     expect((await runInProcess(['--help'])).stdout).toContain('Exit codes:\n  0  success\n  1  check found problems, coverage below --min, or the audit chain is broken\n  2  usage or configuration error\n  3  the app module could not be loaded, or exports no Express app');
   });

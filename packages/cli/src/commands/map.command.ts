@@ -101,10 +101,10 @@ export function registerMapCommand(program: Command, ctx: CommandContext): void 
     .command('map')
     .summary('write the inventory (compliance map) of an Express app')
     .description(
-      'Loads a module that exports an Express app (TypeScript or JavaScript; the app is not started) and writes its\n' +
-        'inventory: every route with its declared categories, purposes, lawful basis, consent, subject, roles, retention\n' +
-        'and recipients; the @PersonalData models; the routes without annotation; and, with observations, what drift\n' +
-        'detection saw in responses.',
+      'Loads a module that exports an Express app, a promise of one, or a factory that builds it (--export NAME; ' +
+        'TypeScript or JavaScript; the app is not started) and writes its inventory: every route with its declared ' +
+        'categories, purposes, lawful basis, consent, subject, roles, retention and recipients; the @PersonalData ' +
+        'models; the routes without annotation; and, with observations, what drift detection saw in responses.',
     )
     .argument('<module>', 'module that exports the app (e.g. src/app.ts): `app`, the default export, or --export NAME')
     .addOption(new Option('-f, --format <format>', 'table (terminal default), json (default when piped), md (Art. 30 record), mermaid (data-flow diagram), html (one offline page)').choices(MAP_FORMATS))
