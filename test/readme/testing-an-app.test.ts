@@ -7,7 +7,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { PrivacyKit } from '@privacy-kit/express';
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
-import { runCli } from '../../packages/cli/test/support/run-cli';
+import { run } from '@privacy-kit/cli';
 import { AUDIENCE, ISSUER, createApp } from './fixtures/my-api';
 
 /**
@@ -50,13 +50,21 @@ describe('README: testing an app that uses privacy-kit', () => {
     try {
       const file = join(dir, 'audit.db');
       const onFile = createSqliteStore({ filename: file, auditKey: randomBytes(32) });
-      const run = createApp({ store: onFile, pseudonymKey: randomBytes(32), jwtSecret: JWT_SECRET });
-      await request(run.app).get('/me/profile').set('Authorization', token('user-1')).expect(200);
-      run.kit.dispose();
+      const tested = createApp({ store: onFile, pseudonymKey: randomBytes(32), jwtSecret: JWT_SECRET });
+      await request(tested.app).get('/me/profile').set('Authorization', token('user-1')).expect(200);
+      tested.kit.dispose();
       await onFile.close();
-      const coverage = runCli(['coverage', 'test/readme/fixtures/my-api.ts', '--export', 'createAppForTools', '--db', file, '--json']);
-      expect(coverage.stderr).toBe('');
-      const report = JSON.parse(coverage.stdout) as { exercised: { id: string }[]; missed: string[] };
+      let out = '';
+      let err = '';
+      const code = await run(['coverage', join(__dirname, 'fixtures', 'my-api.ts'), '--export', 'createAppForTools', '--db', file, '--json'], {
+        stdout: (s) => { out += s; },
+        stderr: (s) => { err += s; },
+        isTTY: false,
+        env: {},
+        cwd: dir,
+      });
+      expect([code, err]).toEqual([0, '']);
+      const report = JSON.parse(out) as { exercised: { id: string }[]; missed: string[] };
       expect([report.exercised.map((e) => e.id), report.missed]).toEqual([['GET /me/profile'], ['GET /me/recommendations']]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_FIX, findChromium, launchTestChromium } from './support/chromium';
 import { ROOT } from './support/run-cli';
 
-const VERSION = (require(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8')) as { version: string }).version;
 
 describe("the browser tests' Chromium, from npm", () => {
   let dir: string;

@@ -76,7 +76,7 @@ describe('privacy-kit sweep <module>', () => {
         "Build the app with the store it runs with: e.g. createSqliteStore({ filename: process.env.PRIVACY_KIT_DB ?? 'privacy-kit.db', auditKey }) with the app's secret, " +
         'or export a factory and pass the real database with --export createApp --app-config FILE.\n',
     );
-    const { remainingVisits } = require(FIXTURE) as { remainingVisits: number[][] };
+    const { remainingVisits } = (await import(FIXTURE)) as { remainingVisits: number[][] };
     expect(remainingVisits.map((visits) => visits.length)).toEqual([3]);
   });
 
