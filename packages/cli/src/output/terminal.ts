@@ -27,11 +27,11 @@ export function shouldColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
 
 /** ANSI styles that do nothing when colour is off. */
 export interface Styles {
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  dim(text: string): string;
-  bold(text: string): string;
+  readonly red: (text: string) => string;
+  readonly green: (text: string) => string;
+  readonly yellow: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly bold: (text: string) => string;
 }
 
 /** The styles of an output. */
