@@ -38,7 +38,7 @@ export { DEFAULT_DRIFT_FLUSH_INTERVAL_MS, DEFAULT_DRIFT_MAX_BODY_BYTES, DEFAULT_
 export type { DriftOptions, PersonalDataDetector } from './drift/drift.options';
 
 // Data sources, data subject rights, retention
-export type { DataSource, DataSources, PurgeScope } from './sources/data-source';
+export type { DataSource, DataSources, PatchProblem, PurgeScope } from './sources/data-source';
 export { DEFAULT_RIGHTS_DUE_IN } from './rights/rights.options';
 export type { ManualStepNotice, RightsOptions } from './rights/rights.options';
 export type { ExportDocument } from './rights/rights.service';

@@ -1,4 +1,7 @@
 import { validate, type ValidationError } from 'class-validator';
+import { isPrivacyKitError } from '@privacy-kit/core';
+import { expressError } from '../errors';
+import type { PatchProblem } from '../sources/data-source';
 import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
 
 /** One problem of a request body, named by its property path. */
@@ -28,10 +31,57 @@ function messagesOf(error: ValidationError): string[] {
   return [...Object.values(error.constraints ?? {}), ...(error.children ?? []).flatMap(messagesOf)];
 }
 
+function isPatchProblem(value: unknown): value is PatchProblem {
+  if (typeof value !== 'object' || value === null) return false;
+  const { property, messages } = value as Record<string, unknown>;
+  return typeof property === 'string' && Array.isArray(messages) && messages.length > 0 && messages.every((m) => typeof m === 'string' && m !== '');
+}
+
+/** The problems the class-validator rules of the source's model find in the accepted fields. */
+async function modelProblems(source: RegisteredSource, patch: Readonly<Record<string, unknown>>): Promise<BodyProblem[]> {
+  const modelName = source.source.model.name || 'the model';
+  // Validate against the model without running its constructor; only the patched properties are present.
+  const candidate = Object.create(source.source.model.prototype as object) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) Object.defineProperty(candidate, key, { value, enumerable: true, writable: true, configurable: true });
+  const errors = await validate(candidate, {
+    skipUndefinedProperties: true,
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+  });
+  return errors.filter((error) => Object.hasOwn(patch, error.property)).map((error) => {
+    const messages = messagesOf(error);
+    return { property: `patch.${error.property}`, messages: messages.length > 0 ? messages : [`'${error.property}' is not valid for ${modelName}`] };
+  });
+}
+
+/**
+ * The problems the source's `validate(patch)` returns, under `patch.`. A validate that throws or answers something
+ * else than a list of problems is a failing source (`PK_SOURCE_FAILED`, without the error's possibly personal text).
+ */
+async function sourceProblems(source: RegisteredSource, check: NonNullable<RegisteredSource['source']['validate']>, patch: Readonly<Record<string, unknown>>): Promise<BodyProblem[]> {
+  let answer: unknown;
+  try {
+    answer = await check({ ...patch });
+  } catch (cause) {
+    if (isPrivacyKitError(cause, 'PK_SOURCE_FAILED')) throw cause;
+    const name = cause instanceof Error ? cause.name : typeof cause;
+    throw expressError('PK_SOURCE_FAILED', `validate() of source '${source.name}' failed (${name}); the error was passed on as the cause. Nothing was changed.`, { cause });
+  }
+  if (!Array.isArray(answer) || !answer.every(isPatchProblem)) {
+    const what = Array.isArray(answer) ? 'a list with an entry that is not { property: string, messages: [string, ...] }' : typeof answer;
+    throw expressError('PK_SOURCE_FAILED', `validate() of source '${source.name}' returned ${what}; return a list of { property, messages } (an empty list when the patch is valid).`);
+  }
+  return answer.map((problem) => ({
+    property: problem.property === '' ? 'patch' : SAFE_NAME.test(problem.property) ? `patch.${problem.property}` : 'patch.(unknown field)',
+    messages: [...problem.messages],
+  }));
+}
+
 /**
  * Checks `{ source, patch }` completely before anything is changed: the source exists and can be rectified, the
- * patch only names personal fields the person may correct, and every value passes the model's class-validator
- * rules. Returns every problem found, not just the first.
+ * patch only names personal fields the person may correct, and every value passes the source's `validate(patch)`
+ * (or, without one, the model's class-validator rules). Returns every problem found, not just the first. Throws a
+ * `PK_SOURCE_FAILED` error when the source's `validate` fails.
  *
  * @param body - the parsed JSON body
  * @param sources - the app's data sources
@@ -64,7 +114,6 @@ export async function checkRectification(body: unknown, sources: DataSourceRegis
   }
   if (registered === undefined) return { ok: false, problems };
 
-  const modelName = registered.source.model.name || 'the model';
   const accepted: string[] = [];
   for (const key of Object.keys(patch)) {
     const property = SAFE_NAME.test(key) ? `patch.${key}` : 'patch.(unknown field)';
@@ -76,19 +125,9 @@ export async function checkRectification(body: unknown, sources: DataSourceRegis
       accepted.push(key);
     }
   }
-  // Validate against the model without running its constructor; only the patched properties are present.
-  const candidate = Object.create(registered.source.model.prototype as object) as Record<string, unknown>;
-  for (const key of accepted) Object.defineProperty(candidate, key, { value: patch[key], enumerable: true, writable: true, configurable: true });
-  const errors = await validate(candidate, {
-    skipUndefinedProperties: true,
-    forbidUnknownValues: false,
-    validationError: { target: false, value: false },
-  });
-  for (const error of errors) {
-    if (!accepted.includes(error.property)) continue;
-    const messages = messagesOf(error);
-    problems.push({ property: `patch.${error.property}`, messages: messages.length > 0 ? messages : [`'${error.property}' is not valid for ${modelName}`] });
-  }
+  const checked = Object.fromEntries(accepted.map((key) => [key, patch[key]]));
+  const check = registered.source.validate;
+  if (accepted.length > 0) problems.push(...(check === undefined ? await modelProblems(registered, checked) : await sourceProblems(registered, check, checked)));
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, source: registered, patch: Object.fromEntries(accepted.map((key) => [key, patch[key]])) };
+  return { ok: true, source: registered, patch: checked };
 }

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { isPrivacyKitError } from '@privacy-kit/core';
 import type { Engine } from '../engine/engine.interface';
 import { sendJsonError } from '../http/json-error';
 import { checkRectification } from './rectification.validator';
@@ -60,7 +61,15 @@ export function createRightsRouter(engine: Engine, rights: RightsService): Route
   router.post(`${base}/me/rectification`, jsonBody(RECTIFICATION_EXAMPLE), handleAsync(engine, 'the rectification API', async (req: Request, res: Response) => {
     const caller = await identifyCaller(engine, req, res, `${base}/me/rectification`);
     if (caller === undefined) return;
-    const checked = await checkRectification(req.body, rights.sources);
+    let checked: Awaited<ReturnType<typeof checkRectification>>;
+    try {
+      checked = await checkRectification(req.body, rights.sources);
+    } catch (error) {
+      if (!isPrivacyKitError(error, 'PK_SOURCE_FAILED')) throw error;
+      engine.report(error, 'validate() of a source');
+      sendJsonError(res, 500, { error: 'source_failed', message: 'The data source could not check the correction; nothing was changed. Ask again later.' });
+      return;
+    }
     if (!checked.ok) {
       sendJsonError(res, 400, { error: 'invalid_body', problems: checked.problems });
       return;

@@ -6,10 +6,16 @@ import type { DataSource, DataSources } from './data-source';
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 /** Every key of {@link DataSource}, checked against the interface when the package is built. */
 const SOURCE_KEYS: readonly string[] = defineOptionKeys<DataSource>({
-  model: true, export: true, erase: true, rectify: true, purge: true, manual: true, rectifiable: true, retention: true, keepOnErasure: true, description: true,
+  model: true, export: true, erase: true, rectify: true, validate: true, purge: true, manual: true, rectifiable: true, retention: true, keepOnErasure: true,
+  description: true,
 });
 /** Keys people write for a function under another name. */
 const SYNONYMS: Readonly<Record<string, string>> = { delete: 'erase', remove: 'erase', update: 'rectify' };
+/** Keys people try that privacy-kit does not take on purpose, and why. */
+const REFUSED: Readonly<Record<string, string>> = {
+  schema: "class-validator's registerSchema() is deprecated, and once any schema is registered every class-validator validate() in the process " +
+    'throws a TypeError (typestack/class-validator#1901), privacy-kit\'s own included. To check patches without decorators, give validate(patch) => problems.',
+};
 const FUNCTION_KEYS = ['export', 'erase', 'rectify', 'purge'] as const;
 /** Categories a person does not correct through the API unless the source lists the field in `rectifiable`. */
 const NOT_RECTIFIABLE_BY_DEFAULT = ['user.unique_id', 'user.authorization'];
@@ -47,6 +53,7 @@ function registerOne(name: string, source: DataSource): RegisteredSource {
   }
   for (const key of Object.keys(source)) {
     if (!SOURCE_KEYS.includes(key)) {
+      if (Object.hasOwn(REFUSED, key)) throw expressError('PK_INVALID_OPTION', `${where}: unknown key '${key}'. ${REFUSED[key] as string}`);
       const meant = SYNONYMS[key] ?? closest(key, SOURCE_KEYS);
       throw expressError('PK_INVALID_OPTION', `${where}: unknown key '${key}'.${meant === undefined ? '' : ` Did you mean '${meant}'?`} Known keys: ${SOURCE_KEYS.join(', ')}.`);
     }
@@ -62,6 +69,9 @@ function registerOne(name: string, source: DataSource): RegisteredSource {
   for (const key of FUNCTION_KEYS) {
     if (source[key] !== undefined && typeof source[key] !== 'function') throw expressError('PK_INVALID_OPTION', `${where}: '${key}' must be a function.`);
   }
+  if (source.validate !== undefined && typeof source.validate !== 'function') {
+    throw expressError('PK_INVALID_OPTION', `${where}: 'validate' must be a function (patch) => problems, e.g. (patch) => patch.email?.includes('@') === false ? [{ property: 'email', messages: ['not an e-mail address'] }] : [].`);
+  }
   if (source.manual !== undefined && typeof source.manual !== 'boolean') throw expressError('PK_INVALID_OPTION', `${where}: 'manual' must be true or false.`);
   const manual = source.manual === true;
   if (manual) {
@@ -76,11 +86,15 @@ function registerOne(name: string, source: DataSource): RegisteredSource {
   if (source.keepOnErasure !== undefined && (typeof source.keepOnErasure !== 'string' || source.keepOnErasure.trim() === '')) {
     throw expressError('PK_INVALID_OPTION', `${where}: 'keepOnErasure' must say why the data is kept, e.g. 'invoices: 10 years under tax law'.`);
   }
+  if (source.validate !== undefined && source.rectify === undefined && !manual) {
+    throw expressError('PK_INVALID_OPTION', `${where}: gives validate(patch), which checks rectification patches, but neither rectify() nor manual: true; add rectify(subjectId, patch) or remove validate.`);
+  }
   if (!manual && source.erase === undefined && source.keepOnErasure === undefined) {
     throw expressError('PK_INVALID_OPTION', `${where}: cannot erase. Give erase(subjectId), mark it manual: true, or say why its data survives an erasure request with keepOnErasure: '<legal reason>' (Art. 17(3)).`);
   }
   const byProperty = new Map(fields.map((f) => [f.property, f]));
-  const validated = validatedProperties(source.model);
+  // validate(patch) checks any field; without it, a field can only be checked through its class-validator rules.
+  const checkable = source.validate !== undefined ? new Set(byProperty.keys()) : validatedProperties(source.model);
   let rectifiable: Set<string>;
   if (source.rectifiable !== undefined) {
     const given: unknown = source.rectifiable;
@@ -89,17 +103,20 @@ function registerOne(name: string, source: DataSource): RegisteredSource {
     }
     for (const property of source.rectifiable) {
       if (!byProperty.has(property)) throw expressError('PK_INVALID_OPTION', `${where}: rectifiable field '${property}' is not a @PersonalData field of ${modelName}.`);
-      if (!validated.has(property)) {
-        throw expressError('PK_INVALID_OPTION', `${where}: rectifiable field '${property}' has no class-validator rules on ${modelName}; add one (e.g. @IsString()) so that patches can be checked.`);
+      if (!checkable.has(property)) {
+        throw expressError('PK_INVALID_OPTION', `${where}: rectifiable field '${property}' has no class-validator rules on ${modelName}; add one (e.g. @IsString()) or give validate(patch), so that patches can be checked.`);
       }
     }
     rectifiable = new Set(source.rectifiable);
   } else {
     const identifying = (category: string): boolean => NOT_RECTIFIABLE_BY_DEFAULT.some((key) => category === key || category.startsWith(`${key}.`));
-    rectifiable = new Set(fields.filter((f) => validated.has(f.property) && !f.categories.some(identifying)).map((f) => f.property));
+    rectifiable = new Set(fields.filter((f) => checkable.has(f.property) && !f.categories.some(identifying)).map((f) => f.property));
   }
   if (source.rectify !== undefined && rectifiable.size === 0) {
-    throw expressError('PK_INVALID_OPTION', `${where}: gives rectify() but no personal field of ${modelName} has class-validator rules; add rules (e.g. @IsEmail()) to the fields a person may correct.`);
+    throw expressError('PK_INVALID_OPTION', source.validate !== undefined
+      ? `${where}: gives rectify() but every personal field of ${modelName} is an identifier or a credential; list the fields a person may correct in rectifiable: [...].`
+      : `${where}: gives rectify() but no personal field of ${modelName} has class-validator rules to check a patch against. Add rules to the fields a person may ` +
+        "correct (e.g. @IsEmail(); class-validator's decorators need experimentalDecorators), or give validate(patch) => problems (works with standard decorators and any validation library).");
   }
   return {
     name,

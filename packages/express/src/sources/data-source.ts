@@ -15,6 +15,14 @@ export interface PurgeScope {
   readonly allFields: boolean;
 }
 
+/** One problem of a rectification patch, as `validate(patch)` reports it: the field and what is wrong with it. */
+export interface PatchProblem {
+  /** The field of the patch, e.g. 'email' (shown to the person as 'patch.email'); '' for the patch as a whole. */
+  readonly property: string;
+  /** What is wrong, for the person; at least one message. */
+  readonly messages: readonly string[];
+}
+
 /**
  * Where an app keeps one kind of personal data (e.g. `users`, `orders`), and how privacy-kit serves the data
  * subject's rights and retention on it. Give the functions the source supports; functions receive the app's own
@@ -31,7 +39,10 @@ export interface PurgeScope {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped source (no Model given) accepts any model class
 export interface DataSource<Model = any> {
-  /** The `@PersonalData` class that describes the source's records; rectification patches are validated against it. */
+  /**
+   * The `@PersonalData` class that describes the source's records. Without `validate`, rectification patches are
+   * checked against its class-validator rules.
+   */
   readonly model: abstract new (...args: never[]) => Model;
   /** Returns everything the source holds about the person, as JSON-serialisable data (Art. 15/20). */
   readonly export?: (subjectId: string) => unknown;
@@ -39,6 +50,16 @@ export interface DataSource<Model = any> {
   readonly erase?: (subjectId: string) => unknown;
   /** Applies a validated patch of personal fields to the person's records (Art. 16). */
   readonly rectify?: (subjectId: string, patch: Partial<Model>) => unknown;
+  /**
+   * Checks a rectification patch instead of the model's class-validator rules, and returns its problems (an empty
+   * list when the patch is valid), at once or as a promise. It receives only the personal fields the person may
+   * correct. For models compiled with standard decorators (class-validator's decorators need
+   * `experimentalDecorators`) and for any validation library (zod, valibot, hand-written checks).
+   *
+   * @example
+   * validate: (patch) => typeof patch.email === 'string' && patch.email.includes('@') ? [] : [{ property: 'email', messages: ['email must be an e-mail address'] }]
+   */
+  readonly validate?: (patch: Readonly<Record<string, unknown>>) => readonly PatchProblem[] | Promise<readonly PatchProblem[]>;
   /**
    * Removes data older than `olderThan` (retention). Return how many records (or values) were removed, so the
    * audit can say so; returning nothing records "not reported".
@@ -50,8 +71,9 @@ export interface DataSource<Model = any> {
    */
   readonly manual?: boolean;
   /**
-   * Personal fields the person may correct. Default: every personal field with class-validator rules (a patch is
-   * validated against them), except identifiers and credentials (categories `user.unique_id`, `user.authorization`).
+   * Personal fields the person may correct. Default: every personal field a patch can be checked for (with
+   * `validate`, every one; without it, those with class-validator rules on the model), except identifiers and
+   * credentials (categories `user.unique_id`, `user.authorization`).
    */
   readonly rectifiable?: readonly string[];
   /** How long the whole source's records are kept when neither the field nor its category says, e.g. '2y'. */

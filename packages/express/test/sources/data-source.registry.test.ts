@@ -4,6 +4,7 @@ import { privacy } from '@privacy-kit/express';
 import { resolveRightsOptions } from '../../src/rights/rights.options';
 import { appWith, tempStore, type TempStore } from '../support/test-app';
 import { FakeDb, UserRecord } from '../rights/rights-fixtures';
+import { compileStandardDecoratorModel } from '../rights/standard-decorator-model';
 
 class NoValidation {
   @PersonalData({ category: 'user.name' })
@@ -60,6 +61,36 @@ describe('registering data sources', () => {
 
   it('refuses rectify() when no personal field has validation rules', () => {
     expectRejected({ people: { model: NoValidation, erase: () => undefined, rectify: () => undefined } }, /no personal field of NoValidation has class-validator rules/);
+  });
+
+  it('refuses rectify() on a model compiled with standard decorators, naming validate(patch) as the way to check patches', () => {
+    const { PatientRecord } = compileStandardDecoratorModel();
+    expectRejected({ patients: { model: PatientRecord, erase: () => undefined, rectify: () => undefined } }, /class-validator's decorators need experimentalDecorators.*give validate\(patch\)/);
+  });
+
+  it('accepts rectify() on a model without class-validator rules when the source gives validate(patch), identifiers excepted', () => {
+    const { PatientRecord } = compileStandardDecoratorModel();
+    const { kit } = appWith(t.store, { sources: { patients: { model: PatientRecord, erase: () => undefined, rectify: () => undefined, validate: () => [] } } });
+    expect([...(kit.rights.sources.get('patients')?.rectifiable ?? [])]).toEqual(['name', 'email']);
+    kit.dispose();
+  });
+
+  it('lets a source with validate(patch) list rectifiable fields that carry no class-validator rules', () => {
+    const { kit } = appWith(t.store, { sources: { people: { model: NoValidation, erase: () => undefined, rectify: () => undefined, validate: () => [], rectifiable: ['name'] } } });
+    expect([...(kit.rights.sources.get('people')?.rectifiable ?? [])]).toEqual(['name']);
+    kit.dispose();
+  });
+
+  it('refuses a validate that is not a function', () => {
+    expectRejected({ users: { ...db.usersSource, validate: { email: 'isEmail' } } }, /source 'users': 'validate' must be a function \(patch\) => problems/);
+  });
+
+  it('refuses validate(patch) on a source that cannot be rectified', () => {
+    expectRejected({ orders: { ...db.ordersSource, validate: () => [] } }, /source 'orders': gives validate\(patch\), which checks rectification patches, but neither rectify\(\) nor manual: true/);
+  });
+
+  it("explains why a class-validator schema ('schema') is not taken, and what to give instead", () => {
+    expectRejected({ users: { ...db.usersSource, schema: 'UserRecordPatch' } }, /unknown key 'schema'\. class-validator's registerSchema\(\) .*every class-validator validate\(\) in the process.*give validate\(patch\)/);
   });
 
   it('refuses a rectifiable field that is not personal or has no rules', () => {
