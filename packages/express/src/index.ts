@@ -42,7 +42,7 @@ export type { DataSource, DataSources, PatchProblem, PurgeScope } from './source
 export { DEFAULT_RIGHTS_DUE_IN } from './rights/rights.options';
 export type { ManualStepNotice, RightsOptions } from './rights/rights.options';
 export type { ExportDocument } from './rights/rights.service';
-export type { AdminRightsRequestView, PendingRequestData, RightsRequestView } from './rights/rights-request.view';
+export type { AdminRightsRequestView, PendingRequestData, RightsAdminAction, RightsPlanChange, RightsRequestView } from './rights/rights-request.view';
 export type { AccessLogEntry } from './rights/access-log';
 export type { BodyProblem } from './rights/rectification.validator';
 export { DEFAULT_ACCESS_LOG_LIMIT, MAX_ACCESS_LOG_LIMIT } from './rights/rights.router';

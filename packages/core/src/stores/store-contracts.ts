@@ -107,8 +107,11 @@ export interface AuditStore {
 
 /** Kinds of data subject requests (GDPR Art. 15–20). */
 export type RightsRequestKind = 'export' | 'erasure' | 'rectification' | 'access';
-/** Where a request stands. */
-export type RightsRequestStatus = 'open' | 'in_progress' | 'waiting_manual' | 'completed' | 'failed';
+/**
+ * Where a request stands. `completed`: every step done; `closed`: finished by an admin with a reason, steps left as
+ * they were (e.g. the person withdrew the request). Both are final.
+ */
+export type RightsRequestStatus = 'open' | 'in_progress' | 'waiting_manual' | 'completed' | 'closed' | 'failed';
 
 /** One step of a request, per data source. */
 export interface RightsRequestStep {

@@ -20,6 +20,7 @@ export type HttpErrorCode =
   | 'request_not_found'
   | 'step_not_found'
   | 'step_not_manual'
+  | 'step_done'
   | 'request_finished'
   | 'not_resumable'
   | 'source_failed';

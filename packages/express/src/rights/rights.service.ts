@@ -1,4 +1,5 @@
 import {
+  deriveKey,
   isPrivacyKitError,
   isoTime,
   type AuditEntry,
@@ -17,7 +18,8 @@ import type { DataSource } from '../sources/data-source';
 import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
 import { rightsDueDate } from './due-date';
 import type { ResolvedRightsOptions } from './rights.options';
-import { pendingOf, type PendingRequestData } from './rights-request.view';
+import { historyOf, isFinished, pendingOf, type PendingRequestData, type RightsAdminAction, type RightsPlanChange } from './rights-request.view';
+import { checkAdminReason, reasonMac } from './admin-reason';
 import { expressError } from '../errors';
 
 /** Statuses of a request that is not finished yet. */
@@ -54,15 +56,28 @@ interface RightsAuditFacts {
   readonly details: NonNullable<AuditEntry['details']>;
 }
 
-/** The result of an operation on an existing request that may not apply. */
+/** The result of an operation on an existing request that may not apply; `message` says what to do instead. */
 export type RequestOutcome =
   | { readonly ok: true; readonly request: RightsRequest }
-  | { readonly ok: false; readonly status: 404 | 409; readonly error: Extract<HttpErrorCode, 'request_not_found' | 'step_not_found' | 'step_not_manual' | 'request_finished' | 'not_resumable'> };
+  | {
+    readonly ok: false;
+    readonly status: 404 | 409;
+    readonly error: Extract<HttpErrorCode, 'request_not_found' | 'step_not_found' | 'step_not_manual' | 'step_done' | 'request_finished' | 'not_resumable'>;
+    readonly message?: string;
+  };
 
 /** Which requests an admin lists. */
 export type RequestListFilter = 'open' | 'overdue' | 'all';
 
 const RIGHTS_PURPOSES = ['essential.legal'];
+const NOT_FOUND = { ok: false, status: 404, error: 'request_not_found' } as const;
+const FINISHED = { ok: false, status: 409, error: 'request_finished' } as const;
+const NOT_RESUMABLE = {
+  ok: false,
+  status: 409,
+  error: 'not_resumable',
+  message: 'An export is answered to the person when they ask, and they can ask again; close this request with a reason.',
+} as const;
 const VERB: Record<RightsRequestKind, 'export' | 'erase' | 'rectify'> = { export: 'export', erasure: 'erase', rectification: 'rectify', access: 'export' };
 
 function consentView(state: ConsentState): Record<string, unknown> {
@@ -90,13 +105,17 @@ function failureText(verb: string, source: string, error: unknown): string {
  */
 export class RightsService {
   private readonly locks = new Map<string, Promise<void>>();
+  /** Keys the digests of admin reasons in audit records; derived, so it is never the pseudonym key itself. */
+  private readonly reasonKey: Buffer;
 
   constructor(
     private readonly engine: Engine,
     /** The app's data sources. */
     readonly sources: DataSourceRegistry,
     private readonly options: ResolvedRightsOptions,
-  ) {}
+  ) {
+    this.reasonKey = deriveKey(engine.options.pseudonymKey, 'rights-reason');
+  }
 
   /** Now, by the configured clock. */
   now(): Date {
@@ -173,10 +192,11 @@ export class RightsService {
     return [...new Set(sources.flatMap((s) => s.categories))];
   }
 
-  private async notifyManual(request: RightsRequest): Promise<void> {
+  /** Tells `onManualStep` about the request's manual steps (only those of `only`, when given). */
+  private async notifyManual(request: RightsRequest, only?: ReadonlySet<string>): Promise<void> {
     const notify = this.options.onManualStep;
     if (notify === undefined || request.status !== 'waiting_manual') return;
-    for (const step of request.steps.filter((s) => s.status === 'manual')) {
+    for (const step of request.steps.filter((s) => s.status === 'manual' && (only === undefined || only.has(s.source)))) {
       try {
         await notify({ requestId: request.id, kind: request.kind, source: step.source, dueAt: request.dueAt });
       } catch (cause) {
@@ -204,7 +224,8 @@ export class RightsService {
         try {
           if (registered === undefined || registered.source[verb] === undefined) {
             // A source that is gone is not found; one that lost the function is a source that no longer works.
-            throw expressError(registered === undefined ? 'PK_NOT_FOUND' : 'PK_SOURCE_FAILED', `source '${step.source}' has no ${verb}() any more; register it again and resume the request.`);
+            throw expressError(registered === undefined ? 'PK_NOT_FOUND' : 'PK_SOURCE_FAILED', `source '${step.source}' has no ${verb}() any more; ` +
+              'an admin can re-plan the request against the sources as registered now (POST .../replan), or complete the step with a reason once the data is handled.');
           }
           await act(registered.source, pending);
           steps[i] = { source: step.source, status: 'done', completedAt: isoTime(this.now()) };
@@ -369,10 +390,10 @@ export class RightsService {
    */
   async resume(id: string, by: RightsActor): Promise<RequestOutcome> {
     const found = await this.store.getRightsRequest(id);
-    if (found === undefined) return { ok: false, status: 404, error: 'request_not_found' };
+    if (found === undefined) return NOT_FOUND;
     if (found.kind === 'erasure') {
       const pending = pendingOf(found);
-      if (found.status === 'completed' || pending === undefined) return { ok: false, status: 409, error: 'request_finished' };
+      if (isFinished(found) || pending === undefined) return FINISHED;
       // Through the subject's lock, so a resume and a repeated request of the person never run the same eraser twice at once.
       return this.exclusive(`erasure:${found.subject}`, async () => {
         await this.withdrawConsents(pending.subjectId, found, by);
@@ -380,45 +401,201 @@ export class RightsService {
       });
     }
     if (found.kind === 'rectification') return this.resumeSteps(id, by);
-    return { ok: false, status: 409, error: 'not_resumable' };
+    return NOT_RESUMABLE;
   }
 
   private resumeSteps(id: string, by: RightsActor): Promise<RequestOutcome> {
     return this.exclusive(`request:${id}`, async () => {
       const request = await this.store.getRightsRequest(id);
-      if (request === undefined) return { ok: false, status: 404, error: 'request_not_found' } as const;
-      if (request.status === 'completed' || pendingOf(request) === undefined) return { ok: false, status: 409, error: 'request_finished' } as const;
+      if (request === undefined) return NOT_FOUND;
+      if (isFinished(request) || pendingOf(request) === undefined) return FINISHED;
       await this.audit(by, request.subject, { event: 'rights', details: { requestId: id, kind: request.kind, stage: 'resumed' } });
-      const act = request.kind === 'erasure'
-        ? (source: DataSource, pending: PendingRequestData) => Promise.resolve((source.erase as NonNullable<DataSource['erase']>)(pending.subjectId))
-        : (source: DataSource, pending: PendingRequestData) => Promise.resolve((source.rectify as NonNullable<DataSource['rectify']>)(pending.subjectId, { ...(pending.patch ?? {}) }));
-      return { ok: true, request: await this.runSteps(request, by, act) } as const;
+      return { ok: true, request: await this.runSteps(request, by, this.actOf(request.kind)) } as const;
+    });
+  }
+
+  /** What a step of a request of this kind runs. */
+  private actOf(kind: RightsRequestKind): (source: DataSource, pending: PendingRequestData) => Promise<unknown> {
+    return kind === 'erasure'
+      ? (source, pending) => Promise.resolve((source.erase as NonNullable<DataSource['erase']>)(pending.subjectId))
+      : (source, pending) => Promise.resolve((source.rectify as NonNullable<DataSource['rectify']>)(pending.subjectId, { ...(pending.patch ?? {}) }));
+  }
+
+  /** A reason as kept and shown; a bad one is a programming error of the caller (the HTTP API checks it first). */
+  private reasonOf(reason: unknown, what: string): string {
+    const checked = checkAdminReason(reason);
+    if (!checked.ok) throw expressError('PK_INVALID_OPTION', `rights.${what}(): ${checked.message}.`);
+    return checked.reason;
+  }
+
+  /** The request's details with one more admin action in its history. */
+  private withAction(request: RightsRequest, action: Omit<RightsAdminAction, 'time'>, details: Readonly<Record<string, unknown>> = request.details ?? {}): Record<string, unknown> {
+    return { ...details, history: [...historyOf(request), { time: isoTime(this.now()), ...action }] };
+  }
+
+  /** The audit record of an admin action: who, on whose request, what, and a keyed digest of the reason (never its text). */
+  private auditAction(by: RightsActor, request: RightsRequest, action: RightsAdminAction['action'], reason: string, extra: Readonly<Record<string, string>> = {}, categories: readonly string[] = []): Promise<AuditRecord> {
+    return this.audit(by, request.subject, {
+      event: 'rights',
+      categories,
+      details: { requestId: request.id, kind: request.kind, action, ...extra, reasonMac: reasonMac(this.reasonKey, reason) },
+    });
+  }
+
+  /**
+   * The steps of an unfinished erasure or rectification as the sources registered now would plan them, keeping what
+   * is done: a step whose source now has the function becomes pending again, a manual source's step manual, an
+   * erasure step whose source now keeps its data (`keepOnErasure`) moves to `retained`; an erasure gains the sources
+   * registered since (and loses from `retained` a source that now erases). A step whose source is not registered any
+   * more stays as it is: only a person can say its data is handled (complete it with a reason).
+   */
+  private plan(request: RightsRequest): { steps: RightsRequestStep[]; retained: { source: string; reason: string }[]; changes: RightsPlanChange[] } {
+    const erasure = request.kind === 'erasure';
+    const verb = VERB[request.kind];
+    const wasRetained = Array.isArray(request.details?.retained) ? (request.details.retained as { source: string; reason: string }[]) : [];
+    const steps: RightsRequestStep[] = [];
+    const retained: { source: string; reason: string }[] = [];
+    const changes: RightsPlanChange[] = [];
+    const target = (s: RegisteredSource): RightsRequestStep['status'] | 'kept' | undefined =>
+      s.manual ? 'manual' : s.source[verb] !== undefined ? 'pending' : erasure && s.source.keepOnErasure !== undefined ? 'kept' : undefined;
+    for (const step of request.steps) {
+      const now = this.sources.get(step.source);
+      const to = step.status === 'done' || now === undefined ? undefined : target(now);
+      if (to === undefined || to === step.status) {
+        steps.push(step);
+      } else if (to === 'kept') {
+        retained.push({ source: step.source, reason: now?.source.keepOnErasure as string });
+        changes.push({ source: step.source, from: step.status, to });
+      } else {
+        steps.push({ source: step.source, status: to });
+        changes.push({ source: step.source, from: step.status, to });
+      }
+    }
+    if (erasure) {
+      for (const kept of wasRetained) {
+        const now = this.sources.get(kept.source);
+        const to = now === undefined ? 'kept' : target(now) ?? 'kept';
+        if (to === 'kept') retained.push(now?.source.keepOnErasure === undefined ? kept : { source: kept.source, reason: now.source.keepOnErasure });
+        else {
+          steps.push({ source: kept.source, status: to });
+          changes.push({ source: kept.source, from: 'kept', to });
+        }
+      }
+      const known = new Set([...request.steps.map((s) => s.source), ...wasRetained.map((r) => r.source)]);
+      for (const s of this.sources.list().filter((x) => !known.has(x.name))) {
+        const to = target(s);
+        if (to === undefined) continue;
+        if (to === 'kept') retained.push({ source: s.name, reason: s.source.keepOnErasure as string });
+        else steps.push({ source: s.name, status: to });
+        changes.push({ source: s.name, from: 'absent', to });
+      }
+    }
+    return { steps, retained, changes };
+  }
+
+  /**
+   * Re-plans an unfinished erasure or rectification against the sources as registered now (see the README: a source
+   * switched to `keepOnErasure` becomes a kept source, a source that regained its function runs again, a new source
+   * joins an erasure), records the re-plan with its reason in the request's history (shown to the person) and in
+   * the audit, then runs the automatic steps and settles the request.
+   *
+   * @param id - the request id
+   * @param reason - why, 1 to 500 characters; the person sees it
+   * @param by - the admin, for the audit
+   */
+  async replan(id: string, reason: string, by: RightsActor): Promise<RequestOutcome> {
+    const why = this.reasonOf(reason, 'replan');
+    const found = await this.store.getRightsRequest(id);
+    if (found === undefined) return NOT_FOUND;
+    if (found.kind !== 'erasure' && found.kind !== 'rectification') return isFinished(found) ? FINISHED : NOT_RESUMABLE;
+    const replan = (): Promise<RequestOutcome> => this.exclusive(`request:${id}`, async () => {
+      const request = await this.store.getRightsRequest(id);
+      if (request === undefined) return NOT_FOUND;
+      const pending = pendingOf(request);
+      if (isFinished(request) || pending === undefined) return FINISHED;
+      const { steps, retained, changes } = this.plan(request);
+      const details = request.kind === 'erasure' ? { ...(request.details ?? {}), retained } : request.details;
+      let updated = await this.store.updateRightsRequest(id, { steps, details: this.withAction(request, { action: 'replanned', reason: why, changes }, details) });
+      await this.auditAction(by, request, 'replanned', why, { changes: changes.map((c) => `${c.source}:${c.from}>${c.to}`).join(',') });
+      if (request.kind === 'erasure') await this.withdrawConsents(pending.subjectId, updated, by);
+      updated = await this.runSteps(updated, by, this.actOf(request.kind));
+      await this.notifyManual(updated, new Set(changes.filter((c) => c.to === 'manual').map((c) => c.source)));
+      return { ok: true, request: updated } as const;
+    });
+    // An erasure re-plans through the subject's lock too, like a resume, so no eraser runs twice at once.
+    return found.kind === 'erasure' ? this.exclusive(`erasure:${found.subject}`, replan) : replan();
+  }
+
+  /**
+   * Records that a step is done: a manual step (e.g. a person erased the paper archive; the reason is optional), or
+   * with a reason any step that is not done (e.g. a failed eraser whose data an admin handled by hand). Completes the
+   * request when nothing is left, which also drops its raw identifier. A reason goes into the request's history
+   * (shown to the person) and, as a keyed digest, into the audit.
+   *
+   * @param id - the request id
+   * @param source - the step's source name
+   * @param by - the admin, for the audit
+   * @param reason - why; required for a step that is not manual
+   */
+  completeStep(id: string, source: string, by: RightsActor, reason?: string): Promise<RequestOutcome> {
+    const why = reason === undefined ? undefined : this.reasonOf(reason, 'completeStep');
+    return this.exclusive(`request:${id}`, async () => {
+      const request = await this.store.getRightsRequest(id);
+      if (request === undefined) return NOT_FOUND;
+      const index = request.steps.findIndex((s) => s.source === source);
+      if (index === -1) return { ok: false, status: 404, error: 'step_not_found' } as const;
+      if (isFinished(request)) return FINISHED;
+      const status = request.steps[index]?.status;
+      if (status === 'done') return { ok: false, status: 409, error: 'step_done', message: 'The step is already done.' } as const;
+      if (status !== 'manual' && why === undefined) {
+        return { ok: false, status: 409, error: 'step_not_manual', message: 'The step is run by the source, not by a person. To record it as done anyway, send {"reason": "..."} saying why; the person sees the reason.' } as const;
+      }
+      const steps = request.steps.map((s, i) => (i === index ? { source, status: 'done' as const, completedAt: isoTime(this.now()) } : s));
+      const categories = this.sources.get(source)?.categories ?? [];
+      let updated: RightsRequest;
+      if (why === undefined) {
+        updated = await this.store.updateRightsRequest(id, { steps });
+        await this.audit(by, request.subject, { event: 'rights', categories, details: { requestId: id, kind: request.kind, source, step: 'done', manual: true } });
+      } else {
+        updated = await this.store.updateRightsRequest(id, { steps, details: this.withAction(request, { action: 'step_completed', reason: why, source }) });
+        await this.auditAction(by, request, 'step_completed', why, { source, step: 'done' }, categories);
+      }
+      return { ok: true, request: await this.settle(updated, by) } as const;
     });
   }
 
   /**
    * Records that a person did a manual step (e.g. erased the paper archive); completes the request when nothing is
-   * left, which also drops its raw identifier.
+   * left, which also drops its raw identifier. The same as {@link completeStep} without a reason.
    *
    * @param id - the request id
    * @param source - the manual source's name
    * @param by - the admin, for the audit
    */
   completeManualStep(id: string, source: string, by: RightsActor): Promise<RequestOutcome> {
+    return this.completeStep(id, source, by);
+  }
+
+  /**
+   * Closes an unfinished request of any kind with a reason (e.g. the person withdrew it, a duplicate): status
+   * `closed`, steps left as they were, the raw identifier dropped. The reason goes into the request's history (shown
+   * to the person) and, as a keyed digest, into the audit.
+   *
+   * @param id - the request id
+   * @param reason - why, 1 to 500 characters; the person sees it
+   * @param by - the admin, for the audit
+   */
+  close(id: string, reason: string, by: RightsActor): Promise<RequestOutcome> {
+    const why = this.reasonOf(reason, 'close');
     return this.exclusive(`request:${id}`, async () => {
       const request = await this.store.getRightsRequest(id);
-      if (request === undefined) return { ok: false, status: 404, error: 'request_not_found' } as const;
-      const index = request.steps.findIndex((s) => s.source === source);
-      if (index === -1) return { ok: false, status: 404, error: 'step_not_found' } as const;
-      if (request.steps[index]?.status !== 'manual') return { ok: false, status: 409, error: 'step_not_manual' } as const;
-      const steps = request.steps.map((s, i) => (i === index ? { source, status: 'done' as const, completedAt: isoTime(this.now()) } : s));
-      const updated = await this.store.updateRightsRequest(id, { steps });
-      await this.audit(by, request.subject, {
-        event: 'rights',
-        categories: this.sources.get(source)?.categories ?? [],
-        details: { requestId: id, kind: request.kind, source, step: 'done', manual: true },
-      });
-      return { ok: true, request: await this.settle(updated, by) } as const;
+      if (request === undefined) return NOT_FOUND;
+      if (isFinished(request)) return FINISHED;
+      const { pending: _dropped, ...rest } = request.details ?? {};
+      const details = this.withAction(request, { action: 'closed', reason: why }, { ...rest, closedAt: isoTime(this.now()) });
+      const closed = await this.store.updateRightsRequest(id, { status: 'closed', details });
+      await this.auditAction(by, request, 'closed', why, { status: 'closed' });
+      return { ok: true, request: closed } as const;
     });
   }
 

@@ -135,9 +135,10 @@ describe('rights requests: status, due dates and the admin endpoints', () => {
     const post = (path: string) => request(setup.app).post(`/privacy/admin/requests/${path}`).set('Authorization', bearer('admin-1', ADMIN));
     expect((await post('no-such-id/steps/archive/complete')).body).toEqual({ error: 'request_not_found' });
     expect((await post(`${id}/steps/nothing/complete`)).body).toEqual({ error: 'step_not_found' });
-    const automatic = await post(`${id}/steps/users/complete`);
-    expect(automatic.status).toBe(409);
-    expect(automatic.body).toEqual({ error: 'step_not_manual' });
+    // The users step ran already; a step that is not manual but not done either is completed with a reason (stuck-requests.test.ts).
+    const done = await post(`${id}/steps/users/complete`);
+    expect(done.status).toBe(409);
+    expect(done.body).toEqual({ error: 'step_done', message: 'The step is already done.' });
   });
 
   it('answers 400 for an unknown list filter', async () => {
@@ -150,6 +151,6 @@ describe('rights requests: status, due dates and the admin endpoints', () => {
     const exported = await request(setup.app).get('/privacy/me/export').set('Authorization', bearer('user-a'));
     const res = await request(setup.app).post(`/privacy/admin/requests/${exported.body.requestId}/resume`).set('Authorization', bearer('admin-1', ADMIN));
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: 'not_resumable' });
+    expect(res.body).toEqual({ error: 'not_resumable', message: expect.stringMatching(/close this request with a reason/) });
   });
 });
