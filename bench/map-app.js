@@ -9,6 +9,8 @@ const CATEGORIES = ['user.name', 'user.contact.email', 'user.contact.address', '
 const PURPOSES = ['essential.service', 'essential.service.operations.support', 'personalize.content', 'analytics.reporting', 'marketing.communications.email'];
 const BASES = ['contract', 'legitimate_interests', 'legal_obligation'];
 const PER_ROUTER = 50;
+// Health data (Art. 9) needs the Art. 9(2) condition the route relies on.
+const condition = (categories, consent) => (categories.includes('user.health_and_medical') ? { specialCategoryCondition: consent ? 'explicit_consent' : 'health_care' } : {});
 
 const app = express();
 let made = 0;
@@ -23,9 +25,11 @@ for (let r = 0; made < ROUTES; r++) {
       target.get(`/items${i}`, handler);
     } else if (made % 10 === 0) {
       const purpose = PURPOSES[made % PURPOSES.length];
-      target.post(`/items${i}/:id`, personalData({ categories: [CATEGORIES[made % CATEGORIES.length]], purpose, subject: (req) => req.params.id, recipients: ['Processor Ltd'] }), requiresConsent(purpose), handler);
+      const categories = [CATEGORIES[made % CATEGORIES.length]];
+      target.post(`/items${i}/:id`, personalData({ categories, purpose, subject: (req) => req.params.id, recipients: ['Processor Ltd'], ...condition(categories, true) }), requiresConsent(purpose), handler);
     } else {
-      target.get(`/items${i}`, personalData({ categories: [CATEGORIES[made % CATEGORIES.length], CATEGORIES[(made + 3) % CATEGORIES.length]], purpose: PURPOSES[made % PURPOSES.length], basis: BASES[made % BASES.length], retention: '30d' }), handler);
+      const categories = [CATEGORIES[made % CATEGORIES.length], CATEGORIES[(made + 3) % CATEGORIES.length]];
+      target.get(`/items${i}`, personalData({ categories, purpose: PURPOSES[made % PURPOSES.length], basis: BASES[made % BASES.length], retention: '30d', ...condition(categories, false) }), handler);
     }
   }
   outer.use('/nested', inner);

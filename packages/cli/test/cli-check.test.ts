@@ -51,6 +51,19 @@ describe('privacy-kit check: each rule', () => {
     expect(run.stdout).not.toMatch(/✖ .*GET \/me\n/);
   });
 
+  it('fails a route that processes special category data (Art. 9) without its Art. 9(2) condition', () => {
+    const run = check(`${FIXTURES}/special-category-apps.ts`, '--export', 'specialWithoutCondition');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/✖ special-category-condition +GET \/me\/health\n +GET \/me\/health: processes user\.health_and_medical, special category data \(Art\. 9\), but names no Art\. 9\(2\) condition\. Add specialCategoryCondition: 'health_care'/);
+    expect(check(`${FIXTURES}/special-category-apps.ts`, '--export', 'specialWithCondition').status).toBe(0);
+  });
+
+  it('fails a misspelt Art. 9(2) condition under the same rule, though the declaration throws while the module loads', () => {
+    const run = check(`${FIXTURES}/special-condition-typo-app.ts`);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/✖ special-category-condition +\(app\)\n +cannot load .*: unknown specialCategoryCondition 'health-care'\. Did you mean 'health_care'\?/);
+  });
+
   it('fails routes without annotation with --strict', () => {
     const run = check(`${FIXTURES}/twins-app.ts`, '--strict');
     expect(run.status).toBe(1);

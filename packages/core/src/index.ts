@@ -10,6 +10,8 @@ export type { LawfulBasis, TermDefinition } from './vocabulary/taxonomy';
 export { extendVocabulary, isKnownTerm, listTerms, resolveTerm } from './vocabulary/vocabulary';
 export type { ResolvedTerm, TermKind, VocabularyExtension } from './vocabulary/vocabulary';
 export { closest } from './vocabulary/suggest';
+export { SPECIAL_CATEGORY_CONDITIONS, isCriminalOffenceCategory, specialCategoryConditionOf } from './vocabulary/special-category-conditions';
+export type { SpecialCategoryCondition, SpecialCategoryConditionDefinition } from './vocabulary/special-category-conditions';
 
 export { CALLER_REQUIREMENTS } from './metadata/declarations';
 export type {

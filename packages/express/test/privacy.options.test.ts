@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { personalData, privacy } from '@privacy-kit/express';
 import { JWT_OPTIONS, appWith, bearer, tempStore, type TempStore } from './support/test-app';
 
@@ -85,6 +85,27 @@ describe('checking the route declarations at start', () => {
     const { app } = appWith(t.store);
     app.get('/me', personalData({ categories: ['user.name'], purpose: 'essential.service' }), (_req, res) => { res.json({}); });
     expect(() => app.listen(0)).toThrow(/GET \/me: declares personal data but no lawful basis/);
+  });
+
+  it('refuses to listen when a route processes special category data without its Art. 9(2) condition', () => {
+    const { app } = appWith(t.store);
+    app.get('/me/health', personalData({ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract' }), (_req, res) => { res.json({}); });
+    expect(() => app.listen(0)).toThrow(expect.objectContaining({ code: 'PK_CONFIG', message: expect.stringMatching(/GET \/me\/health: processes user\.health_and_medical, special category data \(Art\. 9\), but names no Art\. 9\(2\) condition/) }));
+  });
+
+  it('refuses such a route at request time too (500, the handler does not run), and serves it once the condition is named', async () => {
+    const { app } = appWith(t.store);
+    let called = 0;
+    const handler = (_req: Request, res: Response): void => {
+      called++;
+      res.json({});
+    };
+    app.get('/me/health', personalData({ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract' }), handler);
+    app.get('/me/health-record', personalData({ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract', specialCategoryCondition: 'health_care' }), handler);
+    const refused = await request(app).get('/me/health').set('Authorization', bearer('user-a'));
+    expect([refused.status, refused.body, called]).toEqual([500, { error: 'privacy_misconfigured' }, 0]);
+    const served = await request(app).get('/me/health-record').set('Authorization', bearer('user-a'));
+    expect([served.status, called]).toEqual([200, 1]);
   });
 
   it('lists every problem at once', () => {

@@ -72,7 +72,7 @@ export function withUnseenMounts(report: CheckReport, unseen: readonly UnseenMou
 
 /** A report for an app whose module throws on a privacy declaration while it loads. */
 function loadFindingReport(error: CliFailure): CheckReport {
-  const rule: InventoryRule = UNKNOWN_KEY_CODES.has(error.code) ? 'unknown-key' : 'invalid-declaration';
+  const rule: InventoryRule = UNKNOWN_KEY_CODES.has(error.code) ? 'unknown-key' : error.code === 'PK_SPECIAL_CATEGORY' ? 'special-category-condition' : 'invalid-declaration';
   return { ok: false, errors: [{ rule, severity: 'error', route: null, message: error.message }], warnings: [], allowed: [], unusedAllow: [], routes: 0 };
 }
 
@@ -122,6 +122,9 @@ export function registerCheckCommand(program: Command, ctx: CommandContext): voi
         '  missing-basis             a route declares personal data but no lawful basis\n' +
         '  consent-without-purpose   a consent route names no purpose\n' +
         '  missing-purpose           a route names no purpose\n' +
+        '  special-category-condition  a route processes special category data (Art. 9: health, biometric, genetic,\n' +
+        '                            religious belief...; Art. 10: criminal offences) without naming the condition it\n' +
+        "                            relies on (specialCategoryCondition: 'health_care', 'explicit_consent', ...)\n" +
         '  unknown-key               a category, purpose or subject type is not in the vocabulary\n' +
         '  invalid-declaration       any other declaration that cannot be enforced\n' +
         '  undeclared-personal-data  a route returned personal data it does not declare (needs observations)\n' +

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   PK_UNKNOWN_PURPOSE: 'a purpose (data use) key is not in the vocabulary',
   PK_UNKNOWN_BASIS: 'a lawful basis is not one of the six of GDPR Art. 6(1)',
   PK_UNKNOWN_SUBJECT_TYPE: 'a data subject type is not in the vocabulary',
+  PK_SPECIAL_CATEGORY: 'a declaration processes special category data (Art. 9/10) without the condition that allows it, or names a condition that does not apply',
   PK_INVALID_DECORATOR: 'a decorator was applied where it cannot work',
   PK_INVALID_RETENTION: 'a retention period could not be parsed',
   PK_CONFIG: 'the privacy configuration of the app is inconsistent',

@@ -1,4 +1,4 @@
-import type { Inventory, InventoryRoute } from './inventory.model';
+import type { Inventory, InventoryRoute, InventoryTerms } from './inventory.model';
 import { formatSource, whoMayCall } from './markdown.renderer';
 import { renderInventoryMermaid } from './mermaid.renderer';
 import { escapeXml, renderInventorySvg } from './svg-diagram.renderer';
@@ -14,7 +14,19 @@ function options(id: string, label: string, values: readonly string[], describe:
   return `<label>${e(label)} <select id="${id}" data-filter="${id.replace('filter-', '')}"><option value="">all</option>${items.join('')}</select></label>`;
 }
 
-function routeRow(r: InventoryRoute): string {
+/** The Art. 9(2) / Art. 10 conditions of a route with special category data, or a warning that it names none. */
+function conditionsOf(r: InventoryRoute, terms: InventoryTerms): string {
+  const p = r.processing;
+  if (p === null || !p.special) return '';
+  if (p.specialCategoryConditions.length === 0) return ' <strong class="bad">no Art. 9(2) condition</strong>';
+  return p.specialCategoryConditions.map((key) => {
+    const text = terms.specialCategoryConditions[key] ?? '';
+    const colon = text.indexOf(': ');
+    return ` <span class="condition" title="${e(colon === -1 ? text : text.slice(colon + 2))}">${e(colon === -1 ? '' : text.slice(0, colon))} <code>${e(key)}</code></span>`;
+  }).join('');
+}
+
+function routeRow(r: InventoryRoute, terms: InventoryTerms): string {
   const p = r.processing;
   const observed = r.observed === null
     ? '<span class="muted">not observed</span>'
@@ -27,7 +39,7 @@ function routeRow(r: InventoryRoute): string {
     `<tr data-route-id="${e(r.id)}" data-categories="${e((p?.categories ?? []).join(' '))}" data-purposes="${e((p?.purposes ?? []).join(' '))}" data-basis="${e(p?.basis ?? '')}"${r.problems.length > 0 ? ' class="has-problems"' : ''}>`,
     `<td><code>${e(r.id)}</code>${r.aliases.length > 0 ? `<div class="muted">also ${e(r.aliases.join(', '))}</div>` : ''}${problems === '' ? '' : `<ul class="problems">${problems}</ul>`}</td>`,
     `<td>${e(r.handler)}<div class="muted">${e(formatSource(r.source))}</div></td>`,
-    `<td>${list(p?.categories)}${p?.special === true ? ' <strong class="special">Art. 9/10</strong>' : ''}</td>`,
+    `<td>${list(p?.categories)}${p?.special === true ? ' <strong class="special">Art. 9/10</strong>' : ''}${conditionsOf(r, terms)}</td>`,
     `<td>${list(p?.purposes)}</td>`,
     `<td>${p?.basis === null || p?.basis === undefined ? '<strong class="bad">missing</strong>' : e(p.basis)}</td>`,
     `<td>${p?.consentRequired === true ? list(p.consentPurposes) : 'no'}</td>`,
@@ -181,7 +193,7 @@ ${options('filter-basis', 'Lawful basis', usedBases)}
 <table id="routes">
 <thead><tr><th>Route</th><th>Handler</th><th>Categories</th><th>Purposes</th><th>Basis</th><th>Consent</th><th>Subject</th><th>Roles</th><th>Retention</th><th>Recipients</th><th>Observed</th></tr></thead>
 <tbody>
-${annotated.map(routeRow).join('\n')}
+${annotated.map((r) => routeRow(r, terms)).join('\n')}
 </tbody>
 </table>
 </div>

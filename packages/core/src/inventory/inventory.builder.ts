@@ -6,6 +6,7 @@ import { mergeProcessingParts, resolveProcessing } from '../metadata/resolve-dec
 import { parseRetention, type Retention } from '../retention/retention';
 import { LAWFUL_BASES, type LawfulBasis } from '../vocabulary/taxonomy';
 import { isKnownTerm, resolveTerm, type TermKind } from '../vocabulary/vocabulary';
+import { SPECIAL_CATEGORY_CONDITIONS } from '../vocabulary/special-category-conditions';
 import { categoryRetentionOf, inheritedCategoryRetention, type CategoryRetentionDeclaration } from './category-retention';
 import type { DriftObservations, RouteObservation } from './drift-observations';
 import { mergeDriftObservations, undeclaredCategories } from './drift-observations';
@@ -78,6 +79,7 @@ export interface InventoryInput {
 
 const SUBJECT_TEXT_MAX = 120;
 const UNKNOWN_CODES = new Set(['PK_UNKNOWN_CATEGORY', 'PK_UNKNOWN_PURPOSE', 'PK_UNKNOWN_BASIS', 'PK_UNKNOWN_SUBJECT_TYPE']);
+const CONDITIONS: ReadonlyMap<string, { readonly article: string; readonly description: string }> = new Map(SPECIAL_CATEGORY_CONDITIONS.map((c) => [c.key, c]));
 
 function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
@@ -106,6 +108,15 @@ function subjectOf(subject: unknown): InventoryProcessing['subject'] {
   if (typeof subject !== 'function') return { resolution: 'self', resolver: null };
   const text = String(subject).replace(/\s+/g, ' ').trim();
   return { resolution: 'resolver', resolver: text.length > SUBJECT_TEXT_MAX ? `${text.slice(0, SUBJECT_TEXT_MAX - 1)}…` : text };
+}
+
+/** The Art. 9(2) / Art. 10 conditions a declaration names, the known ones (read leniently, like the rest). */
+function conditionsOf(parts: readonly ProcessingOptions[]): InventoryProcessing['specialCategoryConditions'] {
+  const named = parts.flatMap((p) => {
+    const given: unknown = p.specialCategoryCondition;
+    return typeof given === 'string' ? [given] : Array.isArray(given) ? (given as unknown[]) : [];
+  });
+  return unique(named.filter((key): key is string => typeof key === 'string' && CONDITIONS.has(key))) as InventoryProcessing['specialCategoryConditions'];
 }
 
 /** The caller a declaration names, when it names a known one (read leniently, like the rest). */
@@ -148,6 +159,7 @@ function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing 
     recipients: [...merged.recipients],
     special: specialCategories.length > 0,
     specialCategories,
+    specialCategoryConditions: conditionsOf(parts),
     description: merged.description === undefined ? null : String(merged.description),
   };
 }
@@ -155,6 +167,7 @@ function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing 
 /** Which rule a declaration that does not resolve breaks. */
 function ruleOf(error: unknown, parts: readonly ProcessingOptions[]): InventoryRule {
   if (isPrivacyKitError(error) && UNKNOWN_CODES.has(error.code)) return 'unknown-key';
+  if (isPrivacyKitError(error, 'PK_SPECIAL_CATEGORY')) return 'special-category-condition';
   const merged = mergeProcessingParts(parts, safeFields);
   if (merged.bases.length === 0 && merged.basis === undefined) return 'missing-basis';
   if (merged.purposes.length === 0) return merged.basis === 'consent' ? 'consent-without-purpose' : 'missing-purpose';
@@ -358,6 +371,10 @@ export function buildInventory(input: InventoryInput): Inventory {
       categories: describe('category', [...categories, ...retention.map((r) => r.category)]),
       purposes: describe('purpose', purposes),
       subjectTypes: describe('subjectType', subjectTypes),
+      specialCategoryConditions: Object.fromEntries(unique(processings.flatMap((p) => p.specialCategoryConditions)).sort().map((key) => {
+        const c = CONDITIONS.get(key) as { readonly article: string; readonly description: string };
+        return [key, `${c.article}: ${c.description}`];
+      })),
     },
     summary: {
       routes: routes.length,

@@ -4,12 +4,14 @@ import type { Retention } from '../retention/retention';
 
 /**
  * The version of the inventory format; bumped on any incompatible change of {@link Inventory}.
- * Version 2 added the required {@link Inventory.retention} (each category's time limit for erasure).
+ * Version 2 added the required {@link Inventory.retention} (each category's time limit for erasure); version 3 the
+ * Art. 9(2) conditions ({@link InventoryProcessing.specialCategoryConditions}, `terms.specialCategoryConditions`)
+ * and the rule 'special-category-condition'.
  */
-export const INVENTORY_SCHEMA_VERSION = 2;
+export const INVENTORY_SCHEMA_VERSION = 3;
 
 /** The `$id` of the JSON Schema of {@link Inventory}, also written as `$schema` into every inventory. */
-export const INVENTORY_SCHEMA_ID = 'https://privacy-kit.dev/schemas/inventory/v2.json';
+export const INVENTORY_SCHEMA_ID = 'https://privacy-kit.dev/schemas/inventory/v3.json';
 
 /** Where a route handler is defined in the app's source. `line` and `column` count from 1. */
 export interface SourceLocation {
@@ -26,6 +28,11 @@ export type InventoryRule =
   | 'consent-without-purpose'
   /** The route names no purpose (basis other than consent). */
   | 'missing-purpose'
+  /**
+   * The route processes special category data (Art. 9) or data on criminal offences (Art. 10) without naming the
+   * Art. 9(2) / Art. 10 condition it relies on, or names one that does not apply.
+   */
+  | 'special-category-condition'
   /** A category, purpose or subject type key is not in the vocabulary. */
   | 'unknown-key'
   /** Any other declaration that cannot be enforced (two bases, a path parameter without a subject, ...). */
@@ -40,6 +47,7 @@ export const INVENTORY_RULES: readonly InventoryRule[] = [
   'missing-basis',
   'consent-without-purpose',
   'missing-purpose',
+  'special-category-condition',
   'unknown-key',
   'invalid-declaration',
   'undeclared-personal-data',
@@ -88,6 +96,8 @@ export interface InventoryProcessing {
   /** Some category is an Art. 9/10 special category. */
   readonly special: boolean;
   readonly specialCategories: readonly string[];
+  /** The Art. 9(2) / Art. 10 conditions the route names (keys of `SPECIAL_CATEGORY_CONDITIONS`); described in `terms`. */
+  readonly specialCategoryConditions: readonly string[];
   readonly description: string | null;
 }
 
@@ -182,6 +192,8 @@ export interface InventoryTerms {
   readonly categories: Readonly<Record<string, string>>;
   readonly purposes: Readonly<Record<string, string>>;
   readonly subjectTypes: Readonly<Record<string, string>>;
+  /** Each Art. 9(2) / Art. 10 condition the routes name, with its article, e.g. 'Art. 9(2)(h): Preventive or ...'. */
+  readonly specialCategoryConditions: Readonly<Record<string, string>>;
 }
 
 /** Counts and distinct values over the whole inventory. */

@@ -1,5 +1,6 @@
 import { CALLER_REQUIREMENTS } from '../metadata/declarations';
 import { LAWFUL_BASES } from '../vocabulary/taxonomy';
+import { SPECIAL_CATEGORY_CONDITIONS } from '../vocabulary/special-category-conditions';
 import { INVENTORY_RULES, INVENTORY_SCHEMA_ID, INVENTORY_SCHEMA_VERSION } from './inventory.model';
 
 const stringList = { type: 'array', items: { type: 'string' } } as const;
@@ -59,8 +60,8 @@ export const INVENTORY_SCHEMA = {
     terms: {
       type: 'object',
       additionalProperties: false,
-      required: ['categories', 'purposes', 'subjectTypes'],
-      properties: { categories: termMap, purposes: termMap, subjectTypes: termMap },
+      required: ['categories', 'purposes', 'subjectTypes', 'specialCategoryConditions'],
+      properties: { categories: termMap, purposes: termMap, subjectTypes: termMap, specialCategoryConditions: termMap },
     },
     summary: {
       type: 'object',
@@ -124,7 +125,7 @@ export const INVENTORY_SCHEMA = {
       additionalProperties: false,
       required: [
         'categories', 'declaredCategories', 'models', 'purposes', 'basis', 'consentRequired', 'consentPurposes', 'subject', 'subjectTypes',
-        'roles', 'retention', 'recipients', 'special', 'specialCategories', 'description',
+        'roles', 'retention', 'recipients', 'special', 'specialCategories', 'specialCategoryConditions', 'description',
       ],
       properties: {
         categories: stringList,
@@ -148,6 +149,7 @@ export const INVENTORY_SCHEMA = {
         recipients: stringList,
         special: { type: 'boolean' },
         specialCategories: stringList,
+        specialCategoryConditions: { type: 'array', items: { enum: SPECIAL_CATEGORY_CONDITIONS.map((c) => c.key) } },
         description: nullableString,
       },
     },

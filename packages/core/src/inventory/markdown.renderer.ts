@@ -124,6 +124,21 @@ export function renderInventoryMarkdown(inventory: Inventory): string {
     })));
     out.push('');
   }
+  const special = annotated.filter((r) => r.processing?.special === true);
+  if (special.length > 0) {
+    para('Special category data (Art. 9/10) is processed only under the condition each route names:');
+    out.push(...table(['Route', 'Special category data', 'Condition (Art. 9(2) / Art. 10)'], special.map((r) => {
+      const conditions = r.processing?.specialCategoryConditions ?? [];
+      return [
+        code(r.id),
+        (r.processing?.specialCategories ?? []).map(code).join(', '),
+        conditions.length === 0
+          ? '**missing**: no Art. 9(2) / Art. 10 condition declared'
+          : conditions.map((key) => `${code(key)}: ${cell(terms.specialCategoryConditions[key])}`).join('; '),
+      ];
+    })));
+    out.push('');
+  }
 
   para('## 5. Recipients');
   if (summary.recipients.length === 0) para('_No recipients declared besides the controller._');

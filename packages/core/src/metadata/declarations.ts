@@ -1,4 +1,5 @@
 import type { LawfulBasis } from '../vocabulary/taxonomy';
+import type { SpecialCategoryCondition } from '../vocabulary/special-category-conditions';
 import type { Retention } from '../retention/retention';
 
 /** Options of `@PersonalData` on a class property (or of `definePersonalData`). */
@@ -71,6 +72,13 @@ export interface ProcessingOptions<Req = any> {
   readonly recipients?: readonly string[];
   /** Purposes the subject must have consented to; usually set with `@RequiresConsent`. */
   readonly consent?: string | readonly string[];
+  /**
+   * Required when the route processes special category data: the condition of GDPR Art. 9(2) it relies on besides
+   * its lawful basis, e.g. 'health_care' (Art. 9(2)(h)) or 'explicit_consent' (Art. 9(2)(a), which needs the
+   * route to check consent); for data on criminal offences, the Art. 10 condition ('authorised_by_law',
+   * 'official_authority'). Printed in the record of processing activities.
+   */
+  readonly specialCategoryCondition?: SpecialCategoryCondition | readonly SpecialCategoryCondition[];
   readonly description?: string;
 }
 
@@ -91,5 +99,7 @@ export interface ProcessingDeclaration<Req = any> {
   readonly consentPurposes: readonly string[];
   /** Any category (declared or from a model) is an Art. 9/10 special category. */
   readonly special: boolean;
+  /** The Art. 9(2) / Art. 10 conditions the processing of special category data relies on; empty without any. */
+  readonly specialCategoryConditions: readonly SpecialCategoryCondition[];
   readonly description?: string;
 }

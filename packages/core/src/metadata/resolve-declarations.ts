@@ -4,6 +4,12 @@ import { coreError } from '../errors/core.error';
 import { parseRetention } from '../retention/retention';
 import { resolveLawfulBasis, resolveTerm } from '../vocabulary/vocabulary';
 import { CALLER_REQUIREMENTS } from './declarations';
+import {
+  isCriminalOffenceCategory,
+  specialCategoryConditionKeys,
+  specialCategoryConditionOf,
+  type SpecialCategoryCondition,
+} from '../vocabulary/special-category-conditions';
 import type {
   CallerRequirement,
   PersonalFieldDeclaration,
@@ -16,6 +22,7 @@ const FIELD_OPTION_KEYS = defineOptionKeys<PersonalFieldOptions>({ category: tru
 const PROCESSING_OPTION_KEYS = defineOptionKeys<ProcessingOptions>({
   categories: true, models: true, purpose: true, basis: true, subject: true, subjectTypes: true, roles: true, retention: true,
   recipients: true, consent: true, description: true, caller: true,
+  specialCategoryCondition: true,
 });
 
 function invalid(where: string, message: string): PrivacyKitError {
@@ -64,6 +71,53 @@ export function resolveFieldOptions(property: string, options: PersonalFieldOpti
   };
 }
 
+function conditionList(value: unknown, where: string): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw coreError('PK_SPECIAL_CATEGORY', `${where}: 'specialCategoryCondition' must be a condition key or a list of them, e.g. 'health_care'; got ${JSON.stringify(value)}.`);
+  }
+  return [...new Set(list as unknown[])].map((key) => specialCategoryConditionOf(key, where).key);
+}
+
+function specialProblem(where: string, message: string): PrivacyKitError {
+  return coreError('PK_SPECIAL_CATEGORY', `${where}: ${message}`);
+}
+
+/**
+ * Checks that the conditions a declaration names fit the special category data it processes: Art. 9 data needs an
+ * Art. 9(2) condition, Art. 10 data an Art. 10 one, a condition needs data it is for, and 'explicit_consent' a
+ * consent check. Returns the conditions.
+ */
+function checkSpecialConditions(
+  where: string,
+  special: readonly string[],
+  conditions: readonly SpecialCategoryCondition[],
+  consentChecked: boolean,
+): readonly SpecialCategoryCondition[] {
+  const art10 = special.filter(isCriminalOffenceCategory);
+  const art9 = special.filter((c) => !isCriminalOffenceCategory(c));
+  const kinds = conditions.map((key) => specialCategoryConditionOf(key, where));
+  if (art9.length > 0 && !kinds.some((c) => c.appliesTo === 'art9')) {
+    const suggestion = art9.some((c) => c.startsWith('user.health_and_medical')) ? 'health_care' : 'explicit_consent';
+    throw specialProblem(where, `processes ${art9.join(', ')}, special category data (Art. 9), but names no Art. 9(2) condition. ` +
+      `Add specialCategoryCondition: '${suggestion}' (or the one that applies: ${specialCategoryConditionKeys('art9').join(', ')}); the record of processing activities states it.`);
+  }
+  if (art10.length > 0 && !kinds.some((c) => c.appliesTo === 'art10')) {
+    throw specialProblem(where, `processes ${art10.join(', ')}, data on criminal convictions and offences (Art. 10), but names no Art. 10 condition. ` +
+      "Add specialCategoryCondition: 'authorised_by_law' or 'official_authority'.");
+  }
+  for (const c of kinds) {
+    if ((c.appliesTo === 'art9' ? art9 : art10).length === 0) {
+      throw specialProblem(where, `names specialCategoryCondition '${c.key}' (${c.article}) but processes no special category data of ${c.appliesTo === 'art9' ? 'Art. 9' : 'Art. 10'}; ` +
+        'remove it, or declare the category it is for.');
+    }
+  }
+  if (conditions.includes('explicit_consent') && !consentChecked) {
+    throw specialProblem(where, "'explicit_consent' (Art. 9(2)(a)) holds only where the route checks the person's consent: add requiresConsent('<purpose>') or basis: 'consent', or name the condition that applies.");
+  }
+  return conditions;
+}
+
 /**
  * Validates one part of a processing declaration (from one decorator or twin) without merging.
  * Throws the first problem, naming `where`.
@@ -78,6 +132,7 @@ export function validateProcessingPart(options: ProcessingOptions, where: string
   for (const key of options.consent === undefined ? [] : toList(options.consent, where, 'consent')) resolveTerm('purpose', key, where);
   for (const key of options.subjectTypes === undefined ? [] : toList(options.subjectTypes, where, 'subjectTypes')) resolveTerm('subjectType', key, where);
   if (options.basis !== undefined) resolveLawfulBasis(options.basis, where);
+  for (const key of options.specialCategoryCondition === undefined ? [] : conditionList(options.specialCategoryCondition, where)) specialCategoryConditionOf(key, where);
   if (options.roles !== undefined) toList(options.roles, where, 'roles');
   if (options.recipients !== undefined) toList(options.recipients, where, 'recipients');
   if (options.retention !== undefined) parseRetention(options.retention, where);
@@ -213,6 +268,12 @@ export function resolveProcessing(
     }
   }
   const { categories } = merged;
+  const specialCategories = [...new Set([
+    ...merged.declaredCategories.filter((c) => resolveTerm('category', c, where).special),
+    ...merged.fields.filter((f) => f.special).flatMap((f) => f.categories),
+  ])];
+  const conditions = [...new Set(parts.flatMap((p) => (p.specialCategoryCondition === undefined ? [] : conditionList(p.specialCategoryCondition, where))))] as SpecialCategoryCondition[];
+  const specialCategoryConditions = checkSpecialConditions(where, specialCategories, conditions, merged.consentPurposes.length > 0);
   return {
     categories: [...categories],
     models: [...merged.models],
@@ -224,7 +285,8 @@ export function resolveProcessing(
     roles: [...merged.roles],
     recipients: [...merged.recipients],
     consentPurposes: [...merged.consentPurposes],
-    special: categories.some((c) => resolveTerm('category', c, where).special) || merged.fields.some((f) => f.special),
+    special: specialCategories.length > 0,
+    specialCategoryConditions,
     ...(merged.retention === undefined ? {} : { retention: parseRetention(merged.retention, where) }),
     ...(merged.description === undefined ? {} : { description: String(merged.description) }),
   };

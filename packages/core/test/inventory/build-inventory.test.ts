@@ -55,6 +55,7 @@ describe('buildInventory: an annotated route', () => {
             roles: ['support'],
             retention: '30d',
             recipients: ['Helpdesk Inc. (support tool)'],
+            specialCategoryCondition: 'health_care',
           },
         ],
       },
@@ -86,8 +87,23 @@ describe('buildInventory: an annotated route', () => {
       recipients: ['Helpdesk Inc. (support tool)'],
       special: true,
       specialCategories: ['user.health_and_medical'],
+      specialCategoryConditions: ['health_care'],
       description: null,
     });
+  });
+
+  it('describes each Art. 9(2) condition the routes name, with its article', () => {
+    expect(inventory.terms.specialCategoryConditions).toEqual({
+      health_care: 'Art. 9(2)(h): Preventive or occupational medicine, medical diagnosis, or the provision of health or social care or treatment',
+    });
+  });
+
+  it("shows special category data without its condition as a problem of rule 'special-category-condition', the declaration still readable", () => {
+    const without = buildInventory({ models: [], routes: [{ method: 'GET', path: '/me/health', parts: [{ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract' }] }] });
+    const r = route(without, 'GET /me/health');
+    expect(r.problems).toEqual([{ rule: 'special-category-condition', message: expect.stringMatching(/GET \/me\/health: processes user\.health_and_medical, special category data \(Art\. 9\), but names no Art\. 9\(2\) condition/) }]);
+    expect(r.processing).toMatchObject({ basis: 'contract', special: true, specialCategories: ['user.health_and_medical'], specialCategoryConditions: [] });
+    expect(without.summary.withProblems).toBe(1);
   });
 
   it('records consent and its purposes, with the caller as the subject by default', () => {

@@ -32,6 +32,15 @@ describe('checkInventory: one rule each', () => {
     expect(report.errors[0]?.message).toContain("Did you mean 'essential.service'?");
   });
 
+  it("fails 'special-category-condition': a route processes special category data (Art. 9) without its Art. 9(2) condition", () => {
+    const health: InventoryRouteInput = { method: 'GET', path: '/me/health', parts: [{ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract' }] };
+    const report = checkInventory(inventoryWith([health]));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toEqual([{ rule: 'special-category-condition', severity: 'error', route: 'GET /me/health', message: expect.stringContaining("Add specialCategoryCondition: 'health_care'") }]);
+    const named = checkInventory(inventoryWith([{ ...health, parts: [{ ...health.parts?.[0], specialCategoryCondition: 'health_care' }] }]));
+    expect(named).toMatchObject({ ok: true, errors: [] });
+  });
+
   it("fails 'undeclared-personal-data': a route returned personal data it does not declare", () => {
     const report = checkInventory(inventoryWith([good, { method: 'GET', path: '/debug' }], { 'GET /debug': ['user.contact.email'], 'GET /me': ['user.name'] }));
     expect(report.errors.map((e) => [e.rule, e.route])).toEqual([['undeclared-personal-data', 'GET /debug']]);

@@ -37,6 +37,14 @@ describe('renderInventoryMarkdown: an Art. 30 record', () => {
     expect(md).toMatch(/\| `user\.health_and_medical` \| Health data \(Art\. 9\) \| \*\*yes\*\* \|/);
   });
 
+  it('states the Art. 9(2) condition of each route that processes special category data, and flags a missing one', () => {
+    const section = md.slice(md.indexOf('## 4. '), md.indexOf('## 5. '));
+    expect(section).toContain('Special category data (Art. 9/10) is processed only under the condition each route names:');
+    expect(section).toContain('| `GET /me/health` | `user.health_and_medical` | `health_care`: Art. 9(2)(h): Preventive or occupational medicine, medical diagnosis, or the provision of health or social care or treatment |');
+    const missing = renderInventoryMarkdown(buildInventory({ models: [], routes: [{ method: 'GET', path: '/me/health', parts: [{ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract' }] }] }));
+    expect(missing).toContain('| `GET /me/health` | `user.health_and_medical` | **missing**: no Art. 9(2) / Art. 10 condition declared |');
+  });
+
   it('lists recipients and security measures', () => {
     expect(md).toContain('- Mailer \\| Ltd: for `marketing.communications.email` (POST /me/newsletter)');
     expect(md).toMatch(/## 7\. Technical and organisational security measures\n\n- Lawful basis and consent checked/);
@@ -135,6 +143,11 @@ describe('renderInventorySvg and renderInventoryHtml: one offline page', () => {
     expect((html.match(/<tr data-route-id=/g) ?? []).length).toBe(annotated.length);
     expect(html).toMatch(/<li data-route-id="GET \/debug">.*returns personal data: user\.contact\.email/);
     expect(html).toMatch(/<li data-route-id="GET \/health">/);
+  });
+
+  it('shows the Art. 9(2) condition beside the special categories of a route', () => {
+    const row = /<tr data-route-id="GET \/me\/health".*?<\/tr>/s.exec(html)?.[0] ?? '';
+    expect(row).toContain('<strong class="special">Art. 9/10</strong> <span class="condition" title="Preventive or occupational medicine, medical diagnosis, or the provision of health or social care or treatment">Art. 9(2)(h) <code>health_care</code></span>');
   });
 
   it("shows each category's time limit for erasure in a table, and says which are kept until erased", () => {

@@ -21,7 +21,7 @@ export function sampleInventory(): Inventory {
     models: [SampleCustomer],
     routes: [
       { method: 'GET', path: '/me/profile', handler: 'getProfile', source: { file: 'src/app.ts', line: 10, column: 1 }, parts: [{ models: [SampleCustomer], purpose: 'essential.service', basis: 'contract' }] },
-      { method: 'GET', path: '/me/health', handler: 'getHealth', parts: [{ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract', retention: '6m' }] },
+      { method: 'GET', path: '/me/health', handler: 'getHealth', parts: [{ categories: ['user.health_and_medical'], purpose: 'essential.service', basis: 'contract', retention: '6m', specialCategoryCondition: 'health_care' }] },
       {
         method: 'POST',
         path: '/me/newsletter',

@@ -19,6 +19,7 @@ const CONSENT_DECLARATION: ProcessingDeclaration = {
   roles: [],
   recipients: [],
   consentPurposes: [],
+  specialCategoryConditions: [],
   special: false,
 };
 

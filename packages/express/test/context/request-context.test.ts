@@ -6,7 +6,7 @@ import { getRequestContext, setRequestContext, type AccessDecision, type Request
 const enforcer: RouteEnforcer = { enforce: () => undefined };
 
 function declaring(purposes: readonly string[]): ProcessingDeclaration {
-  return { purposes, basis: 'contract', categories: ['user.name'], models: [], subject: 'self', caller: 'required', subjectTypes: ['customer'], roles: [], recipients: [], consentPurposes: [], special: false };
+  return { purposes, basis: 'contract', categories: ['user.name'], models: [], subject: 'self', caller: 'required', subjectTypes: ['customer'], roles: [], recipients: [], consentPurposes: [], special: false, specialCategoryConditions: [] };
 }
 
 function contextOf(access: AccessDecision | undefined = undefined, gpc = false): RequestContextState {
