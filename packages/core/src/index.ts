@@ -32,6 +32,8 @@ export {
   registerModel,
 } from './metadata/readers';
 export { ROUTE_DECLARATION_KEY } from './metadata/metadata-keys';
+export { recordMeasure, recordedMeasures } from './metadata/applied-measures';
+export type { AppliedMeasures, MeasureKind } from './metadata/applied-measures';
 
 export { PersonalData, definePersonalData, defineProcessing } from './decorators/personal-data.decorator';
 export type { PersonalDataOptions, UniversalDecorator } from './decorators/personal-data.decorator';

@@ -6,6 +6,7 @@ export type { PrivacyKit } from './privacy-kit';
 export { findPrivacyKit } from './find-privacy-kit';
 export { DEFAULT_ADMIN_ROLES, DEFAULT_APP_ID, DEFAULT_BASE_PATH, DEFAULT_STORE_TIMEOUT_MS } from './privacy.options';
 export type { PrivacyOptions } from './privacy.options';
+export type { MeasuresOptions } from './measures/measures.options';
 export { DEFAULT_CONSENT_CACHE_SIZE, DEFAULT_CONSENT_CACHE_TTL_MS } from './engine/consent-cache';
 
 // Declaring what routes process: the twins, decorated controllers, and what a handler can read

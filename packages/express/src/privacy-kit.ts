@@ -7,6 +7,7 @@ import type { RetentionPolicy } from './retention/retention-policy';
 import type { SweepOptions, SweepReport } from './retention/retention-sweeper';
 import type { RightsService } from './rights/rights.service';
 import type { DataSource } from './sources/data-source';
+import type { ResolvedMeasures } from './measures/measures.options';
 
 /**
  * What `privacy()` returns: the middleware to `app.use()`, plus its checks, the rights and retention services and
@@ -52,4 +53,6 @@ export type PrivacyKit = RequestHandler & {
   retentionPolicy(now?: Date): RetentionPolicy;
   /** Drift detection (the `drift` option): what each route's responses were seen to contain; undefined when off. */
   readonly drift: DriftRecorder | undefined;
+  /** What the app said about its security measures (the `measures` option; undefined entries are detected). */
+  readonly measures: ResolvedMeasures;
 };

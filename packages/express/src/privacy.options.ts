@@ -11,6 +11,7 @@ import { resolveRetentionOptions, type ResolvedRetentionOptions, type RetentionO
 import type { DataSources } from './sources/data-source';
 import { resolveDriftOptions, type DriftOptions, type ResolvedDriftOptions } from './drift/drift.options';
 import { resolveRightsOptions, type ResolvedRightsOptions, type RightsOptions } from './rights/rights.options';
+import { resolveMeasuresOptions, type MeasuresOptions, type ResolvedMeasures } from './measures/measures.options';
 
 /** Where privacy-kit mounts its own routes by default. */
 export const DEFAULT_BASE_PATH = '/privacy';
@@ -92,6 +93,12 @@ export interface PrivacyOptions {
    * The consent API answers 404 for any other purpose.
    */
   readonly consentPurposes?: readonly string[];
+  /**
+   * Security measures that depend on the app's configuration, for the record of processing activities, e.g.
+   * `{ logRedaction: true }`. Default: detected (log redaction when `redactPii()` of @privacy-kit/winston made a
+   * log format in the process).
+   */
+  readonly measures?: MeasuresOptions;
 }
 
 /** {@link PrivacyOptions} with every default applied: the engine's options and each feature's. */
@@ -101,13 +108,14 @@ export interface ResolvedPrivacyOptions extends EngineOptions {
   readonly gpc: ResolvedGpcOptions;
   readonly retention: ResolvedRetentionOptions;
   readonly drift: ResolvedDriftOptions | undefined;
+  readonly measures: ResolvedMeasures;
 }
 
 /** Every option of {@link PrivacyOptions}, checked against the interface when the package is built. */
 const PRIVACY_OPTION_KEYS = defineOptionKeys<PrivacyOptions>({
   store: true, pseudonymKey: true, jwt: true, identify: true, appId: true, basePath: true, adminRoles: true, consentCacheTtlMs: true,
   consentCacheSize: true, failOpen: true, storeTimeoutMs: true, onError: true, sources: true, rights: true, gpc: true, retention: true,
-  drift: true, consentPurposes: true, onDenied: true,
+  drift: true, consentPurposes: true, onDenied: true, measures: true,
 });
 
 function defaultOnError(error: PrivacyKitError): void {
@@ -185,6 +193,7 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     gpc: resolveGpcOptions(options.gpc),
     retention: resolveRetentionOptions(options.retention),
     drift: resolveDriftOptions(options.drift),
+    measures: resolveMeasuresOptions(options.measures),
     consentPurposes: [...new Set(consentPurposes as string[])],
   };
 }

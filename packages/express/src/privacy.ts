@@ -114,6 +114,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     sweep: (sweepOptions?: SweepOptions) => sweeper.sweep(sweepOptions),
     retentionPolicy: (now?: Date) => sweeper.policy(now),
     drift,
+    measures: resolved.measures,
   });
   const inventory = createInventoryEndpoint(engine, kit);
   sweeper.start();

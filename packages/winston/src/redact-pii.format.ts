@@ -1,4 +1,4 @@
-import { defineOptionKeys, packageErrors, rejectUnknownOptions } from '@privacy-kit/core';
+import { defineOptionKeys, packageErrors, recordMeasure, rejectUnknownOptions } from '@privacy-kit/core';
 import type { RedactOptions } from '@privacy-kit/redact';
 import { FAILED, createRedactor } from '@privacy-kit/redact';
 import type { Format, TransformableInfo } from 'logform';
@@ -40,7 +40,9 @@ function failedRecord(info: TransformableInfo): TransformableInfo {
  * caller's objects are never modified; records are copied where something changes.
  *
  * With no options it applies the full default set of @privacy-kit/redact: sensitive field names,
- * `@PersonalData` class fields and every free-text detector.
+ * `@PersonalData` class fields and every free-text detector. Making the format records log redaction as a security
+ * measure of the process (`recordMeasure` of @privacy-kit/core), so the app's record of processing activities
+ * states it.
  *
  * @param options - paths, detectors, replacement and limits, as for `createRedactor`
  * @example
@@ -54,6 +56,8 @@ export function redactPii(options?: RedactPiiOptions): Format {
   // Its own name in the message; every other check is the redactor's.
   if (typeof options === 'object' && options !== null) rejectUnknownOptions(options, REDACT_PII_OPTION_KEYS, 'redactPii()', error);
   const redact = createRedactor(options);
+  // A winston format exists to go into a logger: the record of processing activities may now say logs are redacted.
+  recordMeasure('logRedaction', "privacy-kit's redactPii() winston format");
   const transform = function redactPiiTransform(info: TransformableInfo): TransformableInfo {
     const out = redact(info) as TransformableInfo;
     // The redactor answers { message: FAILED } when it could not redact a record: keep the level so that

@@ -1,5 +1,6 @@
 import { isoTime } from '../audit/iso-time';
 import { isPrivacyKitError } from '../errors/privacy-kit.error';
+import type { AppliedMeasures } from '../metadata/applied-measures';
 import { CALLER_REQUIREMENTS, type CallerRequirement, type PersonalFieldDeclaration, type ProcessingOptions } from '../metadata/declarations';
 import { getAnnotatedClasses, getPersonalFields } from '../metadata/readers';
 import { mergeProcessingParts, resolveProcessing } from '../metadata/resolve-declarations';
@@ -26,13 +27,15 @@ import {
   type SourceLocation,
 } from './inventory.model';
 
-/** The security measures privacy-kit itself puts in place, listed in every record unless replaced. */
+/**
+ * The security measures privacy-kit itself puts in place wherever it runs, listed in every record unless replaced.
+ * What depends on the app's own configuration (log redaction) is stated only when `measures` says it is in place.
+ */
 export const DEFAULT_SECURITY_MEASURES: readonly string[] = [
   'Lawful basis and consent checked before each annotated route runs (fail closed: no decision, no data).',
   'Role checks on routes that declare roles.',
   'Tamper-evident audit trail of every access to personal data (keyed HMAC chain with a signed head).',
   'Callers and data subjects appear in the audit trail as keyed-HMAC pseudonyms only.',
-  'Personal data redacted from application logs.',
 ];
 
 /** One route as an adapter found it, with its declaration parts as written. */
@@ -56,6 +59,11 @@ export interface InventoryAppInput {
   readonly securityMeasures?: readonly string[];
   /** Added after the default (or given) measures. */
   readonly additionalSecurityMeasures?: readonly string[];
+  /**
+   * The measures that depend on the app's configuration and are in place, with how (e.g. `recordedMeasures()`, or
+   * what the `privacy()` kit says); each is stated after the default (or given) measures. Absent: not stated.
+   */
+  readonly measures?: AppliedMeasures;
 }
 
 /** What {@link buildInventory} is made from: plain data, no framework. */
@@ -188,13 +196,19 @@ function analyse(parts: readonly ProcessingOptions[], where: string, extra: read
   return { processing: processingOf(parts), problems };
 }
 
+/** The record's sentences for the measures the app has in place. */
+function statedMeasures(measures: AppliedMeasures | undefined): string[] {
+  const how = measures?.logRedaction;
+  return typeof how === 'string' && how.trim() !== '' ? [`Personal data redacted from application logs (${how.trim()}).`] : [];
+}
+
 function appOf(input: InventoryAppInput | undefined): InventoryApp {
   const base = input?.securityMeasures ?? DEFAULT_SECURITY_MEASURES;
   const c = input?.controller;
   return {
     name: input?.name ?? 'app',
     controller: c === undefined ? null : { name: c.name, contact: c.contact ?? null, representative: c.representative ?? null, dpo: c.dpo ?? null },
-    securityMeasures: unique([...base, ...(input?.additionalSecurityMeasures ?? [])]),
+    securityMeasures: unique([...base, ...statedMeasures(input?.measures), ...(input?.additionalSecurityMeasures ?? [])]),
   };
 }
 

@@ -9,3 +9,5 @@ export const PERSONAL_FIELDS_KEY = Symbol.for('privacy-kit.personal-fields');
 export const ROUTE_DECLARATION_KEY = Symbol.for('privacy-kit.route-declaration');
 /** Marks privacy-kit errors across installed copies (checked by `isPrivacyKitError`). */
 export const PRIVACY_KIT_ERROR_KEY = Symbol.for('privacy-kit.error');
+/** Where the security measures components of the process record (e.g. log redaction) are kept on globalThis. */
+export const MEASURES_KEY = Symbol.for('privacy-kit.measures.v1');

@@ -7,6 +7,7 @@ import {
   type Retention,
 } from '@privacy-kit/core';
 import { INVENTORY_SCHEMA_ID } from '../../src/inventory/inventory.model';
+import { DEFAULT_SECURITY_MEASURES } from '../../src/inventory/inventory.builder';
 
 class Shopper {
   @PersonalData({ category: 'user.name' })
@@ -345,3 +346,22 @@ describe("buildInventory: each category's time limit for erasure", () => {
     expect(entry(given, 'user.contact.address.city')?.declaredBy).toEqual(['retention.categories (user.contact)', 'route GET /me (user.contact.address)']);
   });
 });
+
+describe('buildInventory: the security measures the record states', () => {
+  it("states only what privacy-kit itself does by default, never that logs are redacted", () => {
+    const measures = buildInventory({ routes: [], models: [] }).app.securityMeasures;
+    expect(measures).toEqual(DEFAULT_SECURITY_MEASURES);
+    expect(measures.join('\n')).not.toMatch(/logs/);
+  });
+
+  it('states log redaction, and how, when the app input says it is in place', () => {
+    const measures = buildInventory({ routes: [], models: [], app: { measures: { logRedaction: "privacy-kit's redactPii() winston format" } } }).app.securityMeasures;
+    expect(measures).toEqual([...DEFAULT_SECURITY_MEASURES, "Personal data redacted from application logs (privacy-kit's redactPii() winston format)."]);
+  });
+
+  it('lets the app replace the defaults and add its own measures, the stated ones still added', () => {
+    const measures = buildInventory({ routes: [], models: [], app: { securityMeasures: ['Disk encryption.'], additionalSecurityMeasures: ['Quarterly access review.'], measures: { logRedaction: 'pino redact paths' } } }).app.securityMeasures;
+    expect(measures).toEqual(['Disk encryption.', 'Personal data redacted from application logs (pino redact paths).', 'Quarterly access review.']);
+  });
+});
+

@@ -3,6 +3,7 @@ import { discoverApp } from '../discovery/walk-routes';
 import { compileRoute, isRouteProblem } from '../engine/route-compiler';
 import { findPrivacyKit } from '../find-privacy-kit';
 import type { PrivacyKit } from '../privacy-kit';
+import { appliedMeasures } from '../measures/measures.options';
 
 /** Options of {@link inventoryOf}. */
 export interface InventoryOfOptions {
@@ -10,10 +11,13 @@ export interface InventoryOfOptions {
    * The `privacy()` kit (or the parts of it the inventory reads); default: the one mounted on the app, if the walk
    * can see it.
    */
-  readonly kit?: Partial<Pick<PrivacyKit, 'appId' | 'drift' | 'retentionPolicy'>>;
+  readonly kit?: Partial<Pick<PrivacyKit, 'appId' | 'drift' | 'retentionPolicy' | 'measures'>>;
   /** Observed personal data to show beside the declarations (added to the kit's own drift observations). */
   readonly observations?: DriftObservations | readonly DriftObservations[];
-  /** Controller, security measures, name (default: the kit's `appId`). */
+  /**
+   * Controller, security measures, name (default: the kit's `appId`). Without `app.measures`, the measures are what
+   * the kit's `measures` option says, else what the process recorded (log redaction when `redactPii()` made a format).
+   */
   readonly app?: InventoryAppInput;
   /** Find where each handler is defined (uses the in-process inspector: for tools, not for servers). */
   readonly sourceLocations?: boolean;
@@ -60,7 +64,7 @@ export function inventoryOf(app: unknown, options: InventoryOfOptions = {}): Inv
   const warnings = [...discovery.warnings];
   const retention = kitRetention(kit, generatedAt, warnings);
   return buildInventory({
-    app: { ...options.app, ...(name === undefined ? {} : { name }) },
+    app: { measures: appliedMeasures(kit?.measures), ...options.app, ...(name === undefined ? {} : { name }) },
     routes: discovery.routes.map((r) => {
       const parts = r.markers.flatMap((m) => m.parts);
       const compiled = parts.length > 0 ? compileRoute(r.method, r.path, r.markers) : undefined;

@@ -35,6 +35,26 @@ describe('inventoryOf', () => {
     expect(route?.problems).toEqual([{ rule: 'invalid-declaration', message: expect.stringContaining('declares no data subject') }]);
   });
 
+  it('does not say that logs are redacted when nothing in the process redacts them', () => {
+    const { app, kit } = appWith(t.store);
+    expect(inventoryOf(app).app.securityMeasures.join('\n')).not.toMatch(/logs/);
+    kit.dispose();
+  });
+
+  it.each([
+    [true, "Personal data redacted from application logs (stated in the app's privacy-kit configuration)."],
+    ['pino with redact paths', 'Personal data redacted from application logs (pino with redact paths).'],
+  ])('states log redaction as privacy({ measures: { logRedaction: %j } }) says', (logRedaction, statement) => {
+    const { app, kit } = appWith(t.store, { measures: { logRedaction } });
+    expect(inventoryOf(app).app.securityMeasures).toContain(statement);
+    kit.dispose();
+  });
+
+  it('refuses measures it does not know, and a logRedaction that is neither a boolean nor a description', () => {
+    expect(() => appWith(t.store, { measures: { encryption: true } as never })).toThrow(/privacy\(\{ measures \}\): unknown option 'encryption'\. .*Known options: logRedaction/);
+    expect(() => appWith(t.store, { measures: { logRedaction: 1 } as never })).toThrow(/privacy\(\{ measures \}\): 'logRedaction' must be true, false, or a short description of how logs are redacted/);
+  });
+
   it('takes the app facts and observations it is given, and source locations on request', () => {
     const app = express();
     app.get('/debug', ok);
