@@ -114,6 +114,8 @@ export { DRIFT_OBSERVATIONS_VERSION, mergeDriftObservations, parseDriftObservati
 export type { DriftObservations, RouteObservation } from './inventory/drift-observations';
 export { INVENTORY_FORMATS, INVENTORY_MEDIA_TYPES, renderInventory } from './inventory/render-inventory';
 export type { InventoryFormat } from './inventory/render-inventory';
+export { CONFIG_FILE_NAME, PACKAGE_JSON_KEY, RECORD_CONFIG_KEYS, findPrivacyKitConfig, parseRecordConfig } from './inventory/record-config';
+export type { FindConfigOptions, FoundConfig } from './inventory/record-config';
 export { checkInventory, matchesRoutePattern, parseAllowList } from './inventory/inventory.check';
 export type { AllowRule, CheckFinding, CheckOptions, CheckReport } from './inventory/inventory.check';
 export { coverageOf } from './inventory/test-coverage';

@@ -1,5 +1,6 @@
+import { dirname } from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
-import { INVENTORY_MEDIA_TYPES, renderInventory, type InventoryFormat } from '@privacy-kit/core';
+import { INVENTORY_MEDIA_TYPES, findPrivacyKitConfig, parseRecordConfig, renderInventory, type InventoryAppInput, type InventoryFormat } from '@privacy-kit/core';
 import { getRequestContext } from '../context/request-context';
 import type { Engine } from '../engine/engine.interface';
 import { identifyAdmin } from '../engine/caller';
@@ -20,6 +21,17 @@ function formatOf(req: Request, extension: string | undefined): InventoryFormat 
   return 'json';
 }
 
+/**
+ * The record fields (name, controller, security measures) of the app's privacy-kit configuration, found the way the
+ * CLI finds them, with the app's entry script as the module: from its folder up to its project root, then from the
+ * working directory; `privacy-kit.config.json` or the `privacy-kit` key of package.json.
+ */
+function recordConfigOfProcess(): InventoryAppInput {
+  const entry = process.argv[1];
+  const found = findPrivacyKitConfig({ cwd: process.cwd(), ...(entry === undefined || entry === '' ? {} : { moduleDir: dirname(entry) }) });
+  return parseRecordConfig(found.value, found.where);
+}
+
 /** The inventory endpoint, with a cheap test of whether a request is for it. */
 export type InventoryEndpoint = ((req: Request, res: Response, next: NextFunction) => void) & {
   /** A GET or HEAD of `{basePath}/admin/inventory[.ext]`. */
@@ -29,13 +41,16 @@ export type InventoryEndpoint = ((req: Request, res: Response, next: NextFunctio
 /**
  * `GET {basePath}/admin/inventory[.json|.md|.html|.mmd]`: the live inventory of the app the kit is mounted on,
  * with what drift detection has observed so far. Only for callers with one of `adminRoles`, identified like every
- * other request (JWT or `identify`). The format comes from the extension, else from Accept (JSON by default).
+ * other request (JWT or `identify`). The format comes from the extension, else from Accept (JSON by default). The
+ * record's name, controller and security measures come from the app's privacy-kit configuration, the one the CLI
+ * reads (see {@link recordConfigOfProcess}), read at the first request.
  *
  * @param engine - the kit's engine
  * @param kit - the kit (its `parent`, set by Express when the kit is mounted, is the app to map)
  */
 export function createInventoryEndpoint(engine: Engine, kit: PrivacyKit & { readonly parent?: unknown }): InventoryEndpoint {
   const base = engine.options.basePath;
+  let recordConfig: InventoryAppInput | undefined;
   const matchOf = (req: Request): RegExpExecArray | null => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return null;
     const path = req.path;
@@ -56,7 +71,8 @@ export function createInventoryEndpoint(engine: Engine, kit: PrivacyKit & { read
       if (admin === undefined) return;
       const app = kit.parent;
       const format = formatOf(req, match[1]);
-      const body = renderInventory(inventoryOf(app, { kit }), format);
+      recordConfig ??= recordConfigOfProcess();
+      const body = renderInventory(inventoryOf(app, { kit, app: recordConfig }), format);
       res.status(200).set('Cache-Control', 'no-store').set('Vary', 'Accept').type(INVENTORY_MEDIA_TYPES[format]).send(body);
     }).catch((error: unknown) => {
       engine.report(error, 'the inventory endpoint');

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import Ajv from 'ajv';
-import { INVENTORY_SCHEMA } from '@privacy-kit/core';
+import { INVENTORY_SCHEMA, type PrivacyKitError } from '@privacy-kit/core';
 import { personalData } from '@privacy-kit/express';
 import { appWith, bearer, tempStore, type TempStore } from '../support/test-app';
 
@@ -69,5 +72,49 @@ describe('GET /privacy/admin/inventory', () => {
     expect((await request(app).get('/gdpr/admin/inventory.json').set('Authorization', auth)).status).toBe(200);
     expect((await request(app).get('/gdpr/admin/inventory.xml').set('Authorization', auth)).status).toBe(404);
     expect((await request(app).post('/gdpr/admin/inventory').set('Authorization', auth)).status).toBe(404);
+  });
+
+  describe("the record fields of the app's privacy-kit configuration, found like the CLI finds them", () => {
+    const startedIn = process.cwd();
+    let project: string;
+    beforeEach(() => {
+      project = mkdtempSync(join(tmpdir(), 'pk-record-config-'));
+      process.chdir(project);
+    });
+    afterEach(() => {
+      process.chdir(startedIn);
+      rmSync(project, { recursive: true, force: true });
+    });
+
+    it("reads the controller, name and measures from the 'privacy-kit' key of package.json", async () => {
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'clinic', 'privacy-kit': {
+        name: 'Clinic appointments',
+        controller: { name: 'Clinic Ltd', contact: 'privacy@clinic.example', dpo: 'dpo@clinic.example' },
+        additionalSecurityMeasures: ['Encrypted backups.'],
+        allow: [{ route: 'GET /health', reason: 'liveness probe' }],
+      } }));
+      const res = await request(shop().app).get('/privacy/admin/inventory.md').set('Authorization', bearer('dpo', { roles: ['privacy-admin'] }));
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('# Record of processing activities: Clinic appointments');
+      expect(res.text).toContain('| Name | Clinic Ltd |');
+      expect(res.text).toContain('| Data protection officer | dpo@clinic.example |');
+      expect(res.text).toContain('- Encrypted backups.');
+    });
+
+    it('prefers privacy-kit.config.json, as the CLI does', async () => {
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'clinic', 'privacy-kit': { controller: { name: 'From package.json' } } }));
+      writeFileSync(join(project, 'privacy-kit.config.json'), JSON.stringify({ controller: { name: 'From the config file' } }));
+      const res = await request(shop().app).get('/privacy/admin/inventory.json').set('Authorization', bearer('dpo', { roles: ['privacy-admin'] }));
+      expect(res.body.app.controller).toEqual({ name: 'From the config file', contact: null, representative: null, dpo: null });
+    });
+
+    it('answers 500 and reports a configuration it cannot use, naming the file and the field', async () => {
+      writeFileSync(join(project, 'privacy-kit.config.json'), JSON.stringify({ controller: { contact: 'privacy@clinic.example' } }));
+      const reported: PrivacyKitError[] = [];
+      const res = await request(shop({ onError: (e: PrivacyKitError) => { reported.push(e); } }).app).get('/privacy/admin/inventory.md').set('Authorization', bearer('dpo', { roles: ['privacy-admin'] }));
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ error: 'privacy_misconfigured' });
+      expect(reported).toEqual([expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/privacy-kit\.config\.json: 'controller' must be an object with at least a 'name'/) })]);
+    });
   });
 });
