@@ -436,6 +436,16 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         await expect(store.updateRightsRequest('no-such-id', { status: 'completed' })).rejects.toMatchObject({ code: 'PK_NOT_FOUND' });
       });
 
+      it('keeps a closed request with its history, and lists it only under its own status', async () => {
+        const created = await store.createRightsRequest({ kind: 'erasure', subject: 'user-x', dueAt: due(30) });
+        const history = [{ time: isoTime(), action: 'closed', reason: 'Withdrawn by the person.' }];
+        const closed = await store.updateRightsRequest(created.id, { status: 'closed', details: { history } });
+        expect(await store.getRightsRequest(created.id)).toEqual(expect.objectContaining({ status: 'closed', details: { history } }));
+        expect(closed.status).toBe('closed');
+        expect(await store.listRightsRequests({ status: ['open', 'in_progress', 'waiting_manual'] })).toEqual([]);
+        expect((await store.listRightsRequests({ status: ['closed'] })).map((r) => r.id)).toEqual([created.id]);
+      });
+
       it('lists requests by subject, status and due date', async () => {
         const overdue = await store.createRightsRequest({ kind: 'export', subject: 'user-x', dueAt: due(-1) });
         const open = await store.createRightsRequest({ kind: 'erasure', subject: 'user-y', dueAt: due(30) });
