@@ -12,22 +12,23 @@ const SAFE_NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$/;
 
 /**
  * The admin's reason from the body, or undefined after answering 400 listing what is wrong. With `optional`, no body
- * (or no reason) gives null.
+ * (or an empty object) gives null.
  */
 function reasonFrom(req: Request, res: Response, optional: boolean): string | null | undefined {
   const body: unknown = req.body;
-  if (optional && (body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body) && (body as Record<string, unknown>).reason === undefined && Object.keys(body).length === 0))) return null;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  if (optional && (body === undefined || (isObject && Object.keys(body).length === 0))) return null;
+  if (!isObject) {
     sendJsonError(res, 400, { error: 'invalid_body', problems: [{ property: '(body)', messages: [`the body must be a JSON object such as ${REASON_EXAMPLE}`] }] });
     return undefined;
   }
-  const problems = Object.keys(body).filter((key) => key !== 'reason').map((key) => ({
+  const problems = Object.keys(body as object).filter((key) => key !== 'reason').map((key) => ({
     property: SAFE_NAME.test(key) ? key : '(unknown property)',
     messages: [`${SAFE_NAME.test(key) ? `'${key}'` : '(the given name)'} is not allowed; send only "reason"`],
   }));
   const checked = checkAdminReason((body as Record<string, unknown>).reason);
   if (!checked.ok) problems.push({ property: 'reason', messages: [checked.message] });
-  if (problems.length > 0 || !checked.ok) {
+  if (!checked.ok || problems.length > 0) {
     sendJsonError(res, 400, { error: 'invalid_body', problems });
     return undefined;
   }
