@@ -124,7 +124,7 @@ function conditionsOf(parts: readonly ProcessingOptions[]): InventoryProcessing[
     const given: unknown = p.specialCategoryCondition;
     return typeof given === 'string' ? [given] : Array.isArray(given) ? (given as unknown[]) : [];
   });
-  return unique(named.filter((key): key is string => typeof key === 'string' && CONDITIONS.has(key))) as InventoryProcessing['specialCategoryConditions'];
+  return unique(named.filter((key): key is string => typeof key === 'string' && CONDITIONS.has(key)));
 }
 
 /** The caller a declaration names, when it names a known one (read leniently, like the rest). */

@@ -128,7 +128,7 @@ export function parseRecordConfig(value: unknown, where: string): InventoryAppIn
   const securityMeasures = stringList(v.securityMeasures, where, 'securityMeasures');
   const additionalSecurityMeasures = stringList(v.additionalSecurityMeasures, where, 'additionalSecurityMeasures');
   return {
-    ...(v.name === undefined ? {} : { name: v.name as string }),
+    ...(v.name === undefined ? {} : { name: v.name }),
     ...(controller === undefined ? {} : { controller }),
     ...(securityMeasures === undefined ? {} : { securityMeasures }),
     ...(additionalSecurityMeasures === undefined ? {} : { additionalSecurityMeasures }),

@@ -22,7 +22,7 @@ function reasonFrom(req: Request, res: Response, optional: boolean): string | nu
     sendJsonError(res, 400, { error: 'invalid_body', problems: [{ property: '(body)', messages: [`the body must be a JSON object such as ${REASON_EXAMPLE}`] }] });
     return undefined;
   }
-  const problems = Object.keys(body as object).filter((key) => key !== 'reason').map((key) => ({
+  const problems = Object.keys(body).filter((key) => key !== 'reason').map((key) => ({
     property: SAFE_NAME.test(key) ? key : '(unknown property)',
     messages: [`${SAFE_NAME.test(key) ? `'${key}'` : '(the given name)'} is not allowed; send only "reason"`],
   }));

@@ -36,6 +36,8 @@ export function compileStandardDecoratorModel(): CompiledModel {
     if (name === '@privacy-kit/core') return core;
     throw new Error(`unexpected import ${name}`);
   };
+  // Runs the model compiled with standard decorators, the way a user's build would load it.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the test compiles its own fixed source
   new Function('require', 'module', 'exports', outputText)(requireCore, module, module.exports);
   return { PatientRecord: module.exports.PatientRecord as CompiledModel['PatientRecord'], js: outputText };
 }
