@@ -75,7 +75,9 @@ describe('installing the packed packages into a new project', () => {
     const probe = "try { require('@privacy-kit/core').parseRetention('soon', 'probe'); } catch (e) { console.log(e.stack); }";
     const stack = execFileSync('node', ['--enable-source-maps', '-e', probe], { cwd: project, encoding: 'utf8' });
     const frames = [...stack.matchAll(/\((\/[^\s()]*node_modules\/@privacy-kit\/[^\s()]+\.ts):\d+:\d+\)/g)].map((m) => m[1] as string);
-    expect(frames).toEqual([expect.stringMatching(/node_modules\/@privacy-kit\/core\/src\/retention\/retention\.ts$/)]);
+    // The error is made by core's error factory, called from the retention parser: both frames name shipped sources.
+    expect(frames).toEqual(expect.arrayContaining([expect.stringMatching(/node_modules\/@privacy-kit\/core\/src\/retention\/retention\.ts$/)]));
+    expect(frames.every((file) => /node_modules\/@privacy-kit\/core\/src\//.test(file))).toBe(true);
     expect(frames.filter((file) => !existsSync(file))).toEqual([]);
   });
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PrivacyKitError } from '../errors/privacy-kit.error';
+import { coreError } from '../errors/core.error';
+import { defineOptionKeys, rejectUnknownOptions } from '../errors/option-keys';
+import type { PrivacyKitError } from '../errors/privacy-kit.error';
 import type { InventoryAppInput } from './inventory.builder';
 
 /** The configuration file privacy-kit looks for (the CLI and the live inventory alike). */
@@ -10,7 +12,7 @@ export const PACKAGE_JSON_KEY = 'privacy-kit';
 
 /** The keys of the configuration that go into the record of processing activities. */
 export const RECORD_CONFIG_KEYS: readonly string[] = ['name', 'controller', 'securityMeasures', 'additionalSecurityMeasures'];
-const CONTROLLER_KEYS = ['name', 'contact', 'representative', 'dpo'];
+const CONTROLLER_KEYS = defineOptionKeys<NonNullable<InventoryAppInput['controller']>>({ name: true, contact: true, representative: true, dpo: true });
 
 /** A configuration as found: its parsed body (undefined when there is none) and where it came from. */
 export interface FoundConfig {
@@ -35,12 +37,18 @@ export interface FindConfigOptions {
 }
 
 function invalid(message: string): PrivacyKitError {
-  return new PrivacyKitError('PK_INVALID_OPTION', `@privacy-kit/core: ${message}`);
+  return coreError('PK_INVALID_OPTION', message);
 }
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw coreError('PK_IO', `${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw invalid(`${file}: cannot read it as JSON: ${(error as Error).message}.`);
   }
@@ -63,7 +71,7 @@ function inFolder(dir: string): { readonly found?: FoundConfig; readonly project
  * Finds privacy-kit's configuration the one way the CLI and the live inventory share: `configFile` when given;
  * else from the module's folder upwards to its project root, then from the working directory the same way,
  * `privacy-kit.config.json` or the `privacy-kit` key of package.json. No configuration is fine (value undefined).
- * Throws a `PK_INVALID_OPTION` error for a file that is missing (when named) or not JSON.
+ * Throws `PK_NOT_FOUND` for a named file that is missing, `PK_IO` for one that cannot be read, `PK_INVALID_OPTION` for one that is not JSON.
  *
  * @param options - explicit file, module folder, working directory
  * @example
@@ -73,7 +81,7 @@ function inFolder(dir: string): { readonly found?: FoundConfig; readonly project
 export function findPrivacyKitConfig(options: FindConfigOptions): FoundConfig {
   if (options.configFile !== undefined) {
     const file = resolve(options.cwd, options.configFile);
-    if (!existsSync(file)) throw invalid(`${options.configFile}: no such file.`);
+    if (!existsSync(file)) throw coreError('PK_NOT_FOUND', `${options.configFile}: no such file.`);
     const json = readJson(file);
     const isPackage = file.endsWith('package.json');
     const value = isPackage ? (json as Record<string, unknown> | null)?.[PACKAGE_JSON_KEY] ?? {} : json;
@@ -119,8 +127,8 @@ export function parseRecordConfig(value: unknown, where: string): InventoryAppIn
     if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || c.name === '') {
       throw invalid(`${where}: 'controller' must be an object with at least a 'name', e.g. { "name": "Shop Ltd", "contact": "privacy@shop.example" }.`);
     }
+    rejectUnknownOptions(c, CONTROLLER_KEYS, `${where}: controller`, coreError);
     for (const key of Object.keys(c)) {
-      if (!CONTROLLER_KEYS.includes(key)) throw invalid(`${where}: controller: unknown key '${key}' (known: ${CONTROLLER_KEYS.join(', ')}).`);
       if (typeof c[key] !== 'string') throw invalid(`${where}: controller.${key} must be a string.`);
     }
     controller = c as unknown as InventoryAppInput['controller'];

@@ -7,7 +7,7 @@ class Patient {
 
 describe('one set of merge rules for enforcement and the map', () => {
   const parts: ProcessingOptions[] = [
-    { categories: ['user.name'], purpose: 'essential.service', basis: 'contract', models: [Patient] },
+    { categories: ['user.name'], purpose: 'essential.service', basis: 'contract', models: [Patient], specialCategoryCondition: 'health_care' },
     { consent: 'personalize.content' },
   ];
 
