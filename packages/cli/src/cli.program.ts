@@ -91,3 +91,24 @@ export async function run(argv: readonly string[], environment: CliEnvironment =
     return exitCodeOf(error);
   }
 }
+
+/**
+ * Runs the command line as the `privacy-kit` binary does: {@link run}, then exit with its code once the output is
+ * written. The loaded app may hold handles (a database, timers, even a listening server), so the process exits
+ * instead of waiting for them. Both binaries (this package's and the `privacy-kit` umbrella's) call it.
+ *
+ * @param argv - the arguments after the command name
+ * @example
+ * runAndExit(process.argv.slice(2));
+ */
+export function runAndExit(argv: readonly string[]): void {
+  run(argv).then(
+    (code) => {
+      process.exitCode = code;
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    },
+    (error: unknown) => {
+      process.stderr.write(`privacy-kit: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`, () => process.exit(2));
+    },
+  );
+}
