@@ -1,14 +1,18 @@
 'use strict';
 // One server of the request-overhead benchmark, started in its own process by request-overhead.js.
 // mode: 'bare' (express + JWT verification) or 'privacy' (privacy() + consent check + durable audit on SQLite).
+// users: how many distinct users the load spreads over (`bench-user-1` ... `bench-user-N`); under privacy() each has
+// the route's consent granted before the load starts.
 const { createSecretKey, randomBytes } = require('node:crypto');
+const { performance } = require('node:perf_hooks');
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const express = require('express');
 const jwt = require('jsonwebtoken');
 
-const [mode, secret] = process.argv.slice(2);
+const [mode, secret, usersText] = process.argv.slice(2);
+const USERS = Number(usersText || 1);
 const JWT = { secret, algorithms: ['HS256'], issuer: 'bench', audience: 'bench-api' };
 const app = express();
 app.disable('x-powered-by');
@@ -49,15 +53,21 @@ async function main() {
       personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),
       requiresConsent('personalize.content'),
       send);
-    await store.recordConsent({ subject: kit.pseudonym('bench-user'), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+    for (let i = 1; i <= USERS; i++) {
+      await store.recordConsent({ subject: kit.pseudonym(`bench-user-${i}`), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+    }
     process.on('message', async (msg) => {
-      if (msg === 'count') process.send({ audit: (await store.readAudit()).length });
+      if (msg === 'count') {
+        const records = await store.readAudit();
+        process.send({ audit: records.length, subjects: new Set(records.map((r) => r.subject)).size });
+      }
     });
   }
   process.on('message', (msg) => {
     if (msg === 'cpu') {
       const { user, system } = process.cpuUsage();
-      process.send({ cpuMicros: user + system });
+      // Event-loop busy time (ms) next to CPU: what the loop spent that no other request could use.
+      process.send({ cpuMicros: user + system, loopActiveMs: performance.eventLoopUtilization().active, rss: process.memoryUsage().rss });
     }
   });
   const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
