@@ -118,21 +118,6 @@ function subjectOf(subject: unknown): InventoryProcessing['subject'] {
   return { resolution: 'resolver', resolver: text.length > SUBJECT_TEXT_MAX ? `${text.slice(0, SUBJECT_TEXT_MAX - 1)}…` : text };
 }
 
-/** The Art. 9(2) / Art. 10 conditions a declaration names, the known ones (read leniently, like the rest). */
-function conditionsOf(parts: readonly ProcessingOptions[]): InventoryProcessing['specialCategoryConditions'] {
-  const named = parts.flatMap((p) => {
-    const given: unknown = p.specialCategoryCondition;
-    return typeof given === 'string' ? [given] : Array.isArray(given) ? (given as unknown[]) : [];
-  });
-  return unique(named.filter((key): key is string => typeof key === 'string' && CONDITIONS.has(key)));
-}
-
-/** The caller a declaration names, when it names a known one (read leniently, like the rest). */
-function callerOf(parts: readonly ProcessingOptions[]): CallerRequirement {
-  const named = parts.map((p) => p.caller).find((c) => c !== undefined);
-  return (CALLER_REQUIREMENTS as readonly unknown[]).includes(named) ? (named as CallerRequirement) : 'required';
-}
-
 /**
  * What a declaration says, for the map: core's one merge of its parts (`mergeProcessingParts`), read leniently so
  * that a declaration that does not resolve still shows what it declares.
@@ -147,10 +132,6 @@ function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing 
   } catch {
     retention = null;
   }
-  const specialCategories = unique([
-    ...merged.categories.filter((c) => isSpecial('category', c)),
-    ...merged.fields.filter((f) => f.special).flatMap((f) => f.categories),
-  ]);
   return {
     categories: [...merged.categories],
     declaredCategories: [...merged.declaredCategories],
@@ -161,13 +142,13 @@ function processingOf(parts: readonly ProcessingOptions[]): InventoryProcessing 
     consentPurposes: [...merged.consentPurposes],
     subject: subjectOf(merged.subjects[0]),
     subjectTypes: merged.subjectTypes.length > 0 ? [...merged.subjectTypes] : ['customer'],
-    caller: callerOf(parts),
+    caller: (CALLER_REQUIREMENTS as readonly unknown[]).includes(merged.callers[0]) ? (merged.callers[0] as CallerRequirement) : 'required',
     roles: [...merged.roles],
     retention,
     recipients: [...merged.recipients],
-    special: specialCategories.length > 0,
-    specialCategories,
-    specialCategoryConditions: conditionsOf(parts),
+    special: merged.specialCategories.length > 0,
+    specialCategories: [...merged.specialCategories],
+    specialCategoryConditions: merged.specialCategoryConditions.filter((key) => CONDITIONS.has(key)),
     description: merged.description === undefined ? null : String(merged.description),
   };
 }

@@ -2,7 +2,7 @@ import { defineOptionKeys, rejectUnknownOptions } from '../errors/option-keys';
 import type { PrivacyKitError } from '../errors/privacy-kit.error';
 import { coreError } from '../errors/core.error';
 import { parseRetention } from '../retention/retention';
-import { resolveLawfulBasis, resolveTerm } from '../vocabulary/vocabulary';
+import { isKnownTerm, resolveLawfulBasis, resolveTerm } from '../vocabulary/vocabulary';
 import { CALLER_REQUIREMENTS } from './declarations';
 import {
   isCriminalOffenceCategory,
@@ -179,6 +179,12 @@ export interface MergedProcessingParts {
   readonly consentPurposes: readonly string[];
   /** Every `subject` the parts give. */
   readonly subjects: readonly unknown[];
+  /** Every `caller` the parts give, as written. */
+  readonly callers: readonly unknown[];
+  /** The special categories (Art. 9/10) among the declared categories and the models' special fields. */
+  readonly specialCategories: readonly string[];
+  /** The `specialCategoryCondition` keys the parts give, as written. */
+  readonly specialCategoryConditions: readonly string[];
   readonly subjectTypes: readonly string[];
   readonly roles: readonly string[];
   readonly recipients: readonly string[];
@@ -216,6 +222,12 @@ export function mergeProcessingParts(parts: readonly ProcessingOptions[], fields
     basis,
     consentPurposes: basis === 'consent' && consent.length === 0 ? purposes : consent,
     subjects: unique(parts.map((p) => p.subject).filter((s) => s !== undefined)),
+    callers: unique(parts.map((p) => p.caller).filter((c) => c !== undefined)),
+    specialCategories: unique([
+      ...declaredCategories.filter((c) => isKnownTerm('category', c) && resolveTerm('category', c, 'merge').special),
+      ...fields.filter((f) => f.special).flatMap((f) => f.categories),
+    ]),
+    specialCategoryConditions: unique(parts.flatMap((p) => strings(p.specialCategoryCondition))),
     subjectTypes: unique(parts.flatMap((p) => strings(p.subjectTypes))),
     roles: unique(parts.flatMap((p) => strings(p.roles))),
     recipients: unique(parts.flatMap((p) => strings(p.recipients))),
@@ -225,10 +237,11 @@ export function mergeProcessingParts(parts: readonly ProcessingOptions[], fields
 }
 
 /** The caller requirement of merged parts: one value at most, and a route without a required caller names its subject and has no roles. */
-function callerOf(parts: readonly ProcessingOptions[], subject: ProcessingOptions['subject'], where: string): CallerRequirement {
-  const callers = [...new Set(parts.map((p) => p.caller).filter((c) => c !== undefined))];
+function callerOf(merged: MergedProcessingParts, parts: readonly ProcessingOptions[], where: string): CallerRequirement {
+  const { callers } = merged;
   if (callers.length > 1) throw invalid(where, `declares two callers (${callers.join(', ')}); declare 'caller' once.`);
-  const caller = callers[0] ?? 'required';
+  const caller = (callers[0] as CallerRequirement | undefined) ?? 'required';
+  const subject = merged.subjects[0];
   if (caller === 'required') return caller;
   if (typeof subject !== 'function') {
     throw invalid(where, `caller: '${caller}' needs a subject the route names, e.g. subject: (req) => req.body.email (a request without a caller has nobody else to be the subject).`);
@@ -261,18 +274,16 @@ export function resolveProcessing(
   }
   if (merged.purposes.length === 0) throw invalid(where, "declares no purpose. Add purpose: 'essential.service' (or another purpose of the vocabulary).");
   if (merged.subjects.length > 1) throw invalid(where, "declares 'subject' twice; declare it once.");
-  const caller = callerOf(parts, merged.subjects[0] as ProcessingOptions['subject'], where);
+  const caller = callerOf(merged, parts, where);
   for (const model of merged.models) {
     if (fieldsOf(model).length === 0) {
       throw invalid(where, `model ${model.name || '(anonymous class)'} has no @PersonalData fields; annotate its fields or remove it from 'models'.`);
     }
   }
   const { categories } = merged;
-  const specialCategories = [...new Set([
-    ...merged.declaredCategories.filter((c) => resolveTerm('category', c, where).special),
-    ...merged.fields.filter((f) => f.special).flatMap((f) => f.categories),
-  ])];
-  const conditions = [...new Set(parts.flatMap((p) => (p.specialCategoryCondition === undefined ? [] : conditionList(p.specialCategoryCondition, where))))] as SpecialCategoryCondition[];
+  const { specialCategories } = merged;
+  // Each part's conditions were validated above, so the merged keys are known ones.
+  const conditions = merged.specialCategoryConditions as readonly SpecialCategoryCondition[];
   const specialCategoryConditions = checkSpecialConditions(where, specialCategories, conditions, merged.consentPurposes.length > 0);
   return {
     categories: [...categories],
