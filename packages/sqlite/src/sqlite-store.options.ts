@@ -8,6 +8,21 @@ export const DEFAULT_SQLITE_FILENAME = 'privacy-kit.db';
 /** How long an operation waits for another connection's lock on the file by default, in ms. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * What an audit record (or a consent change) survives once the call that wrote it resolved, i.e. when the handler
+ * of an annotated route starts:
+ * - `'process-crash'` (the default): the commit is written to SQLite's WAL file, handed to the operating system
+ *   (SQLite's `synchronous=NORMAL` in WAL mode). It survives the app's process crashing or being killed
+ *   (`kill -9`); a power loss or an operating-system crash may lose the last commits (the database stays
+ *   consistent and its audit chain verifies). As Vault's file audit device writes.
+ * - `'power-loss'`: the WAL file is also fsynced before the call resolves (`synchronous=FULL`): the record is on the
+ *   disk. Costs a flush to the disk per commit (batched: one per group of records), on the writer thread.
+ */
+export type SqliteDurability = 'process-crash' | 'power-loss';
+
+/** The durability modes, for messages and checks. */
+export const SQLITE_DURABILITY_MODES: readonly SqliteDurability[] = ['process-crash', 'power-loss'];
+
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
   /** The database file; ':memory:' for a throwaway store. Default {@link DEFAULT_SQLITE_FILENAME}. */
@@ -26,6 +41,8 @@ export interface SqliteStoreOptions {
    * `AuditCheckpointOptions` in @privacy-kit/core.
    */
   readonly checkpoints?: AuditCheckpointOptions;
+  /** What a committed record survives: see {@link SqliteDurability}. Default `'process-crash'`. */
+  readonly durability?: SqliteDurability;
 }
 
 /** {@link SqliteStoreOptions} with defaults applied and everything checked. */
@@ -36,10 +53,11 @@ export interface ResolvedSqliteStoreOptions {
   readonly auditKey: Buffer;
   readonly busyTimeoutMs: number;
   readonly checkpoints: ResolvedAuditCheckpointOptions | undefined;
+  readonly durability: SqliteDurability;
 }
 
 /** Every option of {@link SqliteStoreOptions}, checked against the interface at compile time. */
-const SQLITE_STORE_OPTION_KEYS = defineOptionKeys<SqliteStoreOptions>({ filename: true, auditKey: true, busyTimeoutMs: true, checkpoints: true });
+const SQLITE_STORE_OPTION_KEYS = defineOptionKeys<SqliteStoreOptions>({ filename: true, auditKey: true, busyTimeoutMs: true, checkpoints: true, durability: true });
 /** Names people pass for an option that no spelling rule finds. */
 const ALIASES: Readonly<Record<string, string>> = { path: 'filename', database: 'filename', key: 'auditKey', timeout: 'busyTimeoutMs' };
 
@@ -67,5 +85,12 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
   const checkpoints = options.checkpoints === undefined
     ? undefined
     : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE, inMemory ? [] : [filename]);
-  return { filename, inMemory, auditKey, busyTimeoutMs, checkpoints };
+  const durability = options.durability ?? 'process-crash';
+  if (!SQLITE_DURABILITY_MODES.includes(durability)) {
+    throw sqliteError(
+      'PK_INVALID_OPTION',
+      `'durability' must be ${SQLITE_DURABILITY_MODES.map((m) => `'${m}'`).join(' or ')} (what a committed audit record survives; default 'process-crash'); got ${JSON.stringify(durability)}.`,
+    );
+  }
+  return { filename, inMemory, auditKey, busyTimeoutMs, checkpoints, durability };
 }

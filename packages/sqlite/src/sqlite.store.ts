@@ -24,18 +24,14 @@ import {
 } from '@privacy-kit/core';
 import {
   AUDIT_COLUMN_LIST,
-  AUDIT_HEAD_COLUMNS,
   AuditCheckpointer,
   AuditWriter,
   CONSENT_COLUMNS,
   CONSENT_INSERT_COLUMNS,
   RIGHTS_COLUMNS,
-  auditHeadColumns,
   auditHeadFromRow,
   auditQuerySql,
   auditRecordFromRow,
-  auditRowValues,
-  chainAuditBatch,
   consentEventFromRow,
   createAuditCheckpoint,
   deriveConsentStates,
@@ -48,16 +44,17 @@ import {
   verifyAuditRows,
   type AuditBatchAttempt,
   type AuditBatchFailure,
-  type AuditChainBatch,
   type AuditHeadRow,
   type AuditRow,
   type ConsentRow,
-  type NewConsentRow,
   type RightsRow,
 } from '@privacy-kit/core/store';
+import { AuditThread, recordsOf } from './audit-log/audit-thread';
+import type { AuditThreadFailure } from './audit-log/audit-protocol';
+import { prepareAuditTransactions, type AuditTransactions, type CommittedConsentChange } from './audit-log/audit-transactions';
 import { MIGRATIONS } from './schema';
 import { PACKAGE, busyRetryDelay, isBusy, lockedTooLong, sqliteError, storeClosed, storeFailure } from './sqlite-errors';
-import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store.options';
+import { resolveSqliteStoreOptions, type SqliteDurability, type SqliteStoreOptions } from './sqlite-store.options';
 
 /** How long an outcome record may wait to share a commit with the next access record, in ms. */
 export const OUTCOME_COMMIT_DELAY_MS = 5;
@@ -72,11 +69,15 @@ export const CONSENT_POLL_MS = 25;
 const QUESTION_MARK = (): string => '?';
 
 /**
- * The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a record is on disk when
- * the call resolves. Consents are an append-only event log; the audit log is a keyed HMAC chain with a signed
- * head; several processes may share the file (writes take an immediate lock; a lock held by another process is
- * waited for on a timer, never by blocking the event loop; consent changes of other processes reach
- * {@link SqliteStore.watchConsents} within {@link CONSENT_POLL_MS} ms).
+ * The embedded default store: one SQLite file in WAL mode. Consents are an append-only event log; the audit log is
+ * a keyed HMAC chain with a signed head. Audit records (and consent changes with theirs) are committed by a writer
+ * thread with its own connection, batch by batch, so neither the commit nor an fsync runs on the event loop; an
+ * append resolves once its batch is committed. What a committed record survives is the `durability` option: a
+ * crash of the process by default (the record is in the WAL file, written to the OS), a power loss with
+ * `durability: 'power-loss'` (fsynced before the call resolves). Several processes may share the file (writes take
+ * an immediate lock; a lock held by another process is waited for by the writer thread or on a timer, never by
+ * blocking the event loop; consent changes of other processes reach {@link SqliteStore.watchConsents} within
+ * {@link CONSENT_POLL_MS} ms). An in-memory store (`':memory:'`) commits on its own connection.
  *
  * Create it with {@link createSqliteStore}.
  */
@@ -85,10 +86,15 @@ export class SqliteStore implements PrivacyStore {
   readonly db: Database.Database;
   /** The database is in memory (`filename: ':memory:'`): everything in it goes when the process ends. */
   readonly ephemeral: boolean;
+  /** What a committed record survives (see {@link SqliteStoreOptions.durability}). */
+  readonly durability: SqliteDurability;
   private readonly key: Buffer;
   private closed = false;
-  private readonly appendTx: Database.Transaction<(entries: readonly AuditEntry[]) => AuditChainBatch>;
-  private readonly consentTx: Database.Transaction<(rows: readonly NewConsentRow[], entry: AuditEntry) => { readonly change: ConsentChange; readonly batch: AuditChainBatch }>;
+  private closing: Promise<void> | undefined;
+  /** The audit transactions on this connection (an in-memory database), or undefined when the thread commits them. */
+  private readonly inline: AuditTransactions | undefined;
+  /** The audit writer thread (a file). */
+  private readonly thread: AuditThread | undefined;
   private readonly insertConsent: Database.Statement;
   private readonly busyTimeoutMs: number;
   /** The file as opened: when the path no longer names it, writes would vanish with the unlinked file. */
@@ -101,10 +107,14 @@ export class SqliteStore implements PrivacyStore {
   private poll: NodeJS.Timeout | undefined;
   private seenVersion = 0;
   private seenConsentSeq = 0;
+  /** The last consent change sent to the writer thread, settled or not (close() waits for it). */
+  private consentChanges: Promise<void> = Promise.resolve();
 
   constructor(options: SqliteStoreOptions) {
-    const { filename, inMemory, auditKey, busyTimeoutMs, checkpoints } = resolveSqliteStoreOptions(options);
+    const { filename, inMemory, auditKey, busyTimeoutMs, checkpoints, durability } = resolveSqliteStoreOptions(options);
     this.key = auditKey;
+    this.durability = durability;
+    const synchronous = durability === 'power-loss' ? 'FULL' : 'NORMAL';
     this.busyTimeoutMs = busyTimeoutMs;
     try {
       // Opening and migrating may wait for the lock synchronously: nothing is served yet.
@@ -114,8 +124,9 @@ export class SqliteStore implements PrivacyStore {
     }
     try {
       this.db.pragma('journal_mode = WAL');
-      // FULL makes each commit durable in WAL mode: an audit record is on disk before the handler runs.
-      this.db.pragma('synchronous = FULL');
+      // In WAL mode, NORMAL writes each commit to the WAL file (it survives the process) and FULL also fsyncs it (it
+      // survives a power loss).
+      this.db.pragma(`synchronous = ${synchronous}`);
       this.migrate();
     } catch (cause) {
       this.db.close();
@@ -131,30 +142,18 @@ export class SqliteStore implements PrivacyStore {
     // From here on SQLite never waits for a lock itself: its busy wait would block the event loop, so every
     // request of the process (not only those that touch the store) would stop. run() and the writer wait on a timer.
     this.db.pragma('busy_timeout = 0');
-    // Positional parameters, bound from one reused array: cheaper than named ones on this hot path.
-    const insert = this.db.prepare(`INSERT INTO audit_log (${AUDIT_COLUMN_LIST}) VALUES (${AUDIT_COLUMN_LIST.split(', ').map(() => '?').join(', ')})`);
-    const values: unknown[] = [];
-    const readHead = this.db.prepare('SELECT seq, mac, count FROM audit_head WHERE id = 1');
-    const writeHead = this.db.prepare(
-      `INSERT INTO audit_head (id, ${AUDIT_HEAD_COLUMNS.join(', ')}) VALUES (1, ${AUDIT_HEAD_COLUMNS.map(() => '?').join(', ')})
-       ON CONFLICT (id) DO UPDATE SET ${AUDIT_HEAD_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    );
-    this.appendTx = this.db.transaction((entries: readonly AuditEntry[]): AuditChainBatch => {
-      const head = readHead.get() as { seq: number; mac: string; count: number | null } | undefined;
-      const batch = chainAuditBatch(this.key, head === undefined ? undefined : { seq: head.seq, mac: head.mac, count: head.count ?? undefined }, entries);
-      for (const record of batch.records) insert.run(auditRowValues(record, JSON.stringify, values));
-      writeHead.run(...auditHeadColumns(batch.head));
-      return batch;
-    });
     this.insertConsent = this.db.prepare(
       `INSERT INTO consent_events (${CONSENT_INSERT_COLUMNS.join(', ')}) VALUES (${CONSENT_INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
-    // The consent events and their audit record commit together or not at all (appendTx nests as a savepoint).
-    this.consentTx = this.db.transaction((rows: readonly NewConsentRow[], entry: AuditEntry) => {
-      const events = rows.map((row) => consentEventFromRow({ ...row, seq: Number(this.insertConsent.run(row).lastInsertRowid) }));
-      const batch = this.appendTx([entry]);
-      return { change: { events, record: batch.records[0] as AuditRecord }, batch };
-    });
+    if (this.file === undefined) {
+      this.inline = prepareAuditTransactions(this.db, this.key);
+    } else {
+      this.thread = new AuditThread(
+        { filename: this.file.path, key: this.key, synchronous, busyTimeoutMs, file: { dev: this.file.dev, ino: this.file.ino } },
+        { committed: (head) => this.checkpointer?.committed(head), failure: (operation, failure) => this.threadFailure(operation, failure) },
+      );
+      this.thread.start();
+    }
     this.writer = new AuditWriter({
       commit: (entries) => this.commitAudit(entries),
       onFailure: (error, attempt) => this.auditFailure(error, attempt),
@@ -182,11 +181,7 @@ export class SqliteStore implements PrivacyStore {
     const now = this.replaced ? undefined : statSync(this.file.path, { throwIfNoEntry: false });
     if (now === undefined || now.ino !== this.file.ino || now.dev !== this.file.dev) {
       this.replaced = true;
-      throw sqliteError(
-        'PK_STORE_UNAVAILABLE',
-        `${operation}: the database file ${this.file.path} was deleted or replaced while the store had it open; ` +
-          'nothing written now would be kept. Restart the app so the store opens the file again, and find out who removed it (check the audit log with privacy-kit audit verify).',
-      );
+      throw fileReplacedError(operation, this.file.path);
     }
   }
 
@@ -240,12 +235,12 @@ export class SqliteStore implements PrivacyStore {
     });
   }
 
-  /** The writer's commit: one immediate transaction for the batch (one fsync), then the checkpointer hears of it. */
+  /** The in-memory store's commit (a file's is the writer thread's): one immediate transaction for the batch. */
   private commitAudit(entries: readonly AuditEntry[]): readonly AuditRecord[] {
     this.checkFile('appendAudit');
-    let batch: AuditChainBatch;
+    let batch;
     try {
-      batch = this.appendTx.immediate(entries);
+      batch = (this.inline as AuditTransactions).append(entries);
     } catch (cause) {
       // The writer tries a locked batch again on a timer (see auditFailure); anything else becomes a store error.
       throw isBusy(cause) ? cause : storeFailure('appendAudit', cause);
@@ -255,12 +250,29 @@ export class SqliteStore implements PrivacyStore {
   }
 
   /**
+   * The store error of a request the writer thread could not commit. The thread already waited `busyTimeoutMs` for
+   * a lock; a file deleted or replaced fails every later write too.
+   */
+  private threadFailure(operation: string, reply: AuditThreadFailure): PrivacyKitError {
+    if (reply.replaced === true) {
+      this.replaced = true;
+      return storeWide(fileReplacedError(operation, this.file?.path ?? ''));
+    }
+    if (reply.closed === true) return storeWide(storeClosed(operation));
+    if (reply.code !== undefined && reply.code.startsWith('SQLITE_BUSY')) return storeWide(lockedTooLong(operation, this.busyTimeoutMs));
+    const message = reply.message ?? `failed on the audit writer thread (${reply.code ?? 'no code'})`;
+    const cause = reply.badValue === true ? new TypeError(message) : Object.assign(new Error(message), { code: reply.code });
+    return storeFailure(operation, cause);
+  }
+
+  /**
    * What the writer does with a failed batch: a lock held by another connection is waited for on a timer (with
    * backoff, up to `busyTimeoutMs`), a deleted or replaced file fails the whole batch, and anything else may be
    * one entry's fault, so the writer tries the entries one by one.
    */
   private auditFailure(error: unknown, attempt: AuditBatchAttempt): AuditBatchFailure | undefined {
-    if (this.closed) return { failAll: storeClosed('appendAudit') };
+    if (STORE_WIDE.has(error as object)) return { failAll: error };
+    if (this.closed && this.closing === undefined) return { failAll: storeClosed('appendAudit') };
     if (isBusy(error)) {
       return attempt.waitedMs >= this.busyTimeoutMs
         ? { failAll: lockedTooLong('appendAudit', this.busyTimeoutMs) }
@@ -270,23 +282,57 @@ export class SqliteStore implements PrivacyStore {
     return undefined;
   }
 
+  /**
+   * How the connection that commits audit records is set up, as SQLite reports it: the writer thread's for a file,
+   * the store's own in memory. For tests and diagnostics (e.g. to check the durability mode took effect).
+   */
+  async auditWriterSettings(): Promise<{ readonly journalMode: string; readonly synchronous: number }> {
+    if (this.thread === undefined) {
+      return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: Number(this.db.pragma('synchronous', { simple: true })) };
+    }
+    const reply = await this.thread.request({ kind: 'settings' });
+    if (!reply.ok) throw this.threadFailure('auditWriterSettings', reply);
+    if (!('settings' in reply)) throw sqliteError('PK_STORE_UNAVAILABLE', 'auditWriterSettings: the audit writer thread gave a reply of another request; this is a bug of the store.');
+    return reply.settings;
+  }
+
   ping(): Promise<void> {
     return this.run('ping', () => {
       this.db.prepare('SELECT 1').get();
     });
   }
 
-  /** Commits what is queued, closes the file, then publishes a last checkpoint (when `checkpoints` is set). */
+  /**
+   * Commits what was appended before (waiting for a batch in flight), closes the file and the writer thread, then
+   * publishes a last checkpoint (when `checkpoints` is set). Calls made after close() fail with `PK_STORE_CLOSED`.
+   */
   close(): Promise<void> {
     if (!this.closed) {
-      // Commits what is queued first; what still waits behind a locked batch can no longer be written.
-      this.writer.close(() => storeClosed('appendAudit'));
       this.closed = true;
-      this.stopPolling();
-      this.watchers.clear();
-      this.db.close();
+      // A batch waiting for another connection's lock is not written: it fails as closed.
+      this.thread?.interrupt();
+      this.closing = this.drain().then(async () => {
+        // What still waits behind a locked batch can no longer be written.
+        this.writer.close(() => storeClosed('appendAudit'));
+        this.stopPolling();
+        this.watchers.clear();
+        // The thread commits what was appended before close() first (requests are answered in order).
+        await this.thread?.close();
+        this.db.close();
+      });
     }
-    return this.checkpointer?.close() ?? Promise.resolve();
+    return (this.closing ?? Promise.resolve()).then(() => this.checkpointer?.close());
+  }
+
+  /** Resolves once everything appended so far is committed (or failed). */
+  private async drain(): Promise<void> {
+    this.thread?.flush();
+    this.writer.flush();
+    while (this.writer.busy) {
+      await this.writer.whenIdle();
+      this.writer.flush();
+    }
+    await this.consentChanges;
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
@@ -304,17 +350,32 @@ export class SqliteStore implements PrivacyStore {
    * before this call are committed first, so the record follows them in the chain.
    */
   recordConsentChange(events: readonly ConsentEventInput[], audit: AuditEntry): Promise<ConsentChange> {
+    if (this.closed) return Promise.reject(storeClosed('recordConsentChange'));
     // A batch waiting for another process's lock goes first; this change follows it.
-    if (this.writer.busy) return this.writer.whenIdle().then(() => this.recordConsentChange(events, audit));
-    this.writer.flush();
-    return this.run('recordConsentChange', () => {
+    if (this.writer.busy && this.thread === undefined) return this.writer.whenIdle().then(() => this.recordConsentChange(events, audit));
+    try {
       validateConsentEvents(events, PACKAGE);
-      const time = isoTime();
-      const { change, batch } = this.consentTx.immediate(events.map((event) => newConsentRow(event, time)), audit);
-      this.checkpointer?.committed(batch.head);
-      this.announce(change.events);
-      return change;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.thread === undefined) this.writer.flush();
+    const time = isoTime();
+    const rows = events.map((event) => newConsentRow(event, time));
+    const committed = (result: CommittedConsentChange): ConsentChange => {
+      this.checkpointer?.committed(result.batch.head);
+      this.announce(result.change.events);
+      return result.change;
+    };
+    if (this.thread === undefined) return this.run('recordConsentChange', () => committed((this.inline as AuditTransactions).consentChange(rows, audit)));
+    // The thread flushes the appends queued before this change and answers in order: its record follows them.
+    const done = this.thread.request({ kind: 'consent', rows, entry: audit }).then((reply) => {
+      if (!reply.ok) throw this.threadFailure('recordConsentChange', reply);
+      if (!('events' in reply)) throw sqliteError('PK_STORE_UNAVAILABLE', 'recordConsentChange: the audit writer thread answered with an append; this is a bug of the store.');
+      const [record] = recordsOf([audit], reply);
+      return committed({ change: { events: reply.events, record: record as AuditRecord }, batch: { records: [record as AuditRecord], head: reply.head } });
     });
+    this.consentChanges = done.then(() => undefined, () => undefined);
+    return done;
   }
 
   /**
@@ -405,7 +466,7 @@ export class SqliteStore implements PrivacyStore {
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
     if (this.closed) return Promise.reject(storeClosed('appendAudit'));
-    return this.writer.append(entry);
+    return this.thread !== undefined ? this.thread.append(entry) : this.writer.append(entry);
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {
@@ -485,6 +546,23 @@ export class SqliteStore implements PrivacyStore {
       return dueBefore(rows.map(rightsRequestFromRow), filter.dueBefore);
     });
   }
+}
+
+/** Failures of the writer thread that concern the store, not one entry (the writer fails the whole batch with them). */
+const STORE_WIDE = new WeakSet<object>();
+
+function storeWide(error: PrivacyKitError): PrivacyKitError {
+  STORE_WIDE.add(error);
+  return error;
+}
+
+/** The error of a write after the database file was deleted or replaced under the open store. */
+function fileReplacedError(operation: string, path: string): PrivacyKitError {
+  return sqliteError(
+    'PK_STORE_UNAVAILABLE',
+    `${operation}: the database file ${path} was deleted or replaced while the store had it open; ` +
+      'nothing written now would be kept. Restart the app so the store opens the file again, and find out who removed it (check the audit log with privacy-kit audit verify).',
+  );
 }
 
 /** The error of an update of a request the store does not have. */

@@ -35,11 +35,26 @@ describe('SqliteStore specifics', () => {
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('uses WAL with synchronous=FULL so each commit is durable', async () => {
+  it("commits audit records on a writer thread in WAL mode with synchronous=NORMAL by default: a record survives the process (durability 'process-crash')", async () => {
     const store = createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32) });
+    expect(store.durability).toBe('process-crash');
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(await store.auditWriterSettings()).toEqual({ journalMode: 'wal', synchronous: 1 });
     await store.close();
+  });
+
+  it("fsyncs every commit before it resolves with durability 'power-loss' (synchronous=FULL on the writer thread and the store's connection)", async () => {
+    const store = createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32), durability: 'power-loss' });
+    expect(store.durability).toBe('power-loss');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(await store.auditWriterSettings()).toEqual({ journalMode: 'wal', synchronous: 2 });
+    await store.close();
+  });
+
+  it('refuses a durability it does not know, naming the modes', () => {
+    expect(() => createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32), durability: 'fsync' as never })).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("'durability' must be 'process-crash' or 'power-loss'") }),
+    );
   });
 
   it("says it is ephemeral in memory (':memory:') and durable on a file, so tools can refuse a store that vanishes", async () => {
@@ -543,8 +558,10 @@ describe('SqliteStore under another connection\'s lock', () => {
     locker.exec('BEGIN IMMEDIATE');
     const append = store.appendAudit(sampleAuditEntry());
     await new Promise((resolve) => setTimeout(resolve, 20));
+    // Handled before close() is awaited: the writer thread rejects it while close() waits for the thread to end.
+    const rejected = expect(append).rejects.toMatchObject({ code: 'PK_STORE_CLOSED' });
     await store.close();
-    await expect(append).rejects.toMatchObject({ code: 'PK_STORE_CLOSED' });
+    await rejected;
   });
 
   it('refuses a busyTimeoutMs that is not a whole number of ms', () => {
