@@ -50,11 +50,23 @@ export interface JwtOptions {
    * seconds, or a duration such as '15m', '1h', '7d'. Default: no limit beyond `exp`.
    */
   readonly maxAge?: number | string;
+  /**
+   * How many verified tokens to remember (keyed by the token itself, least recently used out first), so that a
+   * token's signature and claims are checked once, not on every request. On every hit the token's `exp` and `nbf`
+   * (with `clockToleranceSec`), `maxAge` and an `iat` in the future are checked again against the current time; an
+   * expired token is dropped from the cache and refused (`token_expired`), and a refused token is never cached.
+   * 0 turns the cache off. Default 1000 (as fast-jwt).
+   */
+  readonly cacheSize?: number;
 }
+
+/** Default number of verified tokens remembered by the JWT verifier ({@link JwtOptions.cacheSize}). */
+export const DEFAULT_JWT_CACHE_SIZE = 1000;
 
 /** Every option of {@link JwtOptions}, checked against the interface when the package is built. */
 const JWT_OPTION_KEYS = defineOptionKeys<JwtOptions>({
   secret: true, algorithms: true, issuer: true, audience: true, clockToleranceSec: true, rolesClaim: true, requireExp: true, maxAge: true,
+  cacheSize: true,
 });
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
@@ -142,6 +154,10 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   const requireExp = options.requireExp ?? true;
   if (typeof requireExp !== 'boolean') throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'requireExp' must be true or false; got ${JSON.stringify(requireExp)}.`);
   const maxAge = maxAgeSeconds(options.maxAge);
+  const cacheSize = options.cacheSize ?? DEFAULT_JWT_CACHE_SIZE;
+  if (typeof cacheSize !== 'number' || !Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw expressError('PK_INVALID_OPTION', `privacy({ jwt }): 'cacheSize' must be a whole number of tokens ≥ 0 (0 turns the cache off; default ${DEFAULT_JWT_CACHE_SIZE}); got ${JSON.stringify(cacheSize) ?? String(cacheSize)}.`);
+  }
   const verifyOptions: jwt.VerifyOptions = {
     algorithms: [...options.algorithms],
     ...(issuer === undefined ? {} : { issuer: issuer as [string, ...string[]] }),
@@ -156,12 +172,28 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     throw expressError('PK_INVALID_OPTION', "privacy({ jwt }): 'secret' is not a usable public key: give the PEM text of the key that verifies your tokens.");
   }
 
+  const lifetime: TokenLifetime = { requireExp, maxAge, tolerance };
+  // Verified tokens by the token string itself (so a token differing in any character misses), oldest use first.
+  const verified = new Map<string, VerifiedToken>();
+
   return function verifyBearer(req: Request): IdentifyResult {
     const header = req.headers.authorization;
     if (header === undefined || header === '') return { ok: false, reason: 'token_missing' };
     const match = BEARER.exec(header);
     if (match === null) return { ok: false, reason: 'token_malformed' };
     const token = match[1] as string;
+    if (cacheSize > 0) {
+      const hit = verified.get(token);
+      if (hit !== undefined) {
+        verified.delete(token);
+        // Time has passed since the token was verified: what bounds its life is checked again. A token no longer
+        // valid is dropped and verified in full below, so that it is refused for the same reason as uncached.
+        if (stillValid(hit, lifetime)) {
+          verified.set(token, hit);
+          return hit.result;
+        }
+      }
+    }
     let claims: unknown;
     try {
       claims = jwt.verify(token, secret, verifyOptions);
@@ -169,17 +201,51 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
       return { ok: false, reason: classify(error, token) };
     }
     // Checked once the signature holds, so that an unsigned or forged token learns nothing about its claims.
-    const lifetime = lifetimeProblem(claims as { exp?: unknown; iat?: unknown }, requireExp, maxAge, tolerance);
-    if (lifetime !== undefined) return { ok: false, reason: lifetime };
-    const { sub } = claims as { sub?: unknown };
+    const problem = lifetimeProblem(claims as { exp?: unknown; iat?: unknown }, lifetime);
+    if (problem !== undefined) return { ok: false, reason: problem };
+    const { sub, exp, nbf, iat } = claims as { sub?: unknown; exp?: unknown; nbf?: unknown; iat?: unknown };
     const roles = rolesOf((claims as Record<string, unknown>)[rolesClaim], rolesClaim);
     if (typeof sub !== 'string' || sub === '' || roles === undefined) return { ok: false, reason: 'token_claims' };
-    return { ok: true, identity: { id: sub, roles } };
+    // Frozen: with the cache, the same identity serves every request with this token, so no handler may change it.
+    const result: IdentifyResult = Object.freeze({ ok: true, identity: Object.freeze({ id: sub, roles: Object.freeze([...roles]) }) });
+    if (cacheSize > 0) {
+      verified.set(token, { result, exp: numberOrUndefined(exp), nbf: numberOrUndefined(nbf), iat: numberOrUndefined(iat) });
+      if (verified.size > cacheSize) verified.delete(verified.keys().next().value as string);
+    }
+    return result;
   };
 }
 
+/** What bounds the life of a token, besides its own claims. */
+interface TokenLifetime {
+  readonly requireExp: boolean;
+  readonly maxAge: number | undefined;
+  readonly tolerance: number;
+}
+
+/** A verified token in the cache: its identity, and the claims that bound its life. */
+interface VerifiedToken {
+  readonly result: IdentifyResult;
+  readonly exp: number | undefined;
+  readonly nbf: number | undefined;
+  readonly iat: number | undefined;
+}
+
+/** jsonwebtoken refuses an `exp` or `nbf` that is not a number, and iat is checked to be one: undefined is only absence. */
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** Whether a cached token is still valid now: jsonwebtoken's `exp` and `nbf` checks, then the lifetime rules. */
+function stillValid(token: VerifiedToken, lifetime: TokenLifetime): boolean {
+  const clock = Math.floor(Date.now() / 1000);
+  if (token.exp !== undefined && clock >= token.exp + lifetime.tolerance) return false;
+  if (token.nbf !== undefined && token.nbf > clock + lifetime.tolerance) return false;
+  return lifetimeProblem(token, lifetime) === undefined;
+}
+
 /** Why a verified token's lifetime is not acceptable (`exp` itself is checked by jsonwebtoken), if it is not. */
-function lifetimeProblem(claims: { exp?: unknown; iat?: unknown }, requireExp: boolean, maxAge: number | undefined, tolerance: number): AuthFailure | undefined {
+function lifetimeProblem(claims: { exp?: unknown; iat?: unknown }, { requireExp, maxAge, tolerance }: TokenLifetime): AuthFailure | undefined {
   if (requireExp && claims.exp === undefined) return 'token_no_expiry';
   const iat = claims.iat;
   if (iat === undefined) return maxAge === undefined ? undefined : 'token_claims';
