@@ -14,6 +14,7 @@ import {
   type Pseudonymizer,
 } from '@privacy-kit/core';
 import { ConsentCache } from './consent-cache';
+import { PseudonymCache } from './pseudonym-cache';
 import { indexConsentablePurposes, type ConsentablePurposes } from './consentable-purposes';
 import { getRequestContext, type AccessDecision, type RequestContextState, type RouteEnforcer } from '../context/request-context';
 import { mountPrefixOf } from '../discovery/sub-apps';
@@ -101,7 +102,8 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
   });
 
   constructor(readonly options: EngineOptions) {
-    this.pseudonym = createPseudonymizer(options.pseudonymKey);
+    // Bounded memo: the callers and subjects of recent requests are pseudonymized without an HMAC each time.
+    this.pseudonym = new PseudonymCache(createPseudonymizer(options.pseudonymKey)).pseudonymize;
     this.cache = new ConsentCache(options.consentCacheTtlMs, options.consentCacheSize);
     this.verifyJwt = options.jwt === undefined ? undefined : createJwtVerifier(options.jwt);
     this.unwatch = options.store.watchConsents?.((subject) => this.cache.invalidate(subject));
