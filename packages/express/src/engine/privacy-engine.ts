@@ -15,6 +15,7 @@ import {
 } from '@privacy-kit/core';
 import { ConsentCache } from './consent-cache';
 import { PseudonymCache } from './pseudonym-cache';
+import { DeadlineQueue } from './deadline-queue';
 import { indexConsentablePurposes, type ConsentablePurposes } from './consentable-purposes';
 import { getRequestContext, type AccessDecision, type RequestContextState, type RouteEnforcer } from '../context/request-context';
 import { mountPrefixOf } from '../discovery/sub-apps';
@@ -96,6 +97,8 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
   /** Whether the app was told where callers are looked for (once, on the first request without req.user). */
   private toldAboutUser = false;
   private readonly unwatch: (() => void) | undefined;
+  /** The deadlines of this engine's store calls: one timer for all of them (see {@link withDeadline}). */
+  private readonly deadlines: DeadlineQueue;
   /** Counts identical refusals of unidentified callers into one record (see {@link RefusalFlood}). */
   private readonly refusals = new RefusalFlood((entry) => {
     this.appendAudit(entry).catch((error: unknown) => this.report(error, 'writing the audit record of counted refusals'));
@@ -107,6 +110,10 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     this.cache = new ConsentCache(options.consentCacheTtlMs, options.consentCacheSize);
     this.verifyJwt = options.jwt === undefined ? undefined : createJwtVerifier(options.jwt);
     this.unwatch = options.store.watchConsents?.((subject) => this.cache.invalidate(subject));
+    const ms = options.storeTimeoutMs;
+    this.deadlines = new DeadlineQueue(ms, (call) => {
+      call.reject(expressError('PK_STORE_UNAVAILABLE', `${call.what} did not finish within ${ms} ms (storeTimeoutMs); the store counts as failed for this request.`));
+    });
   }
 
   /** Stops listening to the store and writes the records of refusals still being counted. */
@@ -262,27 +269,17 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
    * @param lateWrite - for writes: says what a result that arrives after the deadline means; omit for reads
    */
   withDeadline<T>(work: Promise<T>, what: string, lateWrite?: (value: T) => string): Promise<T> {
-    const ms = this.options.storeTimeoutMs;
+    const deadlines = this.deadlines;
     return new Promise<T>((resolve, reject) => {
-      let late = false;
-      const timer = setTimeout(() => {
-        late = true;
-        reject(expressError('PK_STORE_UNAVAILABLE', `${what} did not finish within ${ms} ms (storeTimeoutMs); the store counts as failed for this request.`));
-      }, ms);
+      const call = deadlines.start(what, reject);
       work.then((value) => {
-        if (!late) {
-          clearTimeout(timer);
-          resolve(value);
-        } else if (lateWrite !== undefined) {
-          this.report(expressError('PK_STORE_UNAVAILABLE', `${what} finished after the ${ms} ms deadline: ${lateWrite(value)}`), what);
+        if (deadlines.settle(call)) resolve(value);
+        else if (lateWrite !== undefined) {
+          this.report(expressError('PK_STORE_UNAVAILABLE', `${what} finished after the ${deadlines.ms} ms deadline: ${lateWrite(value)}`), what);
         }
       }, (error: unknown) => {
-        if (!late) {
-          clearTimeout(timer);
-          reject(error);
-        } else {
-          this.report(error, `${what} (after the ${ms} ms deadline)`);
-        }
+        if (deadlines.settle(call)) reject(error);
+        else this.report(error, `${what} (after the ${deadlines.ms} ms deadline)`);
       });
     });
   }

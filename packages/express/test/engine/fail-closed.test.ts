@@ -166,6 +166,36 @@ describe('bounding every store call on the request path by storeTimeoutMs', () =
     expect(await t.store.readAudit()).toHaveLength(1);
   });
 
+  it('reports a store call that fails after the deadline, so the failure is not silently lost', async () => {
+    const store = new Proxy(t.store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'currentConsents') return () => new Promise((_resolve, reject) => { setTimeout(() => reject(new Error('connection reset')), 300); });
+        return typeof value === 'function' ? (value).bind(target) : value;
+      },
+    });
+    const { app } = build(store);
+    const res = await request(app).get('/me/recommendations').set('Authorization', bearer('user-a')).timeout(5000);
+    expect(res.status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/reading consents did not finish within 100 ms \(storeTimeoutMs\)/),
+      expect.stringMatching(/reading consents \(after the 100 ms deadline\) failed/),
+    ]);
+  });
+
+  it('bounds many store calls in flight with one timer, each failing at its own deadline', async () => {
+    const { app } = build(slow(t.store, ['appendAudit']));
+    const setTimeoutSpy = jest.spyOn(global, 'setTimeout');
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, n) => request(app).get('/me/profile').set('Authorization', bearer(`user-${n}`)).timeout(5000)));
+    const timersOfTheEngine = setTimeoutSpy.mock.calls.filter(([, delay]) => delay === 100).length;
+    setTimeoutSpy.mockRestore();
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503, 503]);
+    expect(calls).toBe(0);
+    expect(errors).toHaveLength(5);
+    expect(timersOfTheEngine).toBe(1);
+  });
+
   it('reports an outcome record whose append never settles', async () => {
     let hang = false;
     const store = new Proxy(t.store, {
