@@ -48,6 +48,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
   const gpc = createGpcMiddleware(engine, resolved.gpc);
   const sweeper = new RetentionSweeper(engine, sources, resolved.retention);
   const basePath = resolved.basePath;
+  const underBasePath = `${basePath}/`;
   const drift = resolved.drift === undefined ? undefined : createDriftRecorder(resolved.drift, (error) => engine.report(error, 'drift detection'));
 
   function privacyMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -58,7 +59,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     if (drift !== undefined) drift.watch(req, res);
     const path = req.path;
     // privacy-kit's own endpoints under the base path (inventory, consents, rights); GPC handling for the app's routes.
-    if (path === basePath || path.startsWith(`${basePath}/`)) {
+    if (path === basePath || path.startsWith(underBasePath)) {
       if (inventory.handles(req)) return inventory(req, res, next);
       consentRouter(req, res, (error?: unknown) => (error === undefined ? rightsRouter(req, res, next) : next(error)));
     } else if (gpc !== undefined) gpc(req, res, next);

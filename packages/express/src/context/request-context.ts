@@ -37,7 +37,8 @@ export interface RequestContextState {
   readonly requestId: string;
   /** The request carries a Global Privacy Control signal (`Sec-GPC: 1`). */
   readonly gpc: boolean;
-  identity: Promise<IdentifyResult> | undefined;
+  /** The caller, once identified: the result itself when identifying was synchronous (JWT, req.user), else its promise. */
+  identity: IdentifyResult | Promise<IdentifyResult> | undefined;
   /** The newest decision whose checks passed (a twin's), linked to the earlier ones; undefined before any. */
   access: AccessDecision | undefined;
 }
@@ -49,6 +50,8 @@ export function getRequestContext(req: Request): RequestContextState | undefined
 
 /** Attaches a context to a request (done by `privacy()` for every request). */
 export function setRequestContext(req: Request, state: RequestContextState): void {
+  // Not a plain assignment (about 150 ns cheaper): an enumerable symbol key shows in util.inspect(req), and the
+  // context holds the engine, whose options hold the keys.
   Object.defineProperty(req, REQUEST_CONTEXT_KEY, { value: state, enumerable: false, configurable: true });
 }
 

@@ -63,11 +63,12 @@ export interface Engine {
   readonly pseudonym: Pseudonymizer;
 
   /**
-   * Identifies the caller once per request (JWT or the app's `identify`).
+   * Identifies the caller once per request (JWT or the app's `identify`): the result itself when that is
+   * synchronous (JWT, `req.user`, an `identify` that returns a value), else a promise of it.
    *
    * @param ctx - the request's privacy context (the answer is kept there)
    */
-  identify(req: Request, ctx: RequestContextState): Promise<IdentifyResult>;
+  identify(req: Request, ctx: RequestContextState): IdentifyResult | Promise<IdentifyResult>;
 
   /** The subject's current consents, from the cache or the store. */
   consents(subjectPseudonym: string): Promise<ReadonlyMap<string, ConsentState>>;

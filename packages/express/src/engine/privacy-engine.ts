@@ -56,6 +56,24 @@ interface RouteDeclarations {
 
 const NO_TWINS: ReadonlySet<unknown> = new Set();
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
+/** What the app's `identify` returned, checked. */
+function identifiedAs(identity: Identity | null | undefined): IdentifyResult {
+  if (identity === null || identity === undefined) return { ok: false, reason: 'not_authenticated' };
+  if (typeof identity.id !== 'string' || identity.id === '' || !Array.isArray(identity.roles)) {
+    throw expressError('PK_INVALID_OPTION', 'identify(req) must return { id: string, roles: string[] } or null.');
+  }
+  return { ok: true, identity };
+}
+
+/** Milliseconds since `started` (a performance.now() reading), to two decimals. */
+function elapsedSince(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
 function isSubset(items: readonly string[], of: readonly string[]): boolean {
   return items.every((item) => of.includes(item));
 }
@@ -189,21 +207,27 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     return this.consentIndex;
   }
 
-  /** Identifies the caller once per request (JWT or the app's `identify`). */
-  identify(req: Request, ctx: RequestContextState): Promise<IdentifyResult> {
-    ctx.identity ??= this.runIdentify(req);
+  /**
+   * Identifies the caller once per request (JWT or the app's `identify`): the result itself when that is
+   * synchronous (JWT verification is), so the request path makes no promise for it; else a promise of it.
+   */
+  identify(req: Request, ctx: RequestContextState): IdentifyResult | Promise<IdentifyResult> {
+    if (ctx.identity === undefined) {
+      try {
+        ctx.identity = this.runIdentify(req);
+      } catch (error) {
+        // Kept like an answer, so that a throwing identify runs once per request, as every other answer does.
+        ctx.identity = Promise.reject(error);
+      }
+    }
     return ctx.identity;
   }
 
-  private async runIdentify(req: Request): Promise<IdentifyResult> {
+  private runIdentify(req: Request): IdentifyResult | Promise<IdentifyResult> {
     if (this.verifyJwt !== undefined) return this.verifyJwt(req);
     if (this.options.identify === undefined) return this.identifyUser(req);
-    const identity = await this.options.identify(req);
-    if (identity === null || identity === undefined) return { ok: false, reason: 'not_authenticated' };
-    if (typeof identity.id !== 'string' || identity.id === '' || !Array.isArray(identity.roles)) {
-      throw expressError('PK_INVALID_OPTION', 'identify(req) must return { id: string, roles: string[] } or null.');
-    }
-    return { ok: true, identity };
+    const identity = this.options.identify(req);
+    return isPromiseLike(identity) ? Promise.resolve(identity).then(identifiedAs) : identifiedAs(identity);
   }
 
   /** Neither `jwt` nor `identify` was given: the caller is `req.user`, as an authentication middleware set it. */
@@ -425,36 +449,43 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     sendJsonError(res, status, body);
   }
 
+  /**
+   * Refuses a request: audits the refusal (or counts it, for a flood of refusals of nobody in particular), then
+   * answers. Never rejects.
+   */
+  private async deny(req: Request, res: Response, ctx: RequestContextState, compiled: CompiledRoute, started: number, status: number, who: AuditParties, reason: string, body: HttpErrorBody): Promise<void> {
+    const { declaration } = compiled;
+    const facts = { event: 'denied', decision: 'denied', reason, status, durationMs: elapsedSince(started) } as const;
+    // A flood of refusals of nobody in particular is counted into one record per source and second (RefusalFlood).
+    const counted = who.actor === null
+      && this.refusals.absorb(`${req.socket?.remoteAddress ?? ''}\n${req.method}\n${compiled.pattern}\n${reason}`, () => this.auditEntry(req, ctx, who, compiled.pattern, declaration, facts));
+    if (!counted) {
+      try {
+        await this.audit(req, ctx, who, compiled.pattern, declaration, facts);
+      } catch (error) {
+        // The refusal serves no personal data, so it still goes out; the missing record is reported.
+        this.report(error, 'writing the audit record of a refusal');
+      }
+    }
+    await this.answer(req, res, status, body);
+  }
+
   private async runChecks(req: Request, res: Response, next: NextFunction, ctx: RequestContextState, compiled: CompiledRoute | RouteProblem): Promise<void> {
     const started = performance.now();
-    const elapsed = (): number => Math.round((performance.now() - started) * 100) / 100;
     if (isRouteProblem(compiled)) {
       this.report(new PrivacyKitError('PK_CONFIG', compiled.problems.join(' ')), 'route configuration');
       await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
       return;
     }
     const { declaration } = compiled;
-    const deny = async (status: number, who: AuditParties, reason: string, body: HttpErrorBody): Promise<void> => {
-      const facts = { event: 'denied', decision: 'denied', reason, status, durationMs: elapsed() } as const;
-      // A flood of refusals of nobody in particular is counted into one record per source and second (RefusalFlood).
-      const counted = who.actor === null
-        && this.refusals.absorb(`${req.socket?.remoteAddress ?? ''}\n${req.method}\n${compiled.pattern}\n${reason}`, () => this.auditEntry(req, ctx, who, compiled.pattern, declaration, facts));
-      if (!counted) {
-        try {
-          await this.audit(req, ctx, who, compiled.pattern, declaration, facts);
-        } catch (error) {
-          // The refusal serves no personal data, so it still goes out; the missing record is reported.
-          this.report(error, 'writing the audit record of a refusal');
-        }
-      }
-      await this.answer(req, res, status, body);
-    };
 
     let identity: Identity | undefined;
     if (declaration.caller !== 'anonymous') {
       let identified: IdentifyResult;
       try {
-        identified = await this.identify(req, ctx);
+        const pending = this.identify(req, ctx);
+        // JWT verification is synchronous: no promise, no await.
+        identified = pending instanceof Promise ? await pending : pending;
       } catch (error) {
         this.report(error, 'identify(req)');
         await this.answer(req, res, 500, { error: 'privacy_misconfigured' });
@@ -463,14 +494,14 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       if (identified.ok) identity = identified.identity;
       else if (declaration.caller === 'required') {
         res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${identified.reason}"`);
-        await deny(401, { actor: null, subject: null }, `unauthenticated:${identified.reason}`, { error: 'unauthenticated', reason: identified.reason });
+        await this.deny(req, res, ctx, compiled, started, 401, { actor: null, subject: null }, `unauthenticated:${identified.reason}`, { error: 'unauthenticated', reason: identified.reason });
         return;
       }
       // An optional caller who cannot be identified (no token, or one that fails) is processed as nobody in particular.
     }
     const actor = identity === undefined ? null : this.pseudonym(identity.id);
     if (declaration.roles.length > 0 && !declaration.roles.some((role) => identity?.roles.includes(role) === true)) {
-      await deny(403, { actor, subject: null }, 'forbidden', { error: 'forbidden' });
+      await this.deny(req, res, ctx, compiled, started, 403, { actor, subject: null }, 'forbidden', { error: 'forbidden' });
       return;
     }
     let subjectId: unknown;
@@ -483,7 +514,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       return;
     }
     if (typeof subjectId !== 'string' || subjectId === '') {
-      await deny(400, { actor, subject: null }, 'subject_required', { error: 'subject_required' });
+      await this.deny(req, res, ctx, compiled, started, 400, { actor, subject: null }, 'subject_required', { error: 'subject_required' });
       return;
     }
     const subject = identity !== undefined && subjectId === identity.id ? (actor as string) : this.pseudonym(subjectId);
@@ -494,20 +525,23 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       }
     }
     if (declaration.consentPurposes.length > 0) {
-      let states: ReadonlyMap<string, ConsentState> | undefined;
-      try {
-        states = await this.consents(subject);
-      } catch (error) {
-        this.report(error, 'reading consents');
-        if (!this.options.failOpen) {
-          await this.answer(req, res, 503, { error: 'privacy_store_unavailable' });
-          return;
+      // A cached answer is used as it is: no store call, no promise.
+      let states: ReadonlyMap<string, ConsentState> | undefined = this.cache.get(subject);
+      if (states === undefined) {
+        try {
+          states = await this.consents(subject);
+        } catch (error) {
+          this.report(error, 'reading consents');
+          if (!this.options.failOpen) {
+            await this.answer(req, res, 503, { error: 'privacy_store_unavailable' });
+            return;
+          }
         }
       }
       if (states !== undefined) {
         const missing = declaration.consentPurposes.find((purpose) => !this.hasConsent(states, purpose, ctx.gpc));
         if (missing !== undefined) {
-          await deny(403, { actor, subject }, ctx.gpc && resolveTerm('purpose', missing, 'GPC').gpcOptOut ? 'consent_required:gpc' : 'consent_required', { error: 'consent_required', purpose: missing });
+          await this.deny(req, res, ctx, compiled, started, 403, { actor, subject }, ctx.gpc && resolveTerm('purpose', missing, 'GPC').gpcOptOut ? 'consent_required:gpc' : 'consent_required', { error: 'consent_required', purpose: missing });
           return;
         }
       }
@@ -523,14 +557,15 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     }
     ctx.access = { identity, subject: subjectId, subjectPseudonym: subject, declaration, previous: ctx.access };
     let recorded = false;
-    const recordOutcome = (reason: string | null): void => {
+    // 'close' follows 'finish' for a completed response, and comes alone when the client went away first. A plain
+    // listener with its own guard: once() would wrap it in one more closure per request.
+    res.on('close', () => {
       if (recorded) return;
       recorded = true;
-      this.audit(req, ctx, { actor, subject }, compiled.pattern, declaration, { event: 'outcome', decision: 'allowed', reason, status: res.statusCode, durationMs: elapsed() })
-        .catch((error: unknown) => this.report(error, 'writing the outcome record'));
-    };
-    // 'close' follows 'finish' for a completed response, and comes alone when the client went away first.
-    res.once('close', () => recordOutcome(res.writableFinished ? null : 'client_closed'));
+      this.audit(req, ctx, { actor, subject }, compiled.pattern, declaration, {
+        event: 'outcome', decision: 'allowed', reason: res.writableFinished ? null : 'client_closed', status: res.statusCode, durationMs: elapsedSince(started),
+      }).catch((error: unknown) => this.report(error, 'writing the outcome record'));
+    });
     next();
   }
 
