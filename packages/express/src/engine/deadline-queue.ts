@@ -53,8 +53,21 @@ export class DeadlineQueue {
     if (call.late || call.done) return false;
     call.done = true;
     this.pending--;
+    // Calls mostly settle in the order they started: drop the settled ones at the head now, so that the queue (and
+    // what their callers' closures hold) does not grow with the load until the timer fires.
+    let first = this.first;
+    while (first !== undefined && first.done) first = first.next;
+    this.first = first;
+    if (first === undefined) this.last = undefined;
     if (this.pending === 0) this.timer?.unref();
     return true;
+  }
+
+  /** How many calls the queue still holds, pending or settled and not yet dropped (walks the queue: for tests). */
+  held(): number {
+    let n = 0;
+    for (let call = this.first; call !== undefined; call = call.next) n++;
+    return n;
   }
 
   /** Whether a pending call holds the process open (its timer is referenced). */

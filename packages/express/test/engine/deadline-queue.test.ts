@@ -23,6 +23,20 @@ describe('the deadline queue', () => {
     expect(queue.settle(call)).toBe(false);
   });
 
+  it('drops settled calls at the head at once, so that what it holds does not grow with the load until the timer fires', () => {
+    const { queue } = queueOf(3_000);
+    const calls = Array.from({ length: 1_000 }, (_, i) => queue.start(`call ${i}`, noop));
+    expect(queue.held()).toBe(1_000);
+    // Settled out of order: the second stays held behind the pending first, then both go when the first settles.
+    queue.settle(calls[1] as PendingDeadline);
+    expect(queue.held()).toBe(1_000);
+    queue.settle(calls[0] as PendingDeadline);
+    expect(queue.held()).toBe(998);
+    for (const call of calls.slice(2)) queue.settle(call);
+    expect(queue.held()).toBe(0);
+    expect(queue.holdsProcess()).toBe(false);
+  });
+
   it('does not expire a call that settled in time, and says it was in time', () => {
     const { queue, expired } = queueOf(100);
     const call = queue.start('writing the audit record', noop);
