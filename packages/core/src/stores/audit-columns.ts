@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../audit/audit-record';
+import type { AuditEntry, AuditRecord } from '../audit/audit-record';
 import type { AuditRow } from './store-rows';
 
 /**
@@ -66,27 +66,49 @@ export const AUDIT_COLUMN_LIST: string = AUDIT_COLUMNS.map((c) => c.name).join('
  * insert.run(auditRowValues(record, JSON.stringify));
  */
 export function auditRowValues(record: AuditRecord, json: (value: unknown) => unknown = identity, into: unknown[] = new Array<unknown>(AUDIT_COLUMNS.length)): unknown[] {
+  return auditEntryRowValues(record, record.seq, record.prevMac, record.mac, json, into);
+}
+
+/**
+ * The values of the row of an entry at a position of the chain, in {@link AUDIT_COLUMNS} order: as
+ * {@link auditRowValues}, without building the record first (see `chainAuditEntries`).
+ *
+ * @param entry - the entry
+ * @param seq - its position
+ * @param prevMac - the MAC of the record before it ('' for the first)
+ * @param mac - its MAC
+ * @param json - how a JSON column's value is stored
+ * @param into - an array to fill and return
+ */
+export function auditEntryRowValues(
+  entry: AuditEntry,
+  seq: number,
+  prevMac: string,
+  mac: string,
+  json: (value: unknown) => unknown = identity,
+  into: unknown[] = new Array<unknown>(AUDIT_COLUMNS.length),
+): unknown[] {
   // Written out rather than looped over AUDIT_COLUMNS: this runs for every record on the append path, and fixed
   // property reads are cheaper than keyed ones. The column-table tests pin the order to AUDIT_COLUMNS.
-  into[0] = record.seq;
-  into[1] = record.event;
-  into[2] = record.time;
-  into[3] = record.requestId;
-  into[4] = record.appId;
-  into[5] = record.actor;
-  into[6] = record.subject;
-  into[7] = record.method;
-  into[8] = record.route;
-  into[9] = json(record.purposes);
-  into[10] = record.basis;
-  into[11] = json(record.categories);
-  into[12] = record.decision;
-  into[13] = record.reason;
-  into[14] = record.status;
-  into[15] = record.durationMs;
-  into[16] = record.details === undefined || record.details === null ? null : json(record.details);
-  into[17] = record.prevMac;
-  into[18] = record.mac;
+  into[0] = seq;
+  into[1] = entry.event;
+  into[2] = entry.time;
+  into[3] = entry.requestId;
+  into[4] = entry.appId;
+  into[5] = entry.actor;
+  into[6] = entry.subject;
+  into[7] = entry.method;
+  into[8] = entry.route;
+  into[9] = json(entry.purposes);
+  into[10] = entry.basis;
+  into[11] = json(entry.categories);
+  into[12] = entry.decision;
+  into[13] = entry.reason;
+  into[14] = entry.status;
+  into[15] = entry.durationMs;
+  into[16] = entry.details === undefined || entry.details === null ? null : json(entry.details);
+  into[17] = prevMac;
+  into[18] = mac;
   return into;
 }
 

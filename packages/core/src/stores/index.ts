@@ -10,6 +10,7 @@ export {
   auditMac,
   canonicalAuditEntry,
   chainAuditBatch,
+  chainAuditEntries,
   createAuditCheckpoint,
   isAuditHeadSigned,
   readAuditCheckpoints,
@@ -27,7 +28,7 @@ export type { AuditHeadRow } from '../audit/audit-rows';
 export { AuditCheckpointer, resolveAuditCheckpointOptions } from '../audit/audit-checkpointer';
 export type { AuditCheckpointOptions, ResolvedAuditCheckpointOptions } from '../audit/audit-checkpointer';
 
-export { AUDIT_COLUMNS, AUDIT_COLUMN_LIST, auditRowValues } from './audit-columns';
+export { AUDIT_COLUMNS, AUDIT_COLUMN_LIST, auditEntryRowValues, auditRowValues } from './audit-columns';
 export type { AuditColumn, AuditColumnType } from './audit-columns';
 export {
   CONSENT_COLUMNS,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type AuditEntry, type AuditEvent, type AuditRecord } from '@privacy-kit/core';
-import { chainAuditBatch, verifyAuditChain } from '@privacy-kit/core/store';
+import { auditEntryRowValues, auditRowValues, chainAuditBatch, chainAuditEntries, verifyAuditChain } from '@privacy-kit/core/store';
 import { testVectorKey } from '@privacy-kit/core/testing';
 
 // Property: whatever single change, deletion, insertion, swap or truncation is applied to a chain a store wrote
@@ -111,6 +111,24 @@ describe('the audit chain under random tampering (property)', () => {
         return !report.ok && report.problem !== 'key';
       }),
       { numRuns: 10_000 },
+    );
+  });
+});
+
+describe('the chain without records (chainAuditEntries) and rows straight from entries (property)', () => {
+  it('gives exactly the positions, MACs, head and row values of chainAuditBatch for any entries and any previous head', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), fc.option(fc.record({ seq: fc.integer({ min: 1, max: 1e6 }), mac: word, count: fc.integer({ min: 1, max: 1e6 }) }), { nil: undefined }), (entries, previous) => {
+        const time = '2026-12-04T20:00:00.000+00:00';
+        const batch = chainAuditBatch(key, previous, entries, time);
+        const seen: unknown[][] = [];
+        const head = chainAuditEntries(key, previous, entries, (e, seq, prevMac, mac) => {
+          seen.push(auditEntryRowValues(e, seq, prevMac, mac, JSON.stringify));
+        }, time);
+        expect(head).toEqual(batch.head);
+        expect(seen).toEqual(batch.records.map((record: AuditRecord) => auditRowValues(record, JSON.stringify)));
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
