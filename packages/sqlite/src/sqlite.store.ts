@@ -49,12 +49,12 @@ import {
   type ConsentRow,
   type RightsRow,
 } from '@privacy-kit/core/store';
-import { AuditThread, recordsOf } from './audit-log/audit-thread';
+import { AuditThread } from './audit-log/audit-thread';
 import type { AuditThreadFailure } from './audit-log/audit-protocol';
-import { prepareAuditTransactions, type AuditTransactions, type CommittedConsentChange } from './audit-log/audit-transactions';
+import { prepareAuditTransactions, recordsOf, type AppendedBatch, type AuditTransactions } from './audit-log/audit-transactions';
 import { MIGRATIONS } from './schema';
 import { PACKAGE, busyRetryDelay, isBusy, lockedTooLong, sqliteError, storeClosed, storeFailure } from './sqlite-errors';
-import { resolveSqliteStoreOptions, type SqliteDurability, type SqliteStoreOptions } from './sqlite-store.options';
+import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, resolveSqliteStoreOptions, type SqliteDurability, type SqliteStoreOptions } from './sqlite-store.options';
 
 /** How long an outcome record may wait to share a commit with the next access record, in ms. */
 export const OUTCOME_COMMIT_DELAY_MS = 5;
@@ -127,6 +127,8 @@ export class SqliteStore implements PrivacyStore {
       // In WAL mode, NORMAL writes each commit to the WAL file (it survives the process) and FULL also fsyncs it (it
       // survives a power loss).
       this.db.pragma(`synchronous = ${synchronous}`);
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       this.migrate();
     } catch (cause) {
       this.db.close();
@@ -151,6 +153,7 @@ export class SqliteStore implements PrivacyStore {
       this.thread = new AuditThread(
         { filename: this.file.path, key: this.key, synchronous, busyTimeoutMs, file: { dev: this.file.dev, ino: this.file.ino } },
         { committed: (head) => this.checkpointer?.committed(head), failure: (operation, failure) => this.threadFailure(operation, failure) },
+        OUTCOME_COMMIT_DELAY_MS,
       );
       this.thread.start();
     }
@@ -246,7 +249,7 @@ export class SqliteStore implements PrivacyStore {
       throw isBusy(cause) ? cause : storeFailure('appendAudit', cause);
     }
     this.checkpointer?.committed(batch.head);
-    return batch.records;
+    return recordsOf(entries, batch);
   }
 
   /**
@@ -361,18 +364,22 @@ export class SqliteStore implements PrivacyStore {
     if (this.thread === undefined) this.writer.flush();
     const time = isoTime();
     const rows = events.map((event) => newConsentRow(event, time));
-    const committed = (result: CommittedConsentChange): ConsentChange => {
-      this.checkpointer?.committed(result.batch.head);
-      this.announce(result.change.events);
-      return result.change;
+    const committed = (events: readonly ConsentEvent[], appended: AppendedBatch): ConsentChange => {
+      this.checkpointer?.committed(appended.head);
+      this.announce(events);
+      return { events, record: recordsOf([audit], appended)[0] as AuditRecord };
     };
-    if (this.thread === undefined) return this.run('recordConsentChange', () => committed((this.inline as AuditTransactions).consentChange(rows, audit)));
+    if (this.thread === undefined) {
+      return this.run('recordConsentChange', () => {
+        const change = (this.inline as AuditTransactions).consentChange(rows, audit);
+        return committed(change.events, change.appended);
+      });
+    }
     // The thread flushes the appends queued before this change and answers in order: its record follows them.
     const done = this.thread.request({ kind: 'consent', rows, entry: audit }).then((reply) => {
       if (!reply.ok) throw this.threadFailure('recordConsentChange', reply);
-      if (!('events' in reply)) throw sqliteError('PK_STORE_UNAVAILABLE', 'recordConsentChange: the audit writer thread answered with an append; this is a bug of the store.');
-      const [record] = recordsOf([audit], reply);
-      return committed({ change: { events: reply.events, record: record as AuditRecord }, batch: { records: [record as AuditRecord], head: reply.head } });
+      if (!('events' in reply)) throw sqliteError('PK_STORE_UNAVAILABLE', 'recordConsentChange: the audit writer thread gave a reply of another request; this is a bug of the store.');
+      return committed(reply.events, reply);
     });
     this.consentChanges = done.then(() => undefined, () => undefined);
     return done;
@@ -458,11 +465,12 @@ export class SqliteStore implements PrivacyStore {
   }
 
   /**
-   * Appends an entry. Entries appended in the same turn of the event loop are committed together in one
-   * transaction (group commit): one fsync for the batch, and every promise resolves only after that commit.
-   * An `outcome` record (written after the response went out, so nobody waits for it) may wait up to
-   * {@link OUTCOME_COMMIT_DELAY_MS} to share the next batch's fsync. An entry the database refuses fails alone:
-   * the others of its batch are committed without it.
+   * Appends an entry; resolves with its record once its batch is committed (what it then survives is
+   * {@link SqliteStore.durability}). Entries appended in the same turn of the event loop go to the writer thread
+   * together, and the thread commits whatever has arrived in one transaction (group commit). An `outcome` record
+   * (written after the response went out, so nobody waits for it) may wait up to {@link OUTCOME_COMMIT_DELAY_MS}
+   * to join the next batch. An entry the database refuses fails alone: the others of its batch are committed
+   * without it.
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
     if (this.closed) return Promise.reject(storeClosed('appendAudit'));

@@ -51,6 +51,33 @@ describe('SqliteStore specifics', () => {
     await store.close();
   });
 
+  it('commits what was appended before close() (the writer thread is drained first)', async () => {
+    const file = join(dir, 'drain.db');
+    const key = randomBytes(32);
+    const store = createSqliteStore({ filename: file, auditKey: key });
+    const appended = Array.from({ length: 50 }, (_, i) => store.appendAudit(sampleAuditEntry({ requestId: `r-${i}`, event: i % 2 === 0 ? 'access' : 'outcome' })));
+    await store.close();
+    expect((await Promise.all(appended)).map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const reopened = createSqliteStore({ filename: file, auditKey: key });
+    expect(await reopened.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 50 }));
+    await reopened.close();
+  });
+
+  it('fails the appends a stopped writer thread did not confirm, and starts a new thread for the next append', async () => {
+    const store = createSqliteStore({ filename: join(dir, 'restart.db'), auditKey: randomBytes(32) });
+    await store.appendAudit(sampleAuditEntry({ requestId: 'before' }));
+    // The thread's Worker is private: reached here only to stop it as a crash of the thread would.
+    const worker = (store as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker;
+    const lost = store.appendAudit(sampleAuditEntry({ requestId: 'lost' }));
+    const failed = expect(lost).rejects.toMatchObject({ code: 'PK_STORE_UNAVAILABLE', message: expect.stringContaining('the audit writer thread stopped') });
+    await worker.terminate();
+    await failed;
+    const after = await store.appendAudit(sampleAuditEntry({ requestId: 'after' }));
+    expect(after.requestId).toBe('after');
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true }));
+    await store.close();
+  });
+
   it('refuses a durability it does not know, naming the modes', () => {
     expect(() => createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32), durability: 'fsync' as never })).toThrow(
       expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("'durability' must be 'process-crash' or 'power-loss'") }),

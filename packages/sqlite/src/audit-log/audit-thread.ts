@@ -4,9 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { AuditEntry, AuditHeadV2, AuditRecord, PrivacyKitError } from '@privacy-kit/core';
 import { auditEntryOf } from '@privacy-kit/core/store';
 import { sqliteError } from '../sqlite-errors';
+import { recordsOf } from './audit-transactions';
 import type {
-  AuditAppendReply,
-  AuditConsentReply,
   AuditEntryResult,
   AuditThreadData,
   AuditThreadFailure,
@@ -46,18 +45,6 @@ function workerScript(): string {
   throw sqliteError('PK_STORE_UNAVAILABLE', `the audit writer thread's script ${beside} is missing; build the package (npm run build) or reinstall it.`);
 }
 
-/** The records of a committed append: the entries with the positions and MACs the thread gave them. */
-export function recordsOf(entries: readonly AuditEntry[], reply: AuditAppendReply | AuditConsentReply): AuditRecord[] {
-  const records = new Array<AuditRecord>(entries.length);
-  let prevMac = reply.prevMac;
-  for (let i = 0; i < entries.length; i++) {
-    const mac = reply.macs[i] as string;
-    records[i] = { ...auditEntryOf(entries[i] as AuditEntry), seq: reply.seq + i, prevMac, mac };
-    prevMac = mac;
-  }
-  return records;
-}
-
 const isFailure = (result: AuditEntryResult | AuditThreadFailure): result is AuditThreadFailure => 'ok' in result;
 
 /**
@@ -74,11 +61,18 @@ export class AuditThread {
   private readonly waiting = new Map<number, Waiting>();
   private queue: PendingAppend[] = [];
   private scheduled: NodeJS.Immediate | undefined;
+  private delayed: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private readonly data: AuditThreadData;
   private readonly sendQueued = (): void => this.flush();
 
-  constructor(data: Omit<AuditThreadData, 'closing'>, private readonly hooks: AuditThreadHooks) {
+  /**
+   * @param data - what the thread opens and how
+   * @param hooks - the store's part: the checkpointer and its errors
+   * @param outcomeDelayMs - how long an `outcome` entry (written after the response went out, so nobody waits for
+   *   it) may wait to join the next batch; the other entries go at the end of the turn
+   */
+  constructor(data: Omit<AuditThreadData, 'closing'>, private readonly hooks: AuditThreadHooks, private readonly outcomeDelayMs = 0) {
     this.data = { ...data, closing: new SharedArrayBuffer(4) };
   }
 
@@ -91,14 +85,17 @@ export class AuditThread {
   append(entry: AuditEntry): Promise<AuditRecord> {
     return new Promise<AuditRecord>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      this.scheduled ??= setImmediate(this.sendQueued);
+      if (entry.event !== 'outcome' || this.outcomeDelayMs === 0) this.scheduled ??= setImmediate(this.sendQueued);
+      else if (this.scheduled === undefined) this.delayed ??= setTimeout(this.sendQueued, this.outcomeDelayMs);
     });
   }
 
   /** Sends the queued appends now (e.g. before a request that must follow them in the chain). */
   flush(): void {
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    if (this.delayed !== undefined) clearTimeout(this.delayed);
     this.scheduled = undefined;
+    this.delayed = undefined;
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];

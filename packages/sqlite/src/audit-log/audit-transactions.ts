@@ -1,31 +1,43 @@
 import type Database from 'better-sqlite3';
-import type { AuditEntry, AuditRecord, ConsentChange } from '@privacy-kit/core';
+import type { AuditEntry, AuditHeadV2, AuditRecord, ConsentEvent } from '@privacy-kit/core';
 import {
   AUDIT_COLUMN_LIST,
   AUDIT_HEAD_COLUMNS,
+  auditEntryOf,
+  auditEntryRowValues,
   auditHeadColumns,
-  auditRowValues,
-  chainAuditBatch,
+  chainAuditEntries,
   consentEventFromRow,
   CONSENT_INSERT_COLUMNS,
-  type AuditChainBatch,
   type NewConsentRow,
 } from '@privacy-kit/core/store';
 
-/** A consent change as committed: its events and record, and the batch (for the new head). */
+/**
+ * A batch as committed, compactly: the entries got the positions `seq`, `seq + 1`, ... and the MACs in `macs` (the
+ * first one's predecessor MAC is `prevMac`); `head` is the signed head after them.
+ */
+export interface AppendedBatch {
+  readonly seq: number;
+  readonly prevMac: string;
+  readonly macs: readonly string[];
+  readonly head: AuditHeadV2;
+}
+
+/** A consent change as committed: its events and its record's place in the chain. */
 export interface CommittedConsentChange {
-  readonly change: ConsentChange;
-  readonly batch: AuditChainBatch;
+  readonly events: readonly ConsentEvent[];
+  readonly appended: AppendedBatch;
 }
 
 /**
  * The two write transactions that extend the audit chain, prepared on one connection: an append of a batch of
  * entries, and a consent change (its events and its audit record, both or neither). The same code runs on the
- * store's own connection (an in-memory database) and on the audit writer thread's (a file).
+ * store's own connection (an in-memory database) and on the audit writer thread's (a file). Rows are written
+ * straight from the entries (no record objects are built on this path).
  */
 export interface AuditTransactions {
   /** Appends the entries as the next records of the chain, in one immediate transaction. */
-  append(entries: readonly AuditEntry[]): AuditChainBatch;
+  append(entries: readonly AuditEntry[]): AppendedBatch;
   /** Inserts the consent events and appends their audit record, in one immediate transaction. */
   consentChange(rows: readonly NewConsentRow[], entry: AuditEntry): CommittedConsentChange;
 }
@@ -48,21 +60,42 @@ export function prepareAuditTransactions(db: Database.Database, key: Buffer): Au
   const insertConsent = db.prepare(
     `INSERT INTO consent_events (${CONSENT_INSERT_COLUMNS.join(', ')}) VALUES (${CONSENT_INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
   );
-  const appendTx = db.transaction((entries: readonly AuditEntry[]): AuditChainBatch => {
-    const head = readHead.get() as { seq: number; mac: string; count: number | null } | undefined;
-    const batch = chainAuditBatch(key, head === undefined ? undefined : { seq: head.seq, mac: head.mac, count: head.count ?? undefined }, entries);
-    for (const record of batch.records) insert.run(auditRowValues(record, JSON.stringify, values));
-    writeHead.run(...auditHeadColumns(batch.head));
-    return batch;
+  const appendTx = db.transaction((entries: readonly AuditEntry[]): AppendedBatch => {
+    const found = readHead.get() as { seq: number; mac: string; count: number | null } | undefined;
+    const macs = new Array<string>(entries.length);
+    let i = 0;
+    const head = chainAuditEntries(key, found === undefined ? undefined : { seq: found.seq, mac: found.mac, count: found.count ?? undefined }, entries, (entry, seq, prevMac, mac) => {
+      insert.run(auditEntryRowValues(entry, seq, prevMac, mac, JSON.stringify, values));
+      macs[i++] = mac;
+    });
+    writeHead.run(...auditHeadColumns(head));
+    return { seq: (found?.seq ?? 0) + 1, prevMac: found?.mac ?? '', macs, head };
   });
   // The consent events and their audit record commit together or not at all (appendTx nests as a savepoint).
   const consentTx = db.transaction((rows: readonly NewConsentRow[], entry: AuditEntry): CommittedConsentChange => {
     const events = rows.map((row) => consentEventFromRow({ ...row, seq: Number(insertConsent.run(row).lastInsertRowid) }));
-    const batch = appendTx([entry]);
-    return { change: { events, record: batch.records[0] as AuditRecord }, batch };
+    return { events, appended: appendTx([entry]) };
   });
   return {
     append: (entries) => appendTx.immediate(entries),
     consentChange: (rows, entry) => consentTx.immediate(rows, entry),
   };
+}
+
+/**
+ * The records of a committed batch: the entries with the positions and MACs the chain gave them (as
+ * `chainAuditBatch` builds them).
+ *
+ * @param entries - the entries, in the order they were appended
+ * @param appended - their batch as committed
+ */
+export function recordsOf(entries: readonly AuditEntry[], appended: Pick<AppendedBatch, 'seq' | 'prevMac' | 'macs'>): AuditRecord[] {
+  const records = new Array<AuditRecord>(entries.length);
+  let prevMac = appended.prevMac;
+  for (let i = 0; i < entries.length; i++) {
+    const mac = appended.macs[i] as string;
+    records[i] = { ...auditEntryOf(entries[i] as AuditEntry), seq: appended.seq + i, prevMac, mac };
+    prevMac = mac;
+  }
+  return records;
 }

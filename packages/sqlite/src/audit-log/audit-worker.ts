@@ -6,10 +6,10 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import type { AuditHeadV2 } from '@privacy-kit/core';
-import type { AuditChainBatch } from '@privacy-kit/core/store';
 import { busyRetryDelay, isBusy } from '../sqlite-errors';
+import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES } from '../sqlite-store.options';
 import type { AuditEntryResult, AuditThreadData, AuditThreadFailure, AuditThreadReply, AuditThreadRequest } from './audit-protocol';
-import { prepareAuditTransactions } from './audit-transactions';
+import { prepareAuditTransactions, type AppendedBatch } from './audit-transactions';
 
 const data = workerData as AuditThreadData;
 const port = parentPort;
@@ -17,6 +17,8 @@ if (port === null) throw new Error('audit-worker.js runs as a worker thread of @
 
 const db = new Database(data.filename, { timeout: data.busyTimeoutMs });
 db.pragma(`synchronous = ${data.synchronous}`);
+db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
 // The thread waits for another connection's lock itself (below), so that the store's close() can end the wait.
 db.pragma('busy_timeout = 0');
 const closing = new Int32Array(data.closing);
@@ -61,10 +63,6 @@ function withLock<T>(write: () => T): T | 'closed' {
   }
 }
 
-function macsOf(batch: AuditChainBatch): string[] {
-  return batch.records.map((r) => r.mac);
-}
-
 type AppendRequest = Extract<AuditThreadRequest, { kind: 'append' }>;
 
 /**
@@ -74,7 +72,7 @@ type AppendRequest = Extract<AuditThreadRequest, { kind: 'append' }>;
 function appendAll(requests: readonly AppendRequest[]): AuditThreadReply[] {
   if (fileReplaced()) return requests.map((r) => ({ id: r.id, ok: false, replaced: true }));
   const entries = requests.length === 1 ? (requests[0] as AppendRequest).entries : requests.flatMap((r) => r.entries);
-  let batch: AuditChainBatch | 'closed';
+  let batch: AppendedBatch | 'closed';
   try {
     batch = withLock(() => transactions.append(entries));
   } catch (cause) {
@@ -82,13 +80,13 @@ function appendAll(requests: readonly AppendRequest[]): AuditThreadReply[] {
     return requests.map(appendEach);
   }
   if (batch === 'closed') return requests.map((r) => ({ id: r.id, ok: false, closed: true }));
+  if (requests.length === 1) return [{ id: (requests[0] as AppendRequest).id, ok: true, ...batch }];
   const replies: AuditThreadReply[] = [];
   let at = 0;
   for (const request of requests) {
-    const records = batch.records.slice(at, at + request.entries.length);
-    at += request.entries.length;
-    const first = records[0] as AuditChainBatch['records'][number];
-    replies.push({ id: request.id, ok: true, seq: first.seq, prevMac: first.prevMac, macs: records.map((r) => r.mac), head: batch.head });
+    const n = request.entries.length;
+    replies.push({ id: request.id, ok: true, seq: batch.seq + at, prevMac: at === 0 ? batch.prevMac : batch.macs[at - 1] as string, macs: batch.macs.slice(at, at + n), head: batch.head });
+    at += n;
   }
   return replies;
 }
@@ -104,8 +102,7 @@ function appendEach(request: AppendRequest): AuditThreadReply {
         results.push({ id: request.id, ok: false, closed: true });
         continue;
       }
-      const record = one.records[0] as AuditChainBatch['records'][number];
-      results.push({ seq: record.seq, prevMac: record.prevMac, mac: record.mac });
+      results.push({ seq: one.seq, prevMac: one.prevMac, mac: one.macs[0] as string });
       head = one.head;
     } catch (cause) {
       results.push(failure(request.id, cause));
@@ -122,8 +119,7 @@ function handle(request: Exclude<AuditThreadRequest, AppendRequest>): AuditThrea
   try {
     const committed = withLock(() => transactions.consentChange(request.rows, request.entry));
     if (committed === 'closed') return { id: request.id, ok: false, closed: true };
-    const { change, batch } = committed;
-    return { id: request.id, ok: true, events: change.events, seq: change.record.seq, prevMac: change.record.prevMac, macs: macsOf(batch), head: batch.head };
+    return { id: request.id, ok: true, events: committed.events, ...committed.appended };
   } catch (cause) {
     return failure(request.id, cause);
   }
