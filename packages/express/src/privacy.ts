@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Application, NextFunction, Request, Response } from 'express';
 import { setRequestContext } from './context/request-context';
+import { requestUuid } from './context/request-uuid';
 import { createConsentRouter } from './consent/consent.router';
 import { PrivacyEngine } from './engine/privacy-engine';
 import { resolvePrivacyOptions, type PrivacyOptions } from './privacy.options';
@@ -53,7 +53,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
 
   function privacyMiddleware(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : requestUuid();
     setRequestContext(req, { engine, requestId, gpc: hasGpcSignal(req), identity: undefined, access: undefined });
     res.setHeader('X-Request-Id', requestId);
     if (drift !== undefined) drift.watch(req, res);
