@@ -42,7 +42,9 @@ async function main() {
     let store;
     if (storeKind === 'sqlite') {
       const { createSqliteStore } = require('@privacy-kit/sqlite');
-      store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'pk-bench-')), 'bench.db'), auditKey: randomBytes(32) });
+      // BENCH_DURABILITY=power-loss measures the mode that fsyncs every commit before the handler runs.
+      const durability = process.env.BENCH_DURABILITY || 'process-crash';
+      store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'pk-bench-')), 'bench.db'), auditKey: randomBytes(32), durability });
     } else {
       const { createPostgresStore } = require('@privacy-kit/postgres');
       store = await createPostgresStore({ connectionString: process.env.DATABASE_URL, auditKey: randomBytes(32) });

@@ -88,11 +88,11 @@ async function measure(mode) {
 }
 
 async function main() {
-  const label = process.env.BENCH_STORE === 'postgres' ? 'privacy() on PostgreSQL' : 'privacy() on SQLite';
+  const label = process.env.BENCH_STORE === 'postgres' ? 'privacy() on PostgreSQL' : `privacy() on SQLite (${process.env.BENCH_DURABILITY || 'process-crash'})`;
   console.log(`request overhead: ${USERS} users (a token and a consent each), ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION_S}s per server after a warm-up (loopback)`);
   const bare = await measure('bare');
   const guarded = await measure('privacy');
-  const row = (name, r) => `${name.padEnd(26)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuPerRequest.toFixed(1).padStart(6)} µs/request   event loop ${r.loopPerRequest.toFixed(1).padStart(6)} µs/request   RSS ${r.rssMb.toFixed(0).padStart(4)} MB   non-2xx ${r.non2xx}`;
+  const row = (name, r) => `${name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuPerRequest.toFixed(1).padStart(6)} µs/request   event loop ${r.loopPerRequest.toFixed(1).padStart(6)} µs/request   RSS ${r.rssMb.toFixed(0).padStart(4)} MB   non-2xx ${r.non2xx}`;
   console.log(row('bare express + JWT', bare));
   console.log(row(label, guarded));
   console.log(`audit records written: ${guarded.audit.audit} for ${guarded.audit.subjects} distinct data subjects`);
