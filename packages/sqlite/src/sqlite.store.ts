@@ -70,11 +70,11 @@ const QUESTION_MARK = (): string => '?';
 
 /**
  * The embedded default store: one SQLite file in WAL mode. Consents are an append-only event log; the audit log is
- * a keyed HMAC chain with a signed head. Audit records (and consent changes with theirs) are committed by a writer
- * thread with its own connection, batch by batch, so neither the commit nor an fsync runs on the event loop; an
- * append resolves once its batch is committed. What a committed record survives is the `durability` option: a
- * crash of the process by default (the record is in the WAL file, written to the OS), a power loss with
- * `durability: 'power-loss'` (fsynced before the call resolves). Several processes may share the file (writes take
+ * a keyed HMAC chain with a signed head. An append resolves once its batch is committed; what a committed record
+ * survives is the `durability` option. By default (`'process-crash'`) a commit is written to the WAL file and handed
+ * to the OS, without fsync, on the store's connection (group commit: the appends of one event-loop turn share one
+ * transaction). With `durability: 'power-loss'` every commit is fsynced, on a writer thread with its own connection,
+ * so that the fsync never runs on the event loop. Several processes may share the file (writes take
  * an immediate lock; a lock held by another process is waited for by the writer thread or on a timer, never by
  * blocking the event loop; consent changes of other processes reach {@link SqliteStore.watchConsents} within
  * {@link CONSENT_POLL_MS} ms). An in-memory store (`':memory:'`) commits on its own connection.
@@ -147,7 +147,9 @@ export class SqliteStore implements PrivacyStore {
     this.insertConsent = this.db.prepare(
       `INSERT INTO consent_events (${CONSENT_INSERT_COLUMNS.join(', ')}) VALUES (${CONSENT_INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
-    if (this.file === undefined) {
+    // A commit that only writes to the WAL (process-crash) is cheaper on the event loop than the round trip to a
+    // thread (measured: 0.83x against 0.71x of bare throughput on 2 cores); an fsync (power-loss) is not.
+    if (this.file === undefined || durability === 'process-crash') {
       this.inline = prepareAuditTransactions(this.db, this.key);
     } else {
       this.thread = new AuditThread(
@@ -329,12 +331,11 @@ export class SqliteStore implements PrivacyStore {
 
   /** Resolves once everything appended so far is committed (or failed). */
   private async drain(): Promise<void> {
-    this.thread?.flush();
+    // On the store's connection a commit is synchronous: the writer is only busy while a batch waits for another
+    // connection's lock, and close() does not wait for that (the batch fails as closed). The thread's requests are
+    // answered in order, the last one before the thread ends.
     this.writer.flush();
-    while (this.writer.busy) {
-      await this.writer.whenIdle();
-      this.writer.flush();
-    }
+    this.thread?.flush();
     await this.consentChanges;
   }
 

@@ -30,12 +30,35 @@ describeStoreContract('SqliteStore', {
   },
 });
 
+describeStoreContract("SqliteStore with durability 'power-loss' (commits on the writer thread)", {
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
+    const store = createSqliteStore({ filename: join(dir, 'test.db'), auditKey: randomBytes(32), durability: 'power-loss' });
+    folders.set(store, dir);
+    return store;
+  },
+  async createWithOptions(extra) {
+    const dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
+    const store = createSqliteStore({ filename: join(dir, 'test.db'), auditKey: randomBytes(32), durability: 'power-loss', ...extra });
+    folders.set(store, dir);
+    return store;
+  },
+  tamper: (store) => sqliteTamper(store as SqliteStore),
+  async failAuditWrites(store) {
+    (store as SqliteStore).db.exec("CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit writes fail (test)'); END;");
+  },
+  async destroy(store) {
+    const dir = folders.get(store);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  },
+});
+
 describe('SqliteStore specifics', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("commits audit records on a writer thread in WAL mode with synchronous=NORMAL by default: a record survives the process (durability 'process-crash')", async () => {
+  it("commits audit records on its own connection in WAL mode with synchronous=NORMAL by default: a record survives the process (durability 'process-crash')", async () => {
     const store = createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32) });
     expect(store.durability).toBe('process-crash');
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -51,10 +74,10 @@ describe('SqliteStore specifics', () => {
     await store.close();
   });
 
-  it('commits what was appended before close() (the writer thread is drained first)', async () => {
+  it("commits what was appended before close() (durability 'power-loss': the writer thread is drained first)", async () => {
     const file = join(dir, 'drain.db');
     const key = randomBytes(32);
-    const store = createSqliteStore({ filename: file, auditKey: key });
+    const store = createSqliteStore({ filename: file, auditKey: key, durability: 'power-loss' });
     const appended = Array.from({ length: 50 }, (_, i) => store.appendAudit(sampleAuditEntry({ requestId: `r-${i}`, event: i % 2 === 0 ? 'access' : 'outcome' })));
     await store.close();
     expect((await Promise.all(appended)).map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
@@ -64,7 +87,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('fails the appends a stopped writer thread did not confirm, and starts a new thread for the next append', async () => {
-    const store = createSqliteStore({ filename: join(dir, 'restart.db'), auditKey: randomBytes(32) });
+    const store = createSqliteStore({ filename: join(dir, 'restart.db'), auditKey: randomBytes(32), durability: 'power-loss' });
     await store.appendAudit(sampleAuditEntry({ requestId: 'before' }));
     // The thread's Worker is private: reached here only to stop it as a crash of the thread would.
     const worker = (store as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker;
@@ -515,13 +538,14 @@ describe('SqliteStore watching consents', () => {
   });
 });
 
-describe('SqliteStore under another connection\'s lock', () => {
+// The default commits on the store's connection; 'power-loss' commits on the writer thread, which waits on its own thread.
+describe.each(['process-crash', 'power-loss'] as const)('SqliteStore under another connection\'s lock (durability %s)', (durability) => {
   let dir: string;
   let file: string;
   let locker: Database.Database;
   const open: SqliteStore[] = [];
   const storeWith = (busyTimeoutMs?: number): SqliteStore => {
-    const store = createSqliteStore({ filename: file, auditKey: randomBytes(32), ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+    const store = createSqliteStore({ filename: file, auditKey: randomBytes(32), durability, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
     open.push(store);
     return store;
   };

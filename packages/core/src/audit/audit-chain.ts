@@ -36,6 +36,34 @@ export function auditEntryOf(record: AuditEntry): AuditEntry {
   return entry as unknown as AuditEntry;
 }
 
+/**
+ * The record of an entry at a position of the chain: {@link auditEntryOf} with `seq`, `prevMac` and `mac`, built
+ * in one object (a store's append path builds one per record).
+ *
+ * @param entry - the entry
+ * @param seq - its position
+ * @param prevMac - the MAC of the record before it ('' for the first)
+ * @param mac - its MAC
+ */
+export function auditRecordOf(entry: AuditEntry, seq: number, prevMac: string, mac: string): AuditRecord {
+  if (!isPlainEntry(entry)) return { ...auditEntryOf(entry), seq, prevMac, mac };
+  const record: { -readonly [K in keyof AuditRecord]: AuditRecord[K] } = {
+    event: entry.event, time: entry.time, requestId: entry.requestId, appId: entry.appId, actor: entry.actor, subject: entry.subject,
+    method: entry.method, route: entry.route, purposes: entry.purposes, basis: entry.basis, categories: entry.categories,
+    decision: entry.decision, reason: entry.reason, status: entry.status, durationMs: entry.durationMs, seq, prevMac, mac,
+  };
+  if (entry.details !== undefined) record.details = entry.details;
+  return record;
+}
+
+/** Whether every field but `details` is present (not undefined): the fast path of {@link auditRecordOf} keeps them all. */
+function isPlainEntry(entry: AuditEntry): boolean {
+  return entry.event !== undefined && entry.time !== undefined && entry.requestId !== undefined && entry.appId !== undefined
+    && entry.actor !== undefined && entry.subject !== undefined && entry.method !== undefined && entry.route !== undefined
+    && entry.purposes !== undefined && entry.basis !== undefined && entry.categories !== undefined && entry.decision !== undefined
+    && entry.reason !== undefined && entry.status !== undefined && entry.durationMs !== undefined;
+}
+
 /** Deterministic serialisation of an entry: fixed field order, sorted detail keys. */
 export function canonicalAuditEntry(entry: AuditEntry): string {
   const details = entry.details === undefined
@@ -249,7 +277,7 @@ export function chainAuditBatch(
 ): AuditChainBatch {
   const records: AuditRecord[] = [];
   const head = chainAuditEntries(key, previous, entries, (entry, seq, prevMac, mac) => {
-    records.push({ ...auditEntryOf(entry), seq, prevMac, mac });
+    records.push(auditRecordOf(entry, seq, prevMac, mac));
   }, time);
   return { records, head };
 }

@@ -5,6 +5,7 @@ export {
   AUDIT_CHECKPOINT_VERSION,
   AUDIT_HEAD_VERSION,
   auditEntryOf,
+  auditRecordOf,
   auditHeadMac,
   auditKeyId,
   auditMac,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type AuditEntry, type AuditEvent, type AuditRecord } from '@privacy-kit/core';
-import { auditEntryRowValues, auditRowValues, chainAuditBatch, chainAuditEntries, verifyAuditChain } from '@privacy-kit/core/store';
+import { auditEntryOf, auditEntryRowValues, auditRowValues, chainAuditBatch, chainAuditEntries, verifyAuditChain } from '@privacy-kit/core/store';
 import { testVectorKey } from '@privacy-kit/core/testing';
 
 // Property: whatever single change, deletion, insertion, swap or truncation is applied to a chain a store wrote
@@ -126,6 +126,8 @@ describe('the chain without records (chainAuditEntries) and rows straight from e
           seen.push(auditEntryRowValues(e, seq, prevMac, mac, JSON.stringify));
         }, time);
         expect(head).toEqual(batch.head);
+        // auditRecordOf builds in one object what the entry's fields plus the chain's give.
+        expect(batch.records.map((r) => ({ ...r }))).toStrictEqual(entries.map((e, i) => ({ ...auditEntryOf(e), seq: (batch.records[i] as AuditRecord).seq, prevMac: (batch.records[i] as AuditRecord).prevMac, mac: (batch.records[i] as AuditRecord).mac })));
         expect(seen).toEqual(batch.records.map((record: AuditRecord) => auditRowValues(record, JSON.stringify)));
       }),
       { numRuns: 2_000 },

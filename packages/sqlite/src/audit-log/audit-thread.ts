@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AuditEntry, AuditHeadV2, AuditRecord, PrivacyKitError } from '@privacy-kit/core';
-import { auditEntryOf } from '@privacy-kit/core/store';
+import { auditRecordOf } from '@privacy-kit/core/store';
 import { sqliteError } from '../sqlite-errors';
 import { recordsOf } from './audit-transactions';
 import type {
@@ -194,7 +194,7 @@ export class AuditThread {
         const result = reply.results[i];
         if (result === undefined) p.reject(sqliteError('PK_STORE_UNAVAILABLE', 'appendAudit: the audit writer thread answered fewer entries than it was sent; this is a bug of the store.'));
         else if (isFailure(result)) p.reject(this.hooks.failure('appendAudit', result));
-        else p.resolve({ ...auditEntryOf(p.entry), ...result });
+        else p.resolve(auditRecordOf(p.entry, result.seq, result.prevMac, result.mac));
       }
     } else {
       const error = reply.ok === false ? this.hooks.failure('appendAudit', reply) : sqliteError('PK_STORE_UNAVAILABLE', 'appendAudit: the audit writer thread gave a reply of another request; this is a bug of the store.');

@@ -3,7 +3,7 @@ import type { AuditEntry, AuditHeadV2, AuditRecord, ConsentEvent } from '@privac
 import {
   AUDIT_COLUMN_LIST,
   AUDIT_HEAD_COLUMNS,
-  auditEntryOf,
+  auditRecordOf,
   auditEntryRowValues,
   auditHeadColumns,
   chainAuditEntries,
@@ -94,7 +94,7 @@ export function recordsOf(entries: readonly AuditEntry[], appended: Pick<Appende
   let prevMac = appended.prevMac;
   for (let i = 0; i < entries.length; i++) {
     const mac = appended.macs[i] as string;
-    records[i] = { ...auditEntryOf(entries[i] as AuditEntry), seq: appended.seq + i, prevMac, mac };
+    records[i] = auditRecordOf(entries[i] as AuditEntry, appended.seq + i, prevMac, mac);
     prevMac = mac;
   }
   return records;
