@@ -6,51 +6,41 @@ import Database from 'better-sqlite3';
 import { readAuditCheckpoints, type AuditCheckpoint, type PrivacyKitError } from '@privacy-kit/core';
 import { auditHeadMac, auditMac } from '@privacy-kit/core/store';
 import { V1_AUDIT_FIXTURE, describeStoreContract, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
-import { SqliteStore, createSqliteStore, readSqliteAudit, verifySqliteAudit } from '@privacy-kit/sqlite';
+import { SqliteStore, createSqliteStore, readSqliteAudit, verifySqliteAudit, type SqliteStoreOptions } from '@privacy-kit/sqlite';
 import { MIGRATIONS } from '../src/schema';
 import { sqliteTamper } from './sqlite-tamper';
 
 const folders = new WeakMap<object, string>();
 
-describeStoreContract('SqliteStore', {
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
-    const store = createSqliteStore({ filename: join(dir, 'test.db'), auditKey: randomBytes(32) });
-    folders.set(store, dir);
-    return store;
-  },
-  createWithOptions: (extra) => createSqliteStore({ filename: ':memory:', auditKey: randomBytes(32), ...extra }),
-  tamper: (store) => sqliteTamper(store as SqliteStore),
-  async failAuditWrites(store) {
+/** A store on a new file in its own folder (removed by the contract's destroy). */
+function fileStore(extra: Partial<SqliteStoreOptions> = {}): SqliteStore {
+  const dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
+  const store = createSqliteStore({ filename: join(dir, 'test.db'), auditKey: randomBytes(32), ...extra });
+  folders.set(store, dir);
+  return store;
+}
+
+const sqliteSpecifics = {
+  tamper: (store: unknown) => sqliteTamper(store as SqliteStore),
+  async failAuditWrites(store: unknown) {
     (store as SqliteStore).db.exec("CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit writes fail (test)'); END;");
   },
-  async destroy(store) {
+  async destroy(store: object) {
     const dir = folders.get(store);
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   },
+};
+
+describeStoreContract('SqliteStore', {
+  create: async () => fileStore(),
+  createWithOptions: (extra) => createSqliteStore({ filename: ':memory:', auditKey: randomBytes(32), ...extra }),
+  ...sqliteSpecifics,
 });
 
 describeStoreContract("SqliteStore with durability 'power-loss' (commits on the writer thread)", {
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
-    const store = createSqliteStore({ filename: join(dir, 'test.db'), auditKey: randomBytes(32), durability: 'power-loss' });
-    folders.set(store, dir);
-    return store;
-  },
-  async createWithOptions(extra) {
-    const dir = mkdtempSync(join(tmpdir(), 'pk-sqlite-'));
-    const store = createSqliteStore({ filename: join(dir, 'test.db'), auditKey: randomBytes(32), durability: 'power-loss', ...extra });
-    folders.set(store, dir);
-    return store;
-  },
-  tamper: (store) => sqliteTamper(store as SqliteStore),
-  async failAuditWrites(store) {
-    (store as SqliteStore).db.exec("CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit writes fail (test)'); END;");
-  },
-  async destroy(store) {
-    const dir = folders.get(store);
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  },
+  create: async () => fileStore({ durability: 'power-loss' }),
+  createWithOptions: async (extra) => fileStore({ durability: 'power-loss', ...extra }),
+  ...sqliteSpecifics,
 });
 
 describe('SqliteStore specifics', () => {
