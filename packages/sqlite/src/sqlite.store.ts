@@ -52,6 +52,7 @@ import {
 import { AuditThread } from './audit-log/audit-thread';
 import type { AuditThreadFailure } from './audit-log/audit-protocol';
 import { prepareAuditTransactions, recordsOf, type AppendedBatch, type AuditTransactions } from './audit-log/audit-transactions';
+import { indexedSeqsOf, subjectIndexFile } from './audit-log/subject-index';
 import { MIGRATIONS } from './schema';
 import { PACKAGE, busyRetryDelay, isBusy, lockedTooLong, sqliteError, storeClosed, storeFailure } from './sqlite-errors';
 import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, resolveSqliteStoreOptions, type SqliteDurability, type SqliteStoreOptions } from './sqlite-store.options';
@@ -149,11 +150,11 @@ export class SqliteStore implements PrivacyStore {
     );
     // A commit that only writes to the WAL (process-crash) is cheaper on the event loop than the round trip to a
     // thread (measured: 0.83x against 0.71x of bare throughput on 2 cores); an fsync (power-loss) is not.
-    if (this.file === undefined || durability === 'process-crash') {
-      this.inline = prepareAuditTransactions(this.db, this.key);
-    } else {
+    if (this.file === undefined || durability === 'process-crash') this.inline = prepareAuditTransactions(this.db, this.key);
+    // A file's thread also keeps the subject index of the audit log, off the request path.
+    if (this.file !== undefined) {
       this.thread = new AuditThread(
-        { filename: this.file.path, key: this.key, synchronous, busyTimeoutMs, file: { dev: this.file.dev, ino: this.file.ino } },
+        { filename: this.file.path, key: this.key, synchronous, busyTimeoutMs, file: { dev: this.file.dev, ino: this.file.ino }, subjectIndexFile: subjectIndexFile(this.file.path) },
         { committed: (head) => this.checkpointer?.committed(head), failure: (operation, failure) => this.threadFailure(operation, failure) },
         OUTCOME_COMMIT_DELAY_MS,
       );
@@ -292,7 +293,7 @@ export class SqliteStore implements PrivacyStore {
    * the store's own in memory. For tests and diagnostics (e.g. to check the durability mode took effect).
    */
   async auditWriterSettings(): Promise<{ readonly journalMode: string; readonly synchronous: number }> {
-    if (this.thread === undefined) {
+    if (this.inline !== undefined || this.thread === undefined) {
       return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: Number(this.db.pragma('synchronous', { simple: true })) };
     }
     const reply = await this.thread.request({ kind: 'settings' });
@@ -356,13 +357,13 @@ export class SqliteStore implements PrivacyStore {
   recordConsentChange(events: readonly ConsentEventInput[], audit: AuditEntry): Promise<ConsentChange> {
     if (this.closed) return Promise.reject(storeClosed('recordConsentChange'));
     // A batch waiting for another process's lock goes first; this change follows it.
-    if (this.writer.busy && this.thread === undefined) return this.writer.whenIdle().then(() => this.recordConsentChange(events, audit));
+    if (this.writer.busy && this.inline !== undefined) return this.writer.whenIdle().then(() => this.recordConsentChange(events, audit));
     try {
       validateConsentEvents(events, PACKAGE);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.thread === undefined) this.writer.flush();
+    if (this.inline !== undefined) this.writer.flush();
     const time = isoTime();
     const rows = events.map((event) => newConsentRow(event, time));
     const committed = (events: readonly ConsentEvent[], appended: AppendedBatch): ConsentChange => {
@@ -370,7 +371,7 @@ export class SqliteStore implements PrivacyStore {
       this.announce(events);
       return { events, record: recordsOf([audit], appended)[0] as AuditRecord };
     };
-    if (this.thread === undefined) {
+    if (this.inline !== undefined || this.thread === undefined) {
       return this.run('recordConsentChange', () => {
         const change = (this.inline as AuditTransactions).consentChange(rows, audit);
         return committed(change.events, change.appended);
@@ -475,14 +476,37 @@ export class SqliteStore implements PrivacyStore {
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
     if (this.closed) return Promise.reject(storeClosed('appendAudit'));
-    return this.thread !== undefined ? this.thread.append(entry) : this.writer.append(entry);
+    return this.inline === undefined ? (this.thread as AuditThread).append(entry) : this.writer.append(entry);
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {
     return this.run('readAudit', () => {
       const tail = auditQuerySql(query, QUESTION_MARK);
-      return (this.db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log${tail.sql}`).all(tail.params) as AuditRow[]).map(auditRecordFromRow);
+      const known = query.subject === undefined || this.file === undefined ? undefined : this.indexedSeqs(query.subject);
+      if (known === undefined) return (this.db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log${tail.sql}`).all(tail.params) as AuditRow[]).map(auditRecordFromRow);
+      // The records the subject index names, and every record after where it has reached (by seq); the query's own
+      // filters (the subject among them) still apply to both.
+      const sql = `WITH candidates AS (SELECT * FROM audit_log WHERE seq IN (SELECT value FROM json_each(?)) OR seq > ?) SELECT ${AUDIT_COLUMN_LIST} FROM candidates${tail.sql}`;
+      return (this.db.prepare(sql).all(JSON.stringify(known.seqs), known.indexedSeq, ...tail.params) as AuditRow[]).map(auditRecordFromRow);
     });
+  }
+
+  /** What the subject index knows of a subject, if it can be used for this log (see subject-index.ts). */
+  private indexedSeqs(subject: string): { readonly seqs: number[]; readonly indexedSeq: number } | undefined {
+    const firstMac = this.db.prepare('SELECT mac FROM audit_log WHERE seq = (SELECT min(seq) FROM audit_log)').pluck().get() as string | undefined;
+    const lastSeq = this.db.prepare('SELECT coalesce(max(seq), 0) FROM audit_log').pluck().get() as number;
+    return indexedSeqsOf(subjectIndexFile((this.file as { path: string }).path), subject, { firstMac, lastSeq });
+  }
+
+  /**
+   * Brings the subject index of the audit log up to date now (the writer thread does it every
+   * 500 ms anyway: SUBJECT_INDEX_INTERVAL_MS); resolves with how many records it indexed. For tests and tools.
+   */
+  async indexSubjects(): Promise<number> {
+    if (this.thread === undefined) return 0;
+    const reply = await this.thread.request({ kind: 'index' });
+    if (!reply.ok) throw this.threadFailure('indexSubjects', reply);
+    return 'indexed' in reply ? reply.indexed : 0;
   }
 
   /**

@@ -91,6 +91,52 @@ describe('SqliteStore specifics', () => {
     await store.close();
   });
 
+  describe('the subject index (a file of its own, kept by the writer thread off the request path)', () => {
+    const scan = (store: SqliteStore, subject: string): number[] =>
+      store.db.prepare('SELECT seq FROM audit_log WHERE subject = ? ORDER BY seq').pluck().all(subject) as number[];
+    const appendFor = async (store: SqliteStore, subjects: readonly string[]): Promise<void> => {
+      await Promise.all(subjects.map((subject, i) => store.appendAudit(sampleAuditEntry({ subject, requestId: `r-${subject}-${i}` }))));
+    };
+
+    it("reads a subject's records through the index up to where it has reached and by seq after it: the same records as a full scan", async () => {
+      const store = createSqliteStore({ filename: join(dir, 'subjects.db'), auditKey: randomBytes(32) });
+      await appendFor(store, ['psn_a', 'psn_b', 'psn_a', 'psn_c', 'psn_a']);
+      // Nothing indexed yet: the whole log is read by subject.
+      expect((await store.readAudit({ subject: 'psn_a' })).map((r) => r.seq)).toEqual(scan(store, 'psn_a'));
+      expect(await store.indexSubjects()).toBe(5);
+      expect(existsSync(join(dir, 'subjects.db-subject-index'))).toBe(true);
+      await appendFor(store, ['psn_b', 'psn_a', 'psn_a']);
+      // Three records from the index, two after where it reached.
+      expect((await store.readAudit({ subject: 'psn_a' })).map((r) => r.seq)).toEqual([1, 3, 5, 7, 8]);
+      expect((await store.readAudit({ subject: 'psn_a', event: 'access', limit: 2 })).map((r) => r.seq)).toEqual([1, 3]);
+      expect((await store.readAudit({ subject: 'psn_b', afterSeq: 2 })).map((r) => r.seq)).toEqual([6]);
+      expect(await store.readAudit({ subject: 'psn_nobody' })).toEqual([]);
+      await store.close();
+    });
+
+    it('builds the index again when its file is missing, and ignores (then rebuilds) an index of another log', async () => {
+      const store = createSqliteStore({ filename: join(dir, 'one.db'), auditKey: randomBytes(32) });
+      await appendFor(store, ['psn_a', 'psn_b', 'psn_a']);
+      await store.indexSubjects();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `one.db-subject-index${suffix}`), { force: true });
+      expect((await store.readAudit({ subject: 'psn_a' })).map((r) => r.seq)).toEqual([1, 3]);
+      expect(await store.indexSubjects()).toBe(3);
+      // Another log's index put in its place (e.g. a restored database next to a newer index): not used, rebuilt.
+      const other = createSqliteStore({ filename: join(dir, 'two.db'), auditKey: randomBytes(32) });
+      await appendFor(other, ['psn_a', 'psn_a', 'psn_a', 'psn_a']);
+      await other.indexSubjects();
+      await other.close();
+      await store.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `one.db-subject-index${suffix}`), { force: true });
+      copyFileSync(join(dir, 'two.db-subject-index'), join(dir, 'one.db-subject-index'));
+      const reopened = createSqliteStore({ filename: join(dir, 'one.db'), auditKey: randomBytes(32) });
+      expect((await reopened.readAudit({ subject: 'psn_a' })).map((r) => r.seq)).toEqual([1, 3]);
+      expect(await reopened.indexSubjects()).toBe(3);
+      expect((await reopened.readAudit({ subject: 'psn_a' })).map((r) => r.seq)).toEqual([1, 3]);
+      await reopened.close();
+    });
+  });
+
   it('refuses a durability it does not know, naming the modes', () => {
     expect(() => createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32), durability: 'fsync' as never })).toThrow(
       expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("'durability' must be 'process-crash' or 'power-loss'") }),
@@ -220,7 +266,9 @@ describe('SqliteStore with a log written by the first release (format 1 head)', 
     const file = join(dir, 'v1.db');
     writeV1Database(file);
     const store = createSqliteStore({ filename: file, auditKey: testVectorKey() });
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // Migration 3: records are no longer indexed by subject as they are written (see the subject index tests).
+    expect(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'audit_log_subject'").all()).toEqual([]);
     expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 5, head: { version: 1, seq: 5 } }));
     await store.close();
   });

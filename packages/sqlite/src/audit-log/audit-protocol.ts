@@ -11,6 +11,8 @@ export interface AuditThreadData {
   readonly busyTimeoutMs: number;
   /** The file as the store opened it: a commit is refused once the path names another file (or none). */
   readonly file: { readonly dev: number; readonly ino: number };
+  /** The subject index file the thread keeps up to date (see subject-index.ts). */
+  readonly subjectIndexFile: string;
   /** One Int32 the store sets to 1 (and notifies) when it closes: the thread then stops waiting for a lock. */
   readonly closing: SharedArrayBuffer;
 }
@@ -23,7 +25,8 @@ export interface AuditThreadData {
 export type AuditThreadRequest =
   | { readonly id: number; readonly kind: 'append'; readonly entries: readonly AuditEntry[] }
   | { readonly id: number; readonly kind: 'consent'; readonly rows: readonly NewConsentRow[]; readonly entry: AuditEntry }
-  | { readonly id: number; readonly kind: 'settings' };
+  | { readonly id: number; readonly kind: 'settings' }
+  | { readonly id: number; readonly kind: 'index' };
 
 /** Why a request failed, in words that carry no stored value (SQLite's code only, never its message). */
 export interface AuditThreadFailure {
@@ -91,5 +94,12 @@ export interface AuditSettingsReply {
   readonly settings: { readonly journalMode: string; readonly synchronous: number };
 }
 
+/** The subject index caught up with the log (answer to an 'index' request). */
+export interface AuditIndexReply {
+  readonly id: number;
+  readonly ok: true;
+  readonly indexed: number;
+}
+
 /** The thread's answer to one request. */
-export type AuditThreadReply = AuditAppendReply | AuditEachReply | AuditConsentReply | AuditSettingsReply | AuditThreadFailure;
+export type AuditThreadReply = AuditAppendReply | AuditEachReply | AuditConsentReply | AuditSettingsReply | AuditIndexReply | AuditThreadFailure;

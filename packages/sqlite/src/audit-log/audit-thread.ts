@@ -151,7 +151,7 @@ export class AuditThread {
     if (this.worker !== undefined) return this.worker;
     if (this.closing !== undefined) throw sqliteError('PK_STORE_CLOSED', 'the audit writer thread was closed. Create a new store.');
     // A small young generation: the thread allocates little per batch, and each MB of it is resident memory.
-    const worker = new Worker(workerScript(), { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 } });
+    const worker = new Worker(workerScript(), { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
     worker.unref();
     worker.on('message', (replies: readonly AuditThreadReply[]) => {
       for (const reply of replies) this.answer(reply);

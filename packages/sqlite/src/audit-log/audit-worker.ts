@@ -1,6 +1,7 @@
-// The audit writer thread: one connection to the store's file that commits every batch of audit records (and every
-// consent change with its record), so that the commit, and in the power-loss mode the fsync, never runs on the
-// event loop. Started by AuditThread; talks only through audit-protocol messages.
+// The audit writer thread of a store on a file: it keeps the subject index of the audit log (in bulk, every
+// SUBJECT_INDEX_INTERVAL_MS) and, in the power-loss mode, commits every batch of audit records (and every consent
+// change with its record), so that the fsync never runs on the event loop. Started by AuditThread; talks only
+// through audit-protocol messages.
 import { statSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -10,6 +11,7 @@ import { busyRetryDelay, isBusy } from '../sqlite-errors';
 import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES } from '../sqlite-store.options';
 import type { AuditEntryResult, AuditThreadData, AuditThreadFailure, AuditThreadReply, AuditThreadRequest } from './audit-protocol';
 import { prepareAuditTransactions, type AppendedBatch } from './audit-transactions';
+import { SUBJECT_INDEX_INTERVAL_MS, SubjectIndexer, THREAD_CACHE_KIB } from './subject-index';
 
 const data = workerData as AuditThreadData;
 const port = parentPort;
@@ -19,10 +21,24 @@ const db = new Database(data.filename, { timeout: data.busyTimeoutMs });
 db.pragma(`synchronous = ${data.synchronous}`);
 db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+db.pragma(`cache_size = -${THREAD_CACHE_KIB}`);
 // The thread waits for another connection's lock itself (below), so that the store's close() can end the wait.
 db.pragma('busy_timeout = 0');
 const closing = new Int32Array(data.closing);
 const transactions = prepareAuditTransactions(db, Buffer.from(data.key));
+const subjects = new SubjectIndexer(db, data.subjectIndexFile);
+
+/** Brings the subject index up to the log; a failure is retried on the next run (the index is derived data). */
+function indexSubjects(): number {
+  let total = 0;
+  try {
+    for (let n = subjects.step(); n > 0; n = subjects.step()) total += n;
+  } catch {
+    // Locked by another process's indexer, or the disk refused: the next run tries again.
+  }
+  return total;
+}
+const indexing = setInterval(indexSubjects, SUBJECT_INDEX_INTERVAL_MS);
 let replaced = false;
 
 function fileReplaced(): boolean {
@@ -112,6 +128,7 @@ function appendEach(request: AppendRequest): AuditThreadReply {
 }
 
 function handle(request: Exclude<AuditThreadRequest, AppendRequest>): AuditThreadReply {
+  if (request.kind === 'index') return { id: request.id, ok: true, indexed: indexSubjects() };
   if (request.kind === 'settings') {
     return { id: request.id, ok: true, settings: { journalMode: String(db.pragma('journal_mode', { simple: true })), synchronous: Number(db.pragma('synchronous', { simple: true })) } };
   }
@@ -148,6 +165,8 @@ port.on('message', (first: AuditThreadRequest | 'close') => {
   }
   if (replies.length > 0) port.postMessage(replies);
   if (close) {
+    clearInterval(indexing);
+    subjects.close();
     db.close();
     port.close();
   }
