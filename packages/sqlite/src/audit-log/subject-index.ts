@@ -32,67 +32,93 @@ const SCHEMA = `
  * another log (its first record differs) or ahead of it (the log was restored from an older copy).
  */
 export class SubjectIndexer {
-  private index: Database.Database | undefined;
+  private index: OpenIndex | undefined;
   /** The inode of the file as opened: when the path names another file (or none), the index is opened again. */
   private ino = -1;
+  private readonly firstMac: Database.Statement;
+  private readonly lastSeq: Database.Statement;
+  private readonly batchEnd: Database.Statement;
+  private readonly bySubject: Database.Statement;
 
-  constructor(private readonly log: Database.Database, private readonly file: string) {}
+  constructor(private readonly log: Database.Database, private readonly file: string) {
+    // Prepared once: the thread runs a step every SUBJECT_INDEX_INTERVAL_MS.
+    this.firstMac = log.prepare('SELECT mac FROM audit_log WHERE seq = (SELECT min(seq) FROM audit_log)').pluck();
+    this.lastSeq = log.prepare('SELECT coalesce(max(seq), 0) FROM audit_log').pluck();
+    this.batchEnd = log.prepare('SELECT max(seq) FROM (SELECT seq FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?)').pluck();
+    // In subject order (sorted by SQLite, not held as objects), so the new entries of one subject land on the same
+    // page of the index and each page is written once per run.
+    this.bySubject = log.prepare('SELECT subject, seq FROM audit_log WHERE seq > ? AND seq <= ? AND subject IS NOT NULL ORDER BY subject, seq').raw();
+  }
 
   /** Indexes up to {@link SUBJECT_INDEX_BATCH} new records; returns how many it indexed. */
   step(): number {
     const index = this.open();
-    const first = this.log.prepare('SELECT mac FROM audit_log WHERE seq = (SELECT min(seq) FROM audit_log)').pluck().get() as string | undefined;
-    const last = (this.log.prepare('SELECT coalesce(max(seq), 0) FROM audit_log').pluck().get() as number);
-    let state = index.prepare('SELECT seq, first_mac AS firstMac FROM indexed WHERE id = 1').get() as { seq: number; firstMac: string } | undefined;
+    const first = this.firstMac.get() as string | undefined;
+    const last = this.lastSeq.get() as number;
+    let state = index.state.get() as { seq: number; firstMac: string } | undefined;
     if (state !== undefined && (state.seq > last || (first !== undefined && state.firstMac !== first))) {
-      index.exec('DELETE FROM audit_subjects; DELETE FROM indexed;');
+      index.db.exec('DELETE FROM audit_subjects; DELETE FROM indexed;');
       state = undefined;
     }
     if (first === undefined) return 0;
     const from = state?.seq ?? 0;
-    const end = this.log.prepare('SELECT max(seq) FROM (SELECT seq FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?)').pluck().get(from, SUBJECT_INDEX_BATCH) as number | null;
+    const end = this.batchEnd.get(from, SUBJECT_INDEX_BATCH) as number | null;
     if (end === null) return 0;
-    // Read in subject order (sorted by SQLite, not held as objects), so the new entries of one subject land on the
-    // same page of the index and each page is written once per run.
-    const rows = this.log.prepare('SELECT subject, seq FROM audit_log WHERE seq > ? AND seq <= ? AND subject IS NOT NULL ORDER BY subject, seq').raw();
-    const insert = index.prepare('INSERT OR IGNORE INTO audit_subjects (subject, seq) VALUES (?, ?)');
-    const mark = index.prepare('INSERT INTO indexed (id, seq, first_mac) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, first_mac = excluded.first_mac');
-    index.transaction(() => {
-      for (const row of rows.iterate(from, end) as IterableIterator<[string, number]>) insert.run(row[0], row[1]);
-      mark.run(end, first);
+    index.db.transaction(() => {
+      for (const row of this.bySubject.iterate(from, end) as IterableIterator<[string, number]>) index.insert.run(row[0], row[1]);
+      index.mark.run(end, first);
     }).immediate();
     return end - from;
   }
 
   close(): void {
-    this.index?.close();
+    this.index?.db.close();
     this.index = undefined;
   }
 
-  private open(): Database.Database {
+  private open(): OpenIndex {
     if (this.index !== undefined) {
       if (statSync(this.file, { throwIfNoEntry: false })?.ino === this.ino) return this.index;
       this.close();
     }
-    let index = new Database(this.file, { timeout: 1000 });
+    let db: Database.Database;
     try {
-      index.pragma('journal_mode = WAL');
-      index.pragma('synchronous = NORMAL');
-      index.pragma(`cache_size = -${THREAD_CACHE_KIB}`);
-      index.exec(SCHEMA);
+      db = openIndexFile(this.file);
     } catch {
       // Unreadable (damaged, or not an index): it is derived data, so it is made again.
-      index.close();
       for (const suffix of ['', '-wal', '-shm']) rmQuietly(`${this.file}${suffix}`);
-      index = new Database(this.file, { timeout: 1000 });
-      index.pragma('journal_mode = WAL');
-      index.pragma('synchronous = NORMAL');
-      index.pragma(`cache_size = -${THREAD_CACHE_KIB}`);
-      index.exec(SCHEMA);
+      db = openIndexFile(this.file);
     }
-    this.index = index;
+    this.index = {
+      db,
+      state: db.prepare('SELECT seq, first_mac AS firstMac FROM indexed WHERE id = 1'),
+      insert: db.prepare('INSERT OR IGNORE INTO audit_subjects (subject, seq) VALUES (?, ?)'),
+      mark: db.prepare('INSERT INTO indexed (id, seq, first_mac) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, first_mac = excluded.first_mac'),
+    };
     this.ino = statSync(this.file).ino;
-    return index;
+    return this.index;
+  }
+}
+
+/** The index file as the indexer uses it, with its statements. */
+interface OpenIndex {
+  readonly db: Database.Database;
+  readonly state: Database.Statement;
+  readonly insert: Database.Statement;
+  readonly mark: Database.Statement;
+}
+
+function openIndexFile(file: string): Database.Database {
+  const db = new Database(file, { timeout: 1000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`cache_size = -${THREAD_CACHE_KIB}`);
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
 }
 
