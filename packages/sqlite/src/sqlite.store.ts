@@ -97,6 +97,8 @@ export class SqliteStore implements PrivacyStore {
   /** The audit writer thread (a file). */
   private readonly thread: AuditThread | undefined;
   private readonly insertConsent: Database.Statement;
+  /** A subject's consent events: read on every consent-cache miss, so prepared once (a statement holds native memory until collected). */
+  private readonly consentsOf: Database.Statement;
   private readonly busyTimeoutMs: number;
   /** The file as opened: when the path no longer names it, writes would vanish with the unlinked file. */
   private readonly file: { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
@@ -145,6 +147,7 @@ export class SqliteStore implements PrivacyStore {
     // From here on SQLite never waits for a lock itself: its busy wait would block the event loop, so every
     // request of the process (not only those that touch the store) would stop. run() and the writer wait on a timer.
     this.db.pragma('busy_timeout = 0');
+    this.consentsOf = this.db.prepare(`SELECT ${CONSENT_COLUMNS.join(', ')} FROM consent_events WHERE subject = ? ORDER BY seq`);
     this.insertConsent = this.db.prepare(
       `INSERT INTO consent_events (${CONSENT_INSERT_COLUMNS.join(', ')}) VALUES (${CONSENT_INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
@@ -458,8 +461,7 @@ export class SqliteStore implements PrivacyStore {
   }
 
   consentHistory(subject: string): Promise<readonly ConsentEvent[]> {
-    return this.run('consentHistory', () =>
-      (this.db.prepare(`SELECT ${CONSENT_COLUMNS.join(', ')} FROM consent_events WHERE subject = ? ORDER BY seq`).all(subject) as ConsentRow[]).map(consentEventFromRow));
+    return this.run('consentHistory', () => (this.consentsOf.all(subject) as ConsentRow[]).map(consentEventFromRow));
   }
 
   async currentConsents(subject: string, at?: Date): Promise<readonly ConsentState[]> {
