@@ -92,9 +92,12 @@ export class SqliteStore implements PrivacyStore {
   private readonly key: Buffer;
   private closed = false;
   private closing: Promise<void> | undefined;
-  /** The audit transactions on this connection (an in-memory database), or undefined when the thread commits them. */
+  /**
+   * The audit transactions on this connection (in memory, and a file in the default durability), or undefined in
+   * the power-loss mode, where the thread commits them (see {@link committer}).
+   */
   private readonly inline: AuditTransactions | undefined;
-  /** The audit writer thread (a file). */
+  /** The store's thread (a file): it keeps the subject index, and commits audit records in the power-loss mode. */
   private readonly thread: AuditThread | undefined;
   private readonly insertConsent: Database.Statement;
   /** A subject's consent events: read on every consent-cache miss, so prepared once (a statement holds native memory until collected). */
@@ -281,7 +284,6 @@ export class SqliteStore implements PrivacyStore {
    */
   private auditFailure(error: unknown, attempt: AuditBatchAttempt): AuditBatchFailure | undefined {
     if (STORE_WIDE.has(error as object)) return { failAll: error };
-    if (this.closed && this.closing === undefined) return { failAll: storeClosed('appendAudit') };
     if (isBusy(error)) {
       return attempt.waitedMs >= this.busyTimeoutMs
         ? { failAll: lockedTooLong('appendAudit', this.busyTimeoutMs) }
@@ -296,13 +298,19 @@ export class SqliteStore implements PrivacyStore {
    * the store's own in memory. For tests and diagnostics (e.g. to check the durability mode took effect).
    */
   async auditWriterSettings(): Promise<{ readonly journalMode: string; readonly synchronous: number }> {
-    if (this.inline !== undefined || this.thread === undefined) {
+    if (this.inline !== undefined) {
       return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: Number(this.db.pragma('synchronous', { simple: true })) };
     }
-    const reply = await this.thread.request({ kind: 'settings' });
+    const reply = await this.committer().request({ kind: 'settings' });
     if (!reply.ok) throw this.threadFailure('auditWriterSettings', reply);
     if (!('settings' in reply)) throw sqliteError('PK_STORE_UNAVAILABLE', 'auditWriterSettings: the audit writer thread gave a reply of another request; this is a bug of the store.');
     return reply.settings;
+  }
+
+  /** The thread that commits audit records when this connection does not (a file in the power-loss mode). */
+  private committer(): AuditThread {
+    if (this.thread === undefined) throw sqliteError('PK_STORE_UNAVAILABLE', 'the store has neither its own audit transactions nor a writer thread; this is a bug of the store.');
+    return this.thread;
   }
 
   ping(): Promise<void> {
@@ -374,14 +382,15 @@ export class SqliteStore implements PrivacyStore {
       this.announce(events);
       return { events, record: recordsOf([audit], appended)[0] as AuditRecord };
     };
-    if (this.inline !== undefined || this.thread === undefined) {
+    const inline = this.inline;
+    if (inline !== undefined) {
       return this.run('recordConsentChange', () => {
-        const change = (this.inline as AuditTransactions).consentChange(rows, audit);
+        const change = inline.consentChange(rows, audit);
         return committed(change.events, change.appended);
       });
     }
     // The thread flushes the appends queued before this change and answers in order: its record follows them.
-    const done = this.thread.request({ kind: 'consent', rows, entry: audit }).then((reply) => {
+    const done = this.committer().request({ kind: 'consent', rows, entry: audit }).then((reply) => {
       if (!reply.ok) throw this.threadFailure('recordConsentChange', reply);
       if (!('events' in reply)) throw sqliteError('PK_STORE_UNAVAILABLE', 'recordConsentChange: the audit writer thread gave a reply of another request; this is a bug of the store.');
       return committed(reply.events, reply);
@@ -478,7 +487,7 @@ export class SqliteStore implements PrivacyStore {
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
     if (this.closed) return Promise.reject(storeClosed('appendAudit'));
-    return this.inline === undefined ? (this.thread as AuditThread).append(entry) : this.writer.append(entry);
+    return this.inline === undefined ? this.committer().append(entry) : this.writer.append(entry);
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {

@@ -10,7 +10,7 @@ import type { AuditHeadV2 } from '@privacy-kit/core';
 import { busyRetryDelay, isBusy } from '../sqlite-errors';
 import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES } from '../sqlite-store.options';
 import type { AuditEntryResult, AuditThreadData, AuditThreadFailure, AuditThreadReply, AuditThreadRequest } from './audit-protocol';
-import { prepareAuditTransactions, type AppendedBatch } from './audit-transactions';
+import { prepareAuditTransactions, type AppendedBatch, type AuditTransactions } from './audit-transactions';
 import { SUBJECT_INDEX_INTERVAL_MS, SubjectIndexer, THREAD_CACHE_KIB } from './subject-index';
 
 const data = workerData as AuditThreadData;
@@ -25,7 +25,9 @@ db.pragma(`cache_size = -${THREAD_CACHE_KIB}`);
 // The thread waits for another connection's lock itself (below), so that the store's close() can end the wait.
 db.pragma('busy_timeout = 0');
 const closing = new Int32Array(data.closing);
-const transactions = prepareAuditTransactions(db, Buffer.from(data.key));
+// Prepared on the first commit: in the default durability the thread only keeps the subject index.
+let prepared: AuditTransactions | undefined;
+const transactions = (): AuditTransactions => (prepared ??= prepareAuditTransactions(db, Buffer.from(data.key)));
 const subjects = new SubjectIndexer(db, data.subjectIndexFile);
 
 /** Brings the subject index up to the log; a failure is retried on the next run (the index is derived data). */
@@ -90,7 +92,7 @@ function appendAll(requests: readonly AppendRequest[]): AuditThreadReply[] {
   const entries = requests.length === 1 ? (requests[0] as AppendRequest).entries : requests.flatMap((r) => r.entries);
   let batch: AppendedBatch | 'closed';
   try {
-    batch = withLock(() => transactions.append(entries));
+    batch = withLock(() => transactions().append(entries));
   } catch (cause) {
     if (isBusy(cause) || entries.length === 1) return requests.map((r) => failure(r.id, cause));
     return requests.map(appendEach);
@@ -113,7 +115,7 @@ function appendEach(request: AppendRequest): AuditThreadReply {
   let head: AuditHeadV2 | undefined;
   for (const entry of request.entries) {
     try {
-      const one = withLock(() => transactions.append([entry]));
+      const one = withLock(() => transactions().append([entry]));
       if (one === 'closed') {
         results.push({ id: request.id, ok: false, closed: true });
         continue;
@@ -134,7 +136,7 @@ function handle(request: Exclude<AuditThreadRequest, AppendRequest>): AuditThrea
   }
   if (fileReplaced()) return { id: request.id, ok: false, replaced: true };
   try {
-    const committed = withLock(() => transactions.consentChange(request.rows, request.entry));
+    const committed = withLock(() => transactions().consentChange(request.rows, request.entry));
     if (committed === 'closed') return { id: request.id, ok: false, closed: true };
     return { id: request.id, ok: true, events: committed.events, ...committed.appended };
   } catch (cause) {
