@@ -344,10 +344,9 @@ export class SqliteStore implements PrivacyStore {
   /** Resolves once everything appended so far is committed (or failed). */
   private async drain(): Promise<void> {
     // On the store's connection a commit is synchronous: the writer is only busy while a batch waits for another
-    // connection's lock, and close() does not wait for that (the batch fails as closed). The thread's requests are
-    // answered in order, the last one before the thread ends.
+    // connection's lock, and close() does not wait for that (the batch fails as closed). The thread's close() sends
+    // what is queued first, and its requests are answered in order.
     this.writer.flush();
-    this.thread?.flush();
     await this.consentChanges;
   }
 
