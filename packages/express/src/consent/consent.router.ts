@@ -1,10 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { validate } from 'class-validator';
 import type { AuditEntry, ConsentEvent, ConsentState, ProcessingDeclaration } from '@privacy-kit/core';
 import type { Engine } from '../engine/engine.interface';
 import { identifyCaller, type Caller } from '../engine/caller';
 import { sendJsonError } from '../http/json-error';
-import { ConsentBody } from './consent-body.dto';
+import { classValidator, consentBodyClass } from '../on-demand';
 import { consentVerdict } from '../engine/consentable-purposes';
 
 /** What reading or changing one's own consent records is, for the audit (built once). */
@@ -130,8 +129,8 @@ export function createConsentRouter(engine: Engine): Router {
       sendJsonError(res, 400, { error: 'invalid_body', problems: [{ property: '(body)', messages: ['the body must be a JSON object such as {"granted": true, "policyVersion": "2026-05"}'] }] });
       return;
     }
-    const body = Object.assign(new ConsentBody(), raw);
-    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+    const body = Object.assign(new (consentBodyClass())(), raw);
+    const errors = await classValidator().validate(body, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
     if (errors.length > 0) {
       const problems = errors.map((e) => ({
         property: e.property,

@@ -1,6 +1,7 @@
-import { validate, type ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 import { isPrivacyKitError } from '@privacy-kit/core';
 import { expressError } from '../errors';
+import { classValidator } from '../on-demand';
 import type { PatchProblem } from '../sources/data-source';
 import type { DataSourceRegistry, RegisteredSource } from '../sources/data-source.registry';
 
@@ -43,7 +44,7 @@ async function modelProblems(source: RegisteredSource, patch: Readonly<Record<st
   // Validate against the model without running its constructor; only the patched properties are present.
   const candidate = Object.create(source.source.model.prototype as object) as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) Object.defineProperty(candidate, key, { value, enumerable: true, writable: true, configurable: true });
-  const errors = await validate(candidate, {
+  const errors = await classValidator().validate(candidate, {
     skipUndefinedProperties: true,
     forbidUnknownValues: false,
     validationError: { target: false, value: false },

@@ -1,6 +1,6 @@
-import { getMetadataStorage } from 'class-validator';
 import { closest, defineOptionKeys, getPersonalFields, parseRetention, type PersonalFieldDeclaration, type Retention } from '@privacy-kit/core';
 import { expressError } from '../errors';
+import { classValidator } from '../on-demand';
 import type { DataSource, DataSources } from './data-source';
 
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -38,7 +38,7 @@ export interface RegisteredSource {
 
 /** The properties of a class that carry class-validator rules. */
 function validatedProperties(model: Function): Set<string> {
-  const metadatas = getMetadataStorage().getTargetValidationMetadatas(model, '', false, false);
+  const metadatas = classValidator().getMetadataStorage().getTargetValidationMetadatas(model, '', false, false);
   return new Set(metadatas.filter((m) => CONSTRAINING.has(m.type)).map((m) => m.propertyName));
 }
 
