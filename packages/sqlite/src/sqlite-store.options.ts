@@ -17,6 +17,14 @@ export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** The size the WAL file is truncated to after a checkpoint (SQLite's `journal_size_limit`). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The page cache of the store's connection, in KiB: SQLite's own default. better-sqlite3 builds SQLite with 16 MiB,
+ * which the store's work does not use: it appends at the end of the audit log and reads a subject's consent events
+ * (cached above it), and 16 MiB of pages, kept once touched, showed as +14 MiB of resident memory under
+ * `npm run bench` with no gain in throughput.
+ */
+export const DEFAULT_CACHE_SIZE_KIB = 2048;
+
 /** How long an operation waits for another connection's lock on the file by default, in ms. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -55,6 +63,11 @@ export interface SqliteStoreOptions {
   readonly checkpoints?: AuditCheckpointOptions;
   /** What a committed record survives: see {@link SqliteDurability}. Default `'process-crash'`. */
   readonly durability?: SqliteDurability;
+  /**
+   * The page cache of the store's connection, in KiB (SQLite's `cache_size`). Default 2048 (SQLite's own default).
+   * Raise it when the app reads large parts of the audit log often (exports, audit queries over long periods).
+   */
+  readonly cacheSizeKiB?: number;
 }
 
 /** {@link SqliteStoreOptions} with defaults applied and everything checked. */
@@ -66,12 +79,13 @@ export interface ResolvedSqliteStoreOptions {
   readonly busyTimeoutMs: number;
   readonly checkpoints: ResolvedAuditCheckpointOptions | undefined;
   readonly durability: SqliteDurability;
+  readonly cacheSizeKiB: number;
 }
 
 /** Every option of {@link SqliteStoreOptions}, checked against the interface at compile time. */
-const SQLITE_STORE_OPTION_KEYS = defineOptionKeys<SqliteStoreOptions>({ filename: true, auditKey: true, busyTimeoutMs: true, checkpoints: true, durability: true });
+const SQLITE_STORE_OPTION_KEYS = defineOptionKeys<SqliteStoreOptions>({ filename: true, auditKey: true, busyTimeoutMs: true, checkpoints: true, durability: true, cacheSizeKiB: true });
 /** Names people pass for an option that no spelling rule finds. */
-const ALIASES: Readonly<Record<string, string>> = { path: 'filename', database: 'filename', key: 'auditKey', timeout: 'busyTimeoutMs' };
+const ALIASES: Readonly<Record<string, string>> = { path: 'filename', database: 'filename', key: 'auditKey', timeout: 'busyTimeoutMs', cacheSize: 'cacheSizeKiB', cache_size: 'cacheSizeKiB' };
 
 /**
  * Checks the options of {@link createSqliteStore} and applies the defaults; refuses an unknown option (a
@@ -104,5 +118,9 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
       `'durability' must be ${SQLITE_DURABILITY_MODES.map((m) => `'${m}'`).join(' or ')} (what a committed audit record survives; default 'process-crash'); got ${JSON.stringify(durability)}.`,
     );
   }
-  return { filename, inMemory, auditKey, busyTimeoutMs, checkpoints, durability };
+  const cacheSizeKiB = options.cacheSizeKiB ?? DEFAULT_CACHE_SIZE_KIB;
+  if (!Number.isInteger(cacheSizeKiB) || cacheSizeKiB < 64) {
+    throw sqliteError('PK_INVALID_OPTION', `'cacheSizeKiB' must be a whole number of KiB ≥ 64 (default ${DEFAULT_CACHE_SIZE_KIB}); got ${JSON.stringify(cacheSizeKiB)}.`);
+  }
+  return { filename, inMemory, auditKey, busyTimeoutMs, checkpoints, durability, cacheSizeKiB };
 }

@@ -117,7 +117,7 @@ export class SqliteStore implements PrivacyStore {
   private consentChanges: Promise<void> = Promise.resolve();
 
   constructor(options: SqliteStoreOptions) {
-    const { filename, inMemory, auditKey, busyTimeoutMs, checkpoints, durability } = resolveSqliteStoreOptions(options);
+    const { filename, inMemory, auditKey, busyTimeoutMs, checkpoints, durability, cacheSizeKiB } = resolveSqliteStoreOptions(options);
     this.key = auditKey;
     this.durability = durability;
     const synchronous = durability === 'power-loss' ? 'FULL' : 'NORMAL';
@@ -135,6 +135,7 @@ export class SqliteStore implements PrivacyStore {
       this.db.pragma(`synchronous = ${synchronous}`);
       this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      this.db.pragma(`cache_size = -${cacheSizeKiB}`);
       this.migrate();
     } catch (cause) {
       this.db.close();

@@ -137,6 +137,22 @@ describe('SqliteStore specifics', () => {
     });
   });
 
+  it("keeps SQLite's own 2 MiB page cache on its connection, not better-sqlite3's 16 MiB, unless cacheSizeKiB says otherwise", async () => {
+    const store = createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32) });
+    const larger = createSqliteStore({ filename: join(dir, 'b.db'), auditKey: randomBytes(32), cacheSizeKiB: 32768 });
+    expect([store.db.pragma('cache_size', { simple: true }), larger.db.pragma('cache_size', { simple: true })]).toEqual([-2048, -32768]);
+    await store.close();
+    await larger.close();
+  });
+
+  it('refuses a cacheSizeKiB that is not a whole number of KiB of at least 64', () => {
+    for (const bad of [0, 63, 1.5, '2048']) {
+      expect(() => createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32), cacheSizeKiB: bad as never })).toThrow(
+        expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("'cacheSizeKiB' must be a whole number of KiB ≥ 64 (default 2048)") }),
+      );
+    }
+  });
+
   it('refuses a durability it does not know, naming the modes', () => {
     expect(() => createSqliteStore({ filename: join(dir, 'a.db'), auditKey: randomBytes(32), durability: 'fsync' as never })).toThrow(
       expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringContaining("'durability' must be 'process-crash' or 'power-loss'") }),
