@@ -1,6 +1,6 @@
 export { createRedactor } from './redactor';
 export type { Redactor } from './redactor';
-export type { DetectorSetting, KeyOptions, RedactOptions } from './redact.options';
+export type { ClassAwareOptions, DetectorSetting, KeyOptions, RedactOptions } from './redact.options';
 export type { RedactionMatch, Replacement, ReplacementFunction, ReplacementMode } from './replacement/replacer';
 
 export { defineDetector } from './detectors/define-detector';

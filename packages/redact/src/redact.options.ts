@@ -44,8 +44,11 @@ export interface RedactOptions {
   readonly paths?: readonly string[];
   /** Redact values of sensitive field names (password, token, authorization, cookie, email, ...). Default true. */
   readonly keys?: boolean | KeyOptions;
-  /** Redact the `@PersonalData` fields of class instances without listing paths. Default true. */
-  readonly classAware?: boolean;
+  /**
+   * Redact the `@PersonalData` fields of class instances without listing paths, and of plain objects shaped like
+   * such a class (see {@link ClassAwareOptions}). Default true.
+   */
+  readonly classAware?: boolean | ClassAwareOptions;
   /** Run the free-text detectors over every string. Default true. */
   readonly text?: boolean;
   /** Switch detectors off, change their replacement, replace them or add your own (by name). */
@@ -65,6 +68,20 @@ export interface RedactOptions {
 }
 
 /** A detector switched on, with its replacement. */
+/** How `classAware` treats plain objects (rows read from a database, parsed JSON). */
+export interface ClassAwareOptions {
+  /**
+   * A plain object whose keys include at least this many `@PersonalData` fields of one annotated class is redacted
+   * as that class: `{ id, name, email }` read from the table of a `Patient` whose `name` and `email` are personal
+   * has its `name` redacted too, which the field name alone would not. Keys match across spellings
+   * (`date_of_birth` is `dateOfBirth`). Default {@link DEFAULT_SHAPE_FIELDS}; `false`: only class instances.
+   */
+  readonly plainObjects?: number | false;
+}
+
+/** How many personal fields of one class make a plain object that class, by default. */
+export const DEFAULT_SHAPE_FIELDS = 2;
+
 export interface ResolvedDetector {
   readonly detector: Detector;
   readonly replacement: Replacement;
@@ -75,6 +92,8 @@ export interface ResolvedRedactOptions {
   readonly paths: readonly (readonly PathSegment[])[];
   readonly keys: false | { readonly extra: ReadonlySet<string>; readonly ignore: ReadonlySet<string> };
   readonly classAware: boolean;
+  /** How many personal fields of one class make a plain object that class (0: plain objects are not matched). */
+  readonly shapeFields: number;
   readonly detectors: readonly ResolvedDetector[];
   readonly replacement: Replacement;
   readonly pseudonymize: Pseudonymizer | undefined;
@@ -129,7 +148,22 @@ function checkLimit(options: RedactOptions, name: 'maxDepth' | 'maxNodes' | 'max
   return value;
 }
 
-function checkBoolean(options: RedactOptions, name: 'classAware' | 'text'): boolean {
+const CLASS_AWARE_KEYS = defineOptionKeys<ClassAwareOptions>({ plainObjects: true });
+
+function resolveClassAware(value: RedactOptions['classAware']): { classAware: boolean; shapeFields: number } {
+  if (value === undefined || value === true) return { classAware: true, shapeFields: DEFAULT_SHAPE_FIELDS };
+  if (value === false) return { classAware: false, shapeFields: 0 };
+  if (typeof value !== 'object' || value === null) throw invalid(`'classAware' must be true, false or { plainObjects }; got ${JSON.stringify(value)}.`);
+  rejectUnknownOptions(value, CLASS_AWARE_KEYS, 'createRedactor({ classAware })', redactError);
+  const fields = value.plainObjects ?? DEFAULT_SHAPE_FIELDS;
+  if (fields === false) return { classAware: true, shapeFields: 0 };
+  if (typeof fields !== 'number' || !Number.isInteger(fields) || fields < 1) {
+    throw invalid(`'classAware.plainObjects' must be a whole number ≥ 1 (how many personal fields of one class make a plain object that class; default ${DEFAULT_SHAPE_FIELDS}) or false; got ${JSON.stringify(fields)}.`);
+  }
+  return { classAware: true, shapeFields: fields };
+}
+
+function checkBoolean(options: RedactOptions, name: 'text'): boolean {
   const value = options[name];
   if (value === undefined) return true;
   if (typeof value !== 'boolean') throw invalid(`'${name}' must be true or false; got ${JSON.stringify(value)}.`);
@@ -232,7 +266,7 @@ export function resolveRedactOptions(options: RedactOptions = {}): ResolvedRedac
   return {
     paths: paths.map((path: string) => parsePath(path)),
     keys: resolveKeys(options.keys),
-    classAware: checkBoolean(options, 'classAware'),
+    ...resolveClassAware(options.classAware),
     detectors,
     replacement,
     pseudonymize: resolvePseudonymizer(options.hashKey, hashUsed),

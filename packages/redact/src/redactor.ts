@@ -44,6 +44,7 @@ export function createRedactor(options?: RedactOptions): Redactor {
     paths: resolved.paths.length === 0 ? undefined : new PathMatcher(resolved.paths),
     keys: resolved.keys,
     classAware: resolved.classAware,
+    shapeFields: resolved.shapeFields,
     text: new TextRedactor(resolved.detectors, replacer, resolved.maxStringLength),
     replacer,
     replacement: resolved.replacement,

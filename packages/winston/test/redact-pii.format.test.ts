@@ -151,6 +151,21 @@ describe('redactPii()', () => {
     expect(JSON.parse(out.lines[0]!).customer).toEqual({ nickname: '[REDACTED:name]', tier: 'gold' });
   });
 
+  it('redacts a plain row shaped like an annotated class as that class, its name included', () => {
+    class PatientRecord {
+      @PersonalData({ category: 'user.name' }) name = '';
+      @PersonalData({ category: 'user.contact.email' }) email = '';
+      @PersonalData({ category: 'user.demographic.date_of_birth' }) dateOfBirth = '';
+      ward = '';
+    }
+    expect(new PatientRecord().ward).toBe('');
+    // A row as a database driver returns it: a plain object, not an instance of the class.
+    const row = { id: 'patient-3', name: 'Testname Generated', email: 'patient-3@example.test', date_of_birth: '1970-01-02', ward: 'ward-2' };
+    const { log, out } = logger(combine(redactPii(), json()));
+    log.info('loaded', { user: row });
+    expect(JSON.parse(out.lines[0]!).user).toEqual({ id: 'patient-3', name: '[REDACTED:name]', email: '[REDACTED:email]', date_of_birth: '[REDACTED:date_of_birth]', ward: 'ward-2' });
+  });
+
   it('passes its options to the redactor', () => {
     const { log, out } = logger(combine(redactPii({ paths: ['order.note'], detectors: { email: false } }), json()));
     log.info('a@example.com', { order: { note: 'leave at door' } });

@@ -56,6 +56,48 @@ export function personalFieldsOf(value: object, recheck: { done: boolean }): Rea
 let declaredCount = -1;
 
 /**
+ * The personal fields of every annotated class, by normalized field name (`date_of_birth` and `dateOfBirth` are one
+ * name): for each name, the classes that declare it personal, as their field maps. Rebuilt with the declared keys.
+ */
+let shapeIndex: ReadonlyMap<string, readonly ReadonlyMap<string, FieldKind>[]> = new Map();
+
+/**
+ * The personal fields of the annotated class a plain object is shaped like: the class of which the object's keys
+ * include the most personal fields, at least `minShared` of them (ties: the first class annotated). Keyed by the
+ * object's own keys (their spelling may differ from the class's). Undefined when no class is close enough: one
+ * map lookup per key, nothing allocated unless a key is some class's personal field.
+ *
+ * @param keys - the object's own enumerable string keys
+ * @param minShared - how many personal fields of one class make the object that class
+ */
+export function shapeFieldsOf(keys: readonly string[], minShared: number): ReadonlyMap<string, FieldKind> | undefined {
+  if (shapeIndex.size === 0 || keys.length < minShared) return undefined;
+  let counts: Map<ReadonlyMap<string, FieldKind>, number> | undefined;
+  let best: ReadonlyMap<string, FieldKind> | undefined;
+  let bestCount = 0;
+  for (const key of keys) {
+    const owners = shapeIndex.get(normalizeKey(key));
+    if (owners === undefined) continue;
+    counts ??= new Map();
+    for (const owner of owners) {
+      const count = (counts.get(owner) ?? 0) + 1;
+      counts.set(owner, count);
+      if (count > bestCount) {
+        best = owner;
+        bestCount = count;
+      }
+    }
+  }
+  if (best === undefined || bestCount < minShared) return undefined;
+  const fields = new Map<string, FieldKind>();
+  for (const key of keys) {
+    const field = best.get(normalizeKey(key));
+    if (field !== undefined) fields.set(key, field);
+  }
+  return fields;
+}
+
+/**
  * Generic field names that say nothing on their own: declaring `Patient.code` personal must not redact
  * every `code` of every log line. Such fields are still redacted inside instances of their class.
  */
@@ -74,8 +116,16 @@ export function refreshDeclaredKeys(): void {
   if (classes.length === declaredCount) return;
   declaredCount = classes.length;
   const fields = new Map<string, KeyKind>();
+  const shapes = new Map<string, ReadonlyMap<string, FieldKind>[]>();
   for (const target of classes) {
-    for (const field of getPersonalFields(target)) {
+    const personal = getPersonalFields(target);
+    const byName = new Map(personal.map((f) => [normalizeKey(f.property), kindOf(f.categories)]));
+    for (const name of byName.keys()) {
+      const owners = shapes.get(name);
+      if (owners === undefined) shapes.set(name, [byName]);
+      else owners.push(byName);
+    }
+    for (const field of personal) {
       const normalized = normalizeKey(field.property);
       if (normalized.length < 4 || GENERIC_NAMES.has(normalized) || fields.has(normalized)) continue;
       const k = kindOf(field.categories);
@@ -83,4 +133,5 @@ export function refreshDeclaredKeys(): void {
     }
   }
   setDeclaredKeys(fields);
+  shapeIndex = shapes;
 }

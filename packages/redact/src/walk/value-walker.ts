@@ -12,7 +12,7 @@ import { cloneRecord, compilePaths } from '../paths/compiled-paths';
 import type { PathMatcher, PathState } from '../paths/path-matcher';
 import type { Replacement, Replacer, ValueHelper } from '../replacement/replacer';
 import type { TextRedactor } from '../text/text-redactor';
-import { personalFieldsOf } from './class-fields';
+import { personalFieldsOf, shapeFieldsOf } from './class-fields';
 
 /** Replaces a whole value when the redactor itself failed on it: never the original. */
 export const FAILED = '[REDACTED:redaction-failed]';
@@ -30,6 +30,8 @@ export interface WalkerConfig {
   readonly paths: PathMatcher | undefined;
   readonly keys: false | { readonly extra: ReadonlySet<string>; readonly ignore: ReadonlySet<string> };
   readonly classAware: boolean;
+  /** How many personal fields of one class make a plain object that class (0: never). */
+  readonly shapeFields: number;
   readonly text: TextRedactor;
   readonly replacer: Replacer;
   readonly replacement: Replacement;
@@ -321,6 +323,8 @@ export class ValueWalker {
   ): unknown {
     const keys = Object.keys(value);
     const config = this.config;
+    // A plain object (a row read from a database, parsed JSON) shaped like an annotated class is redacted as it.
+    const personal = fields ?? (config.shapeFields > 0 ? shapeFieldsOf(keys, config.shapeFields) : undefined);
     let out: Record<PropertyKey, unknown> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -328,7 +332,7 @@ export class ValueWalker {
       let redacted: unknown;
       try {
         item = value[key];
-        redacted = this.entry(key, item, state, depth, fields);
+        redacted = this.entry(key, item, state, depth, personal);
       } catch {
         redacted = UNREADABLE;
       }
