@@ -15,6 +15,8 @@ export type { MarkedHandler } from './routes/route-marker';
 export { Delete, Get, Patch, Post, Put, mountController } from './controllers/route.decorators';
 export type { ControllerMethod, HttpVerb } from './controllers/route.decorators';
 export { privacyInfo } from './context/request-context';
+export { UNMATCHED_ROUTE } from './logging/request-log';
+export type { RequestLogLine, RequestLogWriter } from './logging/request-log';
 export type { PrivacyRequestInfo } from './context/request-context';
 export type { RouteProblem } from './engine/route-compiler';
 

@@ -8,6 +8,7 @@ import type { SweepOptions, SweepReport } from './retention/retention-sweeper';
 import type { RightsService } from './rights/rights.service';
 import type { DataSource } from './sources/data-source';
 import type { ResolvedMeasures } from './measures/measures.options';
+import type { RequestLogWriter } from './logging/request-log';
 
 /**
  * What `privacy()` returns: the middleware to `app.use()`, plus its checks, the rights and retention services and
@@ -53,6 +54,17 @@ export type PrivacyKit = RequestHandler & {
   retentionPolicy(now?: Date): RetentionPolicy;
   /** Drift detection (the `drift` option): what each route's responses were seen to contain; undefined when off. */
   readonly drift: DriftRecorder | undefined;
+  /**
+   * A request-logging middleware: one line per request when its response ends (method, route, status, duration,
+   * request id), naming the route by its pattern (`/users/:id`), never by its raw path, so the ids and query
+   * strings in URLs stay out of the logs. Mount it before the routes; a writer that throws is reported through
+   * `onError` and never affects the request.
+   *
+   * @param write - receives each line
+   * @example
+   * app.use(kit.logRequests((line) => logger.info('request', line)));
+   */
+  logRequests(write: RequestLogWriter): RequestHandler;
   /** What the app said about its security measures (the `measures` option; undefined entries are detected). */
   readonly measures: ResolvedMeasures;
 };

@@ -15,6 +15,7 @@ import { markKitHolder } from './discovery/kit-holder';
 import { tagMountedApp } from './discovery/sub-apps';
 import { createDriftRecorder } from './drift/create-drift-recorder';
 import { createInventoryEndpoint } from './inventory/inventory.endpoint';
+import { requestLogger, type RequestLogWriter } from './logging/request-log';
 import type { PrivacyKit } from './privacy-kit';
 import { LISTEN_GUARDED_KEY } from './symbols';
 
@@ -116,6 +117,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     retentionPolicy: (now?: Date) => sweeper.policy(now),
     drift,
     measures: resolved.measures,
+    logRequests: (write: RequestLogWriter) => requestLogger((req) => engine.routePattern(req), write, (error, what) => engine.report(error, what)),
   });
   const inventory = createInventoryEndpoint(engine, kit);
   sweeper.start();

@@ -105,6 +105,8 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
   /** Compiled once per twin mounted with `use()`, keyed on the twin itself. */
   private readonly guardDeclarations = new WeakMap<object, CompiledRoute | RouteProblem>();
   private patterns = new WeakMap<object, KnownRoute>();
+  /** Each route's pattern as the request log names it (see routePattern). */
+  private readonly loggedPatterns = new WeakMap<object, string>();
   /** Sub-apps whose routes were learned at request time (their mount is hidden from the walk). */
   private learnedApps = new WeakSet<object>();
   private consentIndex: ConsentablePurposes | undefined;
@@ -159,7 +161,8 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     this.unseen = discovery.unseen;
     const patterns = new WeakMap<object, KnownRoute>();
     for (const route of discovered) {
-      if (route.markers.length > 0 && !patterns.has(route.route)) patterns.set(route.route, { method: route.method, pattern: route.path, markers: route.markers });
+      // Every route, annotated or not: the request log names routes by their pattern too.
+      if (!patterns.has(route.route)) patterns.set(route.route, { method: route.method, pattern: route.path, markers: route.markers });
     }
     this.patterns = patterns;
     this.learnedApps = new WeakSet();
@@ -399,6 +402,22 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     return known;
   }
 
+  /**
+   * The full pattern of the route a request matched, mount paths included ('/tenants/:tenant/orders/:id'), learned
+   * once per route; a best-effort pattern for a route the walk cannot see; undefined when no route matched (a 404,
+   * a static file, middleware only). Never the raw path.
+   */
+  routePattern(req: Request): string | undefined {
+    const route = req.route as object | undefined;
+    if (route === undefined) return undefined;
+    let pattern = this.loggedPatterns.get(route);
+    if (pattern === undefined) {
+      pattern = this.knownRoute(req, route)?.pattern ?? fallbackPattern(req);
+      this.loggedPatterns.set(route, pattern);
+    }
+    return pattern;
+  }
+
   /** Learns the routes of a sub-app the walk could not see (mounted while sub-apps were not tracked), once. */
   private learnSubApp(app: unknown): void {
     if ((typeof app !== 'function' && typeof app !== 'object') || app === null || this.learnedApps.has(app)) return;
@@ -406,7 +425,7 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
     const prefix = mountPrefixOf(app, this.app, joinPaths);
     if (prefix === undefined) return;
     for (const found of discoverRoutes(app)) {
-      if (found.markers.length > 0 && !this.patterns.has(found.route)) {
+      if (!this.patterns.has(found.route)) {
         this.patterns.set(found.route, { method: found.method, pattern: joinPaths(prefix, found.path), markers: found.markers });
       }
     }
