@@ -35,6 +35,16 @@ function hasAddressShape(text: string, start: number, end: number): boolean {
   return digit && (double || colons === 7 || (colons === 6 && dot));
 }
 
+/** Whether the text holds at least `count` colons (native searches). */
+function hasColons(text: string, count: number): boolean {
+  let at = -1;
+  for (let k = 0; k < count; k++) {
+    at = text.indexOf(':', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
+
 /** Whether a candidate of the right shape is an address to redact (the loopback `::1` is not). */
 function isAddress(candidate: string): boolean {
   return candidate !== '::1' && isIPv6(candidate);
@@ -55,6 +65,8 @@ export const ipv6Detector: Detector = {
   minDigits: 1,
   requires: HAS_COLON,
   scan(text: string, report: ReportMatch): void {
+    // Every address has '::' or six colons at least: text with fewer (log lines with a time or two) is left at once.
+    if (text.indexOf('::') === -1 && !hasColons(text, 6)) return;
     const n = text.length;
     let floor = 0;
     let colon = text.indexOf(':');

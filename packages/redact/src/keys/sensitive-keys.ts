@@ -170,7 +170,15 @@ let declared: ReadonlyMap<string, KeyKind> = new Map();
  */
 export function setDeclaredKeys(fields: ReadonlyMap<string, KeyKind>): void {
   declared = fields;
+  declaredVersion++;
   cache.clear();
+}
+
+let declaredVersion = 0;
+
+/** Changes whenever the declared keys change: what text was found clean under the old ones must be looked at again. */
+export function declaredKeysVersion(): number {
+  return declaredVersion;
 }
 
 /**

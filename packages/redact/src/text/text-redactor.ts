@@ -1,4 +1,5 @@
 import type { Detector, MatchKind, ReportMatch } from '../detectors/detector';
+import { declaredKeysVersion } from '../keys/sensitive-keys';
 import type { Replacement, Replacer } from '../replacement/replacer';
 import { isDigit, isSpace } from './char-class';
 import { decodedWindows } from './percent-decoding';
@@ -11,6 +12,48 @@ const NO_WINDOWS: readonly DecodedWindow[] = [];
 export interface ActiveDetector {
   readonly detector: Detector;
   readonly replacement: Replacement;
+}
+
+/**
+ * Strings up to this long that held nothing are remembered: the values of log records repeat (routes, levels,
+ * plans, user agents, messages of structured logs). Longer strings are mostly free-text lines that never repeat
+ * (a timestamp makes each one new), where remembering would only cost a hash and a set entry per line.
+ */
+export const CLEAN_MEMO_MAX_LENGTH = 96;
+/** How many clean strings each generation of the memo keeps. */
+export const CLEAN_MEMO_SIZE = 2048;
+
+/**
+ * The strings the detectors found nothing in, in two generations: a hit in the older one moves the string to the
+ * newer one, and when the newer one is full the older one is dropped. Holds no personal data by construction (only
+ * what no detector matched), and is emptied when the declared keys change (a new class field makes `field=value`
+ * personal).
+ */
+class CleanMemo {
+  private young = new Set<string>();
+  private old = new Set<string>();
+  private version = declaredKeysVersion();
+
+  has(text: string): boolean {
+    if (this.version !== declaredKeysVersion()) {
+      this.version = declaredKeysVersion();
+      this.young.clear();
+      this.old.clear();
+      return false;
+    }
+    if (this.young.has(text)) return true;
+    if (!this.old.has(text)) return false;
+    this.add(text);
+    return true;
+  }
+
+  add(text: string): void {
+    if (this.young.size >= CLEAN_MEMO_SIZE) {
+      this.old = this.young;
+      this.young = new Set();
+    }
+    this.young.add(text);
+  }
 }
 
 /** How far back a cut looks for white space, so that it does not split a value. */
@@ -54,6 +97,7 @@ export class TextRedactor {
   private found: Set<string> | undefined;
   private busy = false;
   private readonly buffers = new ProfileBuffers();
+  private readonly memo = new CleanMemo();
   private readonly minLength: number;
   private readonly report: ReportMatch;
   private readonly detect: ReportMatch;
@@ -90,7 +134,12 @@ export class TextRedactor {
    */
   redact(text: string): string {
     if (text.length < this.minLength) return text;
-    if (text.length <= this.maxStringLength) return this.redactWhole(text);
+    if (text.length <= CLEAN_MEMO_MAX_LENGTH && this.memo.has(text)) return text;
+    if (text.length <= this.maxStringLength) {
+      const out = this.redactWhole(text);
+      if (out === text && text.length <= CLEAN_MEMO_MAX_LENGTH) this.memo.add(text);
+      return out;
+    }
     const cut = safeCut(text, this.maxStringLength);
     return this.redactWhole(text.slice(0, cut)) + truncationMarker(text.length - cut);
   }

@@ -325,6 +325,8 @@ export class ValueWalker {
     const config = this.config;
     // A plain object (a row read from a database, parsed JSON) shaped like an annotated class is redacted as it.
     const personal = fields ?? (config.shapeFields > 0 ? shapeFieldsOf(keys, config.shapeFields) : undefined);
+    // The copy is made whole at the first change (one native copy, symbols included, instead of a property added
+    // at a time), and only the changed values are written into it.
     let out: Record<PropertyKey, unknown> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -336,36 +338,44 @@ export class ValueWalker {
       } catch {
         redacted = UNREADABLE;
       }
-      if (redacted !== item && out === undefined) out = this.copyObject(value, keys, i, nullProto);
-      if (out !== undefined) setKey(out, key, redacted);
+      if (redacted !== item) {
+        out ??= this.copyOf(value, nullProto);
+        setKey(out, key, redacted);
+      }
       if (++this.nodes > config.maxNodes && i + 1 < keys.length) {
-        out ??= this.copyObject(value, keys, i + 1, nullProto);
+        out ??= this.copyOf(value, nullProto);
+        for (let k = i + 1; k < keys.length; k++) delete out[keys[k]!];
         setKey(out, '[truncated]', SIZE_LIMIT);
         break;
       }
     }
     // Symbol keys are not serialized, but formats read them (winston's level, message and splat): at the top
-    // level their values are redacted too; below, they are carried over when an object is copied.
-    if (depth === 0 || out !== undefined) {
-      const symbols = Object.getOwnPropertySymbols(value).filter((symbol) => Object.prototype.propertyIsEnumerable.call(value, symbol));
-      const redactedSymbols: unknown[] = [];
-      let changed = false;
-      for (const symbol of symbols) {
+    // level their values are redacted too; below, the copy carries them over.
+    if (depth === 0) {
+      const symbols = Object.getOwnPropertySymbols(value);
+      for (let k = 0; k < symbols.length; k++) {
+        const symbol = symbols[k]!;
+        if (!Object.prototype.propertyIsEnumerable.call(value, symbol)) continue;
+        let item: unknown;
         let redacted: unknown;
         try {
-          const item = value[symbol];
-          redacted = depth === 0 ? this.walk(item, null, depth + 1) : item;
-          if (redacted !== item) changed = true;
+          item = value[symbol];
+          redacted = this.walk(item, null, depth + 1);
         } catch {
           redacted = UNREADABLE;
-          changed = true;
         }
-        redactedSymbols.push(redacted);
+        if (redacted === item) continue;
+        out ??= this.copyOf(value, nullProto);
+        out[symbol] = redacted;
       }
-      if (changed && out === undefined) out = this.copyObject(value, keys, keys.length, nullProto);
-      if (out !== undefined) for (let k = 0; k < symbols.length; k++) out[symbols[k]!] = redactedSymbols[k];
     }
     return out ?? value;
+  }
+
+  /** A copy of a plain object (or of a class instance's own enumerable properties) to write redacted values into. */
+  private copyOf(value: Record<PropertyKey, unknown>, nullProto: boolean): Record<PropertyKey, unknown> {
+    const copy = this.shallowCopy(value);
+    return nullProto ? Object.assign(Object.create(null) as Record<PropertyKey, unknown>, copy) : copy;
   }
 
   /** `{ ...value }`, or a key-by-key copy with placeholders when a getter throws. */
