@@ -1,4 +1,4 @@
-import type { Planted } from './leak-corpus';
+import type { CorpusRecord, Planted } from './leak-corpus';
 
 /** Decodes every valid %XX escape (invalid ones stay), repeatedly, as a reader of the log could. */
 export function urlDecode(text: string): string {
@@ -70,4 +70,33 @@ export function serialize(value: unknown): string {
     if (typeof v === 'bigint') return v.toString();
     return v;
   });
+}
+
+/** One row of {@link leaksByType}: how many values of a type were planted and how many reached the output. */
+export interface TypeLeaks {
+  readonly type: string;
+  readonly planted: number;
+  readonly leaked: number;
+}
+
+/**
+ * Redacts every record and counts planted and leaked values per type (the planted value's `type`, or its
+ * category), sorted by type.
+ *
+ * @param records - a corpus (e.g. `generateHeldOut(seed, count)`)
+ * @param redact - the redaction to score
+ */
+export function leaksByType(records: readonly CorpusRecord[], redact: (value: unknown) => unknown): TypeLeaks[] {
+  const rows = new Map<string, { planted: number; leaked: number }>();
+  for (const record of records) {
+    const leaked = new Set(findLeaks(serialize(redact(record.value)), record.planted).map((leak) => leak.planted));
+    for (const p of record.planted) {
+      const type = p.type ?? p.category;
+      const row = rows.get(type) ?? { planted: 0, leaked: 0 };
+      row.planted++;
+      if (leaked.has(p)) row.leaked++;
+      rows.set(type, row);
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, row]) => ({ type, ...row }));
 }

@@ -9,6 +9,8 @@ export interface Planted {
   readonly category: string;
   /** Also checked digits-only: reformatting must not let it through (cards, phones, SSNs, IBANs). */
   readonly numeric: boolean;
+  /** The kind and form reported by `leaksByType` (defaults to the category), e.g. 'phone (DE)'. */
+  readonly type?: string;
 }
 
 /** The shapes of records the corpus produces. */
