@@ -33,3 +33,27 @@ describe('email detector', () => {
     expect(redact.text(input)).toBe(input);
   });
 });
+
+describe('email detector, international addresses (RFC 6531)', () => {
+  const redact = onlyDetector('email');
+
+  it('redacts an e-mail whose local part has an apostrophe, whole', () => {
+    expect(redact.text("from o'brien.k@example.ie today")).toBe('from [REDACTED:email] today');
+  });
+
+  it('redacts an e-mail whose local part has accented letters, whole', () => {
+    expect(redact.text('to josé.müller@example.de')).toBe('to [REDACTED:email]');
+  });
+
+  it('redacts an e-mail written entirely in another script, domain included', () => {
+    expect(redact.text('contact 用户@例子.广告 now')).toBe('contact [REDACTED:email] now');
+  });
+
+  it('keeps the quotes around a quoted address', () => {
+    expect(redact.text("owner='zoë@example.fr'")).toBe("owner='[REDACTED:email]'");
+  });
+
+  it('stops the local part at typographic quotes and guillemets', () => {
+    expect(redact.text('«anne@example.fr»')).toBe('«[REDACTED:email]»');
+  });
+});
