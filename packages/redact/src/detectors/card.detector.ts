@@ -29,6 +29,34 @@ function isPlausibleIssuer(digits: string): boolean {
   return true;
 }
 
+/**
+ * The separator between groups g and g+1 when cards are printed with it: a space, a hyphen, a dot or two
+ * spaces (-1 otherwise). A number keeps one separator throughout.
+ */
+function gapKind(r: GroupReader, g: number): number {
+  const c = r.gapChar(g);
+  if (c === 32 || c === 45 || c === 46) return c;
+  const end = r.end(g);
+  if (r.start(g + 1) - end === 2 && r.text.charCodeAt(end) === 32 && r.text.charCodeAt(end + 1) === 32) return 64;
+  return -1;
+}
+
+/**
+ * Cards grouped with slashes (4111/1111/1111/1111, 3782/822463/10005): '/' joins no numeric candidate of the
+ * profile, so these are found by their own search, only in texts that hold a '/'.
+ */
+const SLASHED = /(?<![\d/])(?:\d{4}\/\d{4}\/\d{4}\/\d{1,4}(?:\/\d{3})?|\d{4}\/\d{6}\/\d{4,5})(?![\d/])/g;
+
+function scanSlashed(text: string, report: ReportMatch): void {
+  SLASHED.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  while ((match = SLASHED.exec(text)) !== null) {
+    const digits = match[0].replace(/\//g, '');
+    if (digits.length < MIN_DIGITS || !isPlausibleIssuer(digits) || !isLuhnValid(digits)) continue;
+    if (report(match.index, match.index + match[0].length)) return;
+  }
+}
+
 /** Group lengths of the number being read (scans never nest, so one array serves every call). */
 const lengths: number[] = [];
 
@@ -47,8 +75,8 @@ function scanCard(r: GroupReader, first: number, last: number, report: ReportMat
         digits += r.length(j);
         if (digits > MAX_DIGITS) break;
         if (j > i) {
-          const gap = r.gapChar(j - 1);
-          if (gap !== 32 && gap !== 45) break;
+          const gap = gapKind(r, j - 1);
+          if (gap === -1) break;
           if (separator === -1) separator = gap;
           else if (gap !== separator) break;
         }
@@ -56,7 +84,7 @@ function scanCard(r: GroupReader, first: number, last: number, report: ReportMat
         if (digits < MIN_DIGITS || !r.freeAfter(j)) continue;
         if (lengths.length > 1 && !isCardGrouping(lengths)) continue;
         const candidate = text.slice(r.start(i), r.end(j));
-        const compact = lengths.length > 1 ? candidate.replace(/[ -]/g, '') : candidate;
+        const compact = lengths.length > 1 ? candidate.replace(/[^0-9]/g, '') : candidate;
         if (isPlausibleIssuer(compact) && isLuhnValid(compact)) best = j;
       }
     }
@@ -69,8 +97,8 @@ function scanCard(r: GroupReader, first: number, last: number, report: ReportMat
 }
 
 /**
- * Payment card numbers: 13-19 digits, written without separators or in the usual groups with spaces or
- * dashes, with a plausible issuer prefix (not 0 or 1, the lengths of Visa/Mastercard/Amex) and a valid Luhn
+ * Payment card numbers: 13-19 digits, written without separators or in the usual groups (4-4-4-4, 4-4-4-4-3,
+ * 4-6-5 Amex, 4-6-4 Diners) joined by spaces, two spaces, hyphens, dots or slashes, with a plausible issuer prefix (not 0 or 1, the lengths of Visa/Mastercard/Amex) and a valid Luhn
  * checksum. Luhn-invalid ids, epoch timestamps and numbers inside words stay untouched.
  */
 export const cardDetector: Detector = {
@@ -84,6 +112,7 @@ export const cardDetector: Detector = {
   requires: 0,
   scan(text: string, report: ReportMatch, profile: TextProfile): void {
     scanClusters(text, profile, report, MIN_DIGITS, 1, scanCard);
+    if (text.indexOf('/') !== -1) scanSlashed(text, report);
   },
   mask: maskKeepLastFour,
   normalize: normalizeAlnum,

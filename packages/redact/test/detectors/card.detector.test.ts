@@ -49,3 +49,35 @@ describe('card detector', () => {
     expect(redact.text('{"pan":4111111111111111}')).toBe('{"pan":[REDACTED:card]}');
   });
 });
+
+describe('card detector, any common grouping', () => {
+  const redact = onlyDetector('card');
+
+  it('redacts a card grouped with dots', () => {
+    expect(redact.text('card 4111.1111.1111.1111 ok')).toBe('card [REDACTED:card] ok');
+  });
+
+  it('redacts a card grouped with slashes', () => {
+    expect(redact.text('card 4111/1111/1111/1111 ok')).toBe('card [REDACTED:card] ok');
+  });
+
+  it('redacts an Amex card in 4-6-5 groups with slashes', () => {
+    expect(redact.text('amex 3782/822463/10005 ok')).toBe('amex [REDACTED:card] ok');
+  });
+
+  it('redacts a card grouped with two spaces', () => {
+    expect(redact.text('card 5555  5555  5555  4444 ok')).toBe('card [REDACTED:card] ok');
+  });
+
+  it('redacts a 19-digit card in 4-4-4-4-3 groups', () => {
+    expect(redact.text('card 4000 0000 0000 0000 006 ok')).toBe('card [REDACTED:card] ok');
+  });
+
+  it('leaves a Luhn-invalid number grouped with slashes untouched', () => {
+    expect(redact.text('ref 4111/1111/1111/1112')).toBe('ref 4111/1111/1111/1112');
+  });
+
+  it('leaves a card-length number whose separators change midway untouched', () => {
+    expect(redact.text('ref 4111.1111-1111 1111')).toBe('ref 4111.1111-1111 1111');
+  });
+});
