@@ -1,6 +1,7 @@
-import { KEY_CHAR, is, isLetter, isSpace } from '../text/char-class';
+import { KEY_CHAR, is, isDigit, isLetter, isSpace } from '../text/char-class';
 import { HAS_COLON, HAS_EQUALS } from '../text/text-profile';
-import { classifyKey } from '../keys/sensitive-keys';
+import { KEY_KINDS, classifyKey, normalizeKey } from '../keys/sensitive-keys';
+import type { KeyKind } from '../keys/sensitive-keys';
 import type { Detector, ReportMatch } from './detector';
 
 const MAX_KEY = 48;
@@ -16,6 +17,26 @@ function isQuote(c: number): boolean {
   return c === 34 || c === 39;
 }
 
+/**
+ * Keys that are too generic alone (`name=widget` in a config line) but name a person in a query string or form
+ * body (`?name=Alice%20Smith&`), and short spellings forms use for personal fields.
+ */
+const QUERY_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
+  ...['name', 'displayname', 'customername', 'contactname', 'recipientname', 'personname', 'holdername', 'cardholder', 'cardholdername', 'fname', 'lname', 'nickname'].map(
+    (key) => [key, KEY_KINDS.personName] as const,
+  ),
+  ...['addr', 'addr1', 'addr2', 'address1', 'address2', 'line1', 'line2', 'city', 'town'].map((key) => [key, KEY_KINDS.address] as const),
+  ...['zip', 'plz', 'cp', 'cap'].map((key) => [key, KEY_KINDS.postalCode] as const),
+  ...['birth', 'birthdt', 'bdate'].map((key) => [key, KEY_KINDS.dateOfBirth] as const),
+]);
+
+/** Whether the key starting at `keyStart` is a parameter of a query string or form body (after '?' or '&'). */
+function isQueryParameter(text: string, keyStart: number): boolean {
+  if (keyStart === 0) return false;
+  const c = text.charCodeAt(keyStart - 1);
+  return c === 63 || c === 38;
+}
+
 const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'none', 'nil', '[redacted]']);
 
 /**
@@ -23,7 +44,8 @@ const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'none', 'nil', '
  * password, secret, token, api keys, authorization, cookie, ssn, iban, card number, email, phone, dob...),
  * in their usual written forms: query strings and form bodies (`password=x&`), headers (`Authorization: Bearer x`,
  * `Cookie: a=1; b=2`), JSON inside strings (`"password":"x"`, `{\"token\":\"x\"}`) and config dumps
- * (`DB_PASSWORD=x`). Only the value is replaced; `null`, booleans and nested objects are left alone.
+ * (`DB_PASSWORD=x`). In a query string or form body, keys too generic alone name a person too (`?name=`,
+ * `&fname=`, `&addr1=`, `&zip=`). Only the value is replaced; `null`, booleans and nested objects are left alone.
  */
 export const keyValueDetector: Detector = {
   name: 'keyValue',
@@ -54,11 +76,13 @@ export const keyValueDetector: Detector = {
       }
       const keyEnd = k + 1;
       // Sensitive keys end with a letter; this drops times (10:30), ratios and URLs' ports cheaply.
-      if (keyEnd === 0 || !isLetter(text.charCodeAt(keyEnd - 1))) continue;
+      // Form fields may end with a digit (`addr1=`): only for '=' pairs, never for a time.
+      if (keyEnd === 0 || !(isLetter(text.charCodeAt(keyEnd - 1)) || (c === 61 && keyEnd > 1 && isDigit(text.charCodeAt(keyEnd - 1)) && isLetter(text.charCodeAt(keyEnd - 2))))) continue;
       while (k >= 0 && keyEnd - k <= MAX_KEY && is(text.charCodeAt(k), KEY_CHAR)) k--;
       const keyStart = k + 1;
       if (keyStart === keyEnd || (k >= 0 && is(text.charCodeAt(k), KEY_CHAR))) continue;
-      const kind = classifyKey(text.slice(keyStart, keyEnd));
+      let kind = classifyKey(text.slice(keyStart, keyEnd));
+      if ((kind === undefined || !kind.redact) && c === 61 && isQueryParameter(text, keyStart)) kind = QUERY_KEYS.get(normalizeKey(text.slice(keyStart, keyEnd))) ?? kind;
       if (kind === undefined) continue;
       // The value: optional spaces, then a quoted string (quotes may be escaped) or a bare word.
       let v = i + 1;

@@ -37,3 +37,28 @@ describe('key=value detector', () => {
     },
   );
 });
+
+describe('key=value detector, personal values in query strings', () => {
+  const redact = onlyDetector('keyValue');
+
+  it('redacts a percent-encoded name under ?name= in a query string', () => {
+    expect(redact.text('GET /signup?name=Alice%20Smith&page=2')).toBe('GET /signup?name=[REDACTED:name]&page=2');
+  });
+
+  it('redacts a plus-encoded name under &name= in a query string', () => {
+    expect(redact.text('GET /signup?page=2&name=Alice+Smith&sort=asc')).toBe('GET /signup?page=2&name=[REDACTED:name]&sort=asc');
+  });
+
+  it('redacts first_name, dob, phone, email and address values in one query string', () => {
+    const out = redact.text('/s?first_name=Ada&dob=1984-03-12&phone=%2B441134960000&email=a%40example.com&address=12%20Elm%20Street');
+    expect(out).toBe('/s?first_name=[REDACTED:name]&dob=[REDACTED:dob]&phone=[REDACTED:phone]&email=[REDACTED:email]&address=[REDACTED:address]');
+  });
+
+  it('redacts short form keys (addr1, zip) in a query string', () => {
+    expect(redact.text('?addr1=12+Elm+St&zip=ZZ99+9ZZ')).toBe('?addr1=[REDACTED:address]&zip=[REDACTED:address]');
+  });
+
+  it('leaves a generic name= outside a query string untouched', () => {
+    expect(redact.text('queue name=billing ready')).toBe('queue name=billing ready');
+  });
+});
