@@ -227,7 +227,7 @@ class HeldBuilder {
         () => rng.hex(12),
         () => `${rng.int(100, 9999)} bytes`,
         () => `${rng.int(1, 99)}.${rng.int(0, 99)} €`,
-        () => `${rng.int(1, 9)}.${rng.int(0, 9)}.${rng.int(0, 9)}.${rng.int(0, 9)}`,
+        () => `v${rng.int(1, 9)}.${rng.int(0, 9)}.${rng.int(0, 9)}.${rng.int(0, 9)}`,
       ])(),
     );
   }
