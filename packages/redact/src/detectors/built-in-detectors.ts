@@ -4,6 +4,7 @@ import type { Detector } from './detector';
 import { emailDetector } from './email.detector';
 import { ibanDetector } from './iban.detector';
 import { ipv4Detector } from './ipv4.detector';
+import { ipv4NumericDetector } from './ipv4-numeric.detector';
 import { ipv6Detector } from './ipv6.detector';
 import { jwtDetector } from './jwt.detector';
 import { keyValueDetector } from './key-value.detector';
@@ -12,12 +13,12 @@ import { phoneDetector } from './phone.detector';
 import { ssnDetector } from './ssn.detector';
 
 /** Names of the built-in free-text detectors. */
-export type BuiltInDetectorName = 'email' | 'card' | 'iban' | 'ipv4' | 'ipv6' | 'jwt' | 'ssn' | 'nino' | 'phone' | 'bearer' | 'keyValue';
+export type BuiltInDetectorName = 'email' | 'card' | 'iban' | 'ipv4' | 'ipv4Numeric' | 'ipv6' | 'jwt' | 'ssn' | 'nino' | 'phone' | 'bearer' | 'keyValue';
 
 /**
  * The built-in free-text detectors, all on by default, with their data categories:
  * email (user.contact.email), card (user.financial.credit_card), iban (user.financial.bank_account),
- * ipv4 and ipv6 (user.device.ip_address), jwt and bearer (user.authorization.credentials),
+ * ipv4, ipv4Numeric (integer, hex, dotted hex/octal forms) and ipv6 (user.device.ip_address), jwt and bearer (user.authorization.credentials),
  * ssn and nino (user.government_id.national_identification_number), phone (user.contact.phone_number),
  * keyValue (per key: `password=` is a credential, `email=` an e-mail, `dob=` a date of birth...).
  */
@@ -26,6 +27,7 @@ export const BUILT_IN_DETECTORS: Readonly<Record<BuiltInDetectorName, Detector>>
   card: cardDetector,
   iban: ibanDetector,
   ipv4: ipv4Detector,
+  ipv4Numeric: ipv4NumericDetector,
   ipv6: ipv6Detector,
   jwt: jwtDetector,
   ssn: ssnDetector,
