@@ -8,12 +8,13 @@ import { ipv4NumericDetector } from './ipv4-numeric.detector';
 import { ipv6Detector } from './ipv6.detector';
 import { jwtDetector } from './jwt.detector';
 import { keyValueDetector } from './key-value.detector';
+import { macDetector } from './mac.detector';
 import { ninoDetector } from './nino.detector';
 import { phoneDetector } from './phone.detector';
 import { ssnDetector } from './ssn.detector';
 
 /** Names of the built-in free-text detectors. */
-export type BuiltInDetectorName = 'email' | 'card' | 'iban' | 'ipv4' | 'ipv4Numeric' | 'ipv6' | 'jwt' | 'ssn' | 'nino' | 'phone' | 'bearer' | 'keyValue';
+export type BuiltInDetectorName = 'email' | 'card' | 'iban' | 'ipv4' | 'ipv4Numeric' | 'ipv6' | 'mac' | 'jwt' | 'ssn' | 'nino' | 'phone' | 'bearer' | 'keyValue';
 
 /**
  * The built-in free-text detectors, all on by default, with their data categories:
@@ -29,6 +30,7 @@ export const BUILT_IN_DETECTORS: Readonly<Record<BuiltInDetectorName, Detector>>
   ipv4: ipv4Detector,
   ipv4Numeric: ipv4NumericDetector,
   ipv6: ipv6Detector,
+  mac: macDetector,
   jwt: jwtDetector,
   ssn: ssnDetector,
   nino: ninoDetector,
