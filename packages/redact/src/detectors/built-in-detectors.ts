@@ -13,17 +13,19 @@ import { keyValueDetector } from './key-value.detector';
 import { macDetector } from './mac.detector';
 import { ninoDetector } from './nino.detector';
 import { phoneDetector } from './phone.detector';
+import { postalAddressDetector } from './postal-address.detector';
 import { ssnDetector } from './ssn.detector';
 
 /** Names of the built-in free-text detectors. */
-export type BuiltInDetectorName = 'email' | 'card' | 'iban' | 'ipv4' | 'ipv4Numeric' | 'ipv6' | 'mac' | 'jwt' | 'ssn' | 'nino' | 'phone' | 'bearer' | 'coordinates' | 'dateOfBirth' | 'keyValue';
+export type BuiltInDetectorName = 'email' | 'card' | 'iban' | 'ipv4' | 'ipv4Numeric' | 'ipv6' | 'mac' | 'jwt' | 'ssn' | 'nino' | 'phone' | 'bearer' | 'coordinates' | 'dateOfBirth' | 'postalAddress' | 'keyValue';
 
 /**
  * The built-in free-text detectors, all on by default, with their data categories:
  * email (user.contact.email), card (user.financial.credit_card), iban (user.financial.bank_account),
  * ipv4, ipv4Numeric (integer, hex, dotted hex/octal forms) and ipv6 (user.device.ip_address), jwt and bearer (user.authorization.credentials),
  * ssn and nino (user.government_id.national_identification_number), phone (user.contact.phone_number),
- * coordinates (user.location.precise), dateOfBirth (user.demographic.date_of_birth, after a telling word), keyValue (per key: `password=` is a credential, `email=` an e-mail, `dob=` a date of birth...).
+ * coordinates (user.location.precise), dateOfBirth (user.demographic.date_of_birth, after a telling word),
+ * postalAddress (user.contact.address, after a telling word), keyValue (per key: `password=` is a credential, `email=` an e-mail, `dob=` a date of birth...).
  */
 export const BUILT_IN_DETECTORS: Readonly<Record<BuiltInDetectorName, Detector>> = Object.freeze({
   email: emailDetector,
@@ -40,6 +42,7 @@ export const BUILT_IN_DETECTORS: Readonly<Record<BuiltInDetectorName, Detector>>
   bearer: bearerDetector,
   coordinates: coordinatesDetector,
   dateOfBirth: dateOfBirthDetector,
+  postalAddress: postalAddressDetector,
   keyValue: keyValueDetector,
 });
 
