@@ -4,7 +4,7 @@ import type { Detector, ReportMatch } from './detector';
 import { maskKeepLastFour, normalizeAlnum } from './detector';
 import { GroupReader, scanClusters } from './numeric-groups';
 
-const MAX_GROUPS = 6;
+const MAX_GROUPS = 8;
 const MAX_DIGITS = 17;
 
 /** Whether every joiner between groups i..j is made of space, dash, dot and parentheses (no '+'). */
@@ -26,6 +26,8 @@ function joinersAgree(r: GroupReader, i: number, j: number): boolean {
     let gap = r.text.slice(r.end(g), r.start(g + 1));
     if (gap.startsWith(')')) gap = gap.slice(1) || ' ';
     if (gap.length !== 1) return false;
+    // A hyphen after the area code may precede groups joined by spaces: "070-123 45 67" (Sweden).
+    if (g === i && gap === '-' && j - i > 2) continue;
     if (kind === '') kind = gap;
     else if (gap !== kind) return false;
   }
@@ -69,7 +71,8 @@ function isNanp(r: GroupReader, i: number, j: number): boolean {
     g++;
   } else if (j - i !== 2) return false;
   if (r.length(g) !== 3 || r.length(g + 1) !== 3 || r.length(g + 2) !== 4) return false;
-  return r.digit(g, 0) >= 2 && r.digit(g + 1, 0) >= 2;
+  // The area code starts with 2-9; the exchange may start with any digit in writing ("(555) 012-3456").
+  return r.digit(g, 0) >= 2;
 }
 
 function isValidPhone(r: GroupReader, i: number, j: number, plus: boolean, digits: number): boolean {
@@ -79,12 +82,16 @@ function isValidPhone(r: GroupReader, i: number, j: number, plus: boolean, digit
   if (r.length(i) >= 2 && d0 === 0) {
     const d1 = r.digit(i, 1);
     // 00 + country code: the international prefix used across Europe.
-    if (d1 === 0) return digits >= 10 && digits <= 17 && r.length(i) >= 3 && r.digit(i, 2) !== 0;
-    // 0 + area code: national trunk format (UK, FR, DE, NL, ...).
+    if (d1 === 0) {
+      // "0044 20 7946 0958", or the prefix as a group of its own: "00 33 1 99 00 12 34".
+      if (r.length(i) === 2) return i < j && r.digit(i + 1, 0) !== 0 && digits >= 11 && digits <= 17;
+      return digits >= 10 && digits <= 17 && r.digit(i, 2) !== 0;
+    }
+    // 0 + area code: national trunk format (UK, FR, DE, NL, ...); German mobiles reach 12 digits.
     if (i === j) return digits === 10 || digits === 11;
     if (!joinersAgree(r, i, j)) return false;
     for (let g = i; g <= j; g++) if (r.length(g) < 2) return false;
-    return digits >= 9 && digits <= 11;
+    return digits >= 9 && (digits <= 11 || (digits === 12 && j - i === 1));
   }
   return isNanp(r, i, j);
 }
