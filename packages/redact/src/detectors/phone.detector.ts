@@ -48,6 +48,8 @@ function numberStart(r: GroupReader, i: number, first: boolean): { start: number
   // "10:30:04.271202": digits right after "<digit>:" are the rest of a time, not a number of their own.
   if (first && s > 1 && r.text.charCodeAt(s - 1) === 58 && isDigit(r.text.charCodeAt(s - 2))) return undefined;
   if (!first && !plus && s === r.start(i) && !r.freeBefore(i)) return undefined;
+  // "2223-0055-0163-4485": a group right after "<digit>-" or "<digit>." continues another number.
+  if (!first && !plus && s > 1 && (r.text.charCodeAt(s - 1) === 45 || r.text.charCodeAt(s - 1) === 46) && isDigit(r.text.charCodeAt(s - 2))) return undefined;
   return { start: s, plus };
 }
 
