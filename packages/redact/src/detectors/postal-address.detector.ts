@@ -33,14 +33,25 @@ function endsClause(c: number): boolean {
   return c === 10 || c === 13 || c === 9 || c === 34 || c === 59 || c === 124 || c === 60 || c === 62 || c === 123 || c === 125 || c === 91 || c === 93;
 }
 
-/** The end of an address that starts at `start`: the end of its clause, a sentence end, or the length cap. */
-function addressEnd(text: string, start: number): number {
+/** A space before the next `key=` or `key:` of a log line. */
+const NEXT_KEY = / [A-Za-z_][\w.-]{0,30}[=:]/y;
+
+/**
+ * The end of an address that starts at `start`: the end of its clause, a sentence end, the next `key=` of the
+ * line, or the length cap. A query parameter (`?address=12+Elm+St&`) ends at '&', '#' or white space.
+ */
+function addressEnd(text: string, start: number, query: boolean): number {
   const limit = Math.min(text.length, start + MAX_ADDRESS);
   let end = start;
   let word = 0;
   while (end < limit) {
     const c = text.charCodeAt(end);
     if (endsClause(c)) break;
+    if (query && (c === 38 || c === 35 || c === 32)) break;
+    if (c === 32) {
+      NEXT_KEY.lastIndex = end;
+      if (NEXT_KEY.test(text)) break;
+    }
     // "... Springfield. Order total" ends a sentence; "St. Mary" and "Apt. 4" (short words) do not.
     if (c === 46 && word > 3 && end + 2 < text.length && text.charCodeAt(end + 1) === 32 && isUpper(text.charCodeAt(end + 2))) break;
     word = isLetter(c) || c >= 0x80 ? word + 1 : 0;
@@ -90,7 +101,8 @@ export const postalAddressDetector: Detector = {
       if (NOT_POSTAL.test(text.slice(Math.max(0, match.index - 12), match.index))) continue;
       if (NOT_POSTAL_VALUE.test(text.slice(start, start + 16))) continue;
       const postcode = match[1] !== undefined;
-      const end = postcode ? postcodeEnd(text, start) : addressEnd(text, start);
+      const before = match.index > 0 ? text.charCodeAt(match.index - 1) : 0;
+      const end = postcode ? postcodeEnd(text, start) : addressEnd(text, start, before === 63 || before === 38);
       if (end <= start) continue;
       if (report(start, end, postcode ? POSTCODE : undefined)) return;
       ADDRESS_WORD.lastIndex = end;

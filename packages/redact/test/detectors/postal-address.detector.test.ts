@@ -51,3 +51,19 @@ describe('postalAddress detector', () => {
     expect(redact.text(input)).toBe(input);
   });
 });
+
+describe('postalAddress detector, where the address ends', () => {
+  const redact = onlyDetector('postalAddress');
+
+  it('ends an address query parameter at the next parameter', () => {
+    expect(redact.text('GET /s?address=12+Elm+St&page=2 200')).toBe('GET /s?address=[REDACTED:address]&page=2 200');
+  });
+
+  it('ends an address query parameter at white space', () => {
+    expect(redact.text('GET /s?page=2&address=12+Elm+St 200 in 3ms')).toBe('GET /s?page=2&address=[REDACTED:address] 200 in 3ms');
+  });
+
+  it('ends an address in a log line at the next key', () => {
+    expect(redact.text('address: 12 Elm Street, Leeds status=ok')).toBe('address: [REDACTED:address] status=ok');
+  });
+});
