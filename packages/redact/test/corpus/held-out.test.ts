@@ -1,5 +1,6 @@
+import { createRedactor } from '@privacy-kit/redact';
 import { isLuhnValid } from '../../src/validators/luhn.validator';
-import { serialize } from './leak-check';
+import { changedNegatives, leaksByType, serialize } from './leak-check';
 import { generateHeldOut } from './held-out';
 
 describe('held-back corpus', () => {
@@ -21,5 +22,31 @@ describe('held-back corpus', () => {
     expect(types.has(undefined)).toBe(false);
     expect(types.size).toBeGreaterThanOrEqual(20);
     expect(corpus.every((r) => r.negatives.length > 0)).toBe(true);
+  });
+});
+
+describe('held-back corpus, redacted with the defaults', () => {
+  const corpus = generateHeldOut(20261204, 2000);
+  const redact = createRedactor();
+
+  it('lets no planted value of any type survive', () => {
+    const leaked = leaksByType(corpus, redact).filter((row) => row.leaked > 0);
+    expect(leaked).toEqual([]);
+  });
+
+  it('changes at most 1 % of the hard negatives', () => {
+    let total = 0;
+    const changed: string[] = [];
+    for (const record of corpus) {
+      total += record.negatives.length;
+      changed.push(...changedNegatives(serialize(redact(record.value)), record.negatives));
+    }
+    expect(changed.length).toBeLessThanOrEqual(total / 100);
+  });
+
+  it('reports planted and leaked values per type', () => {
+    const rows = leaksByType(generateHeldOut(1, 20), (value) => value);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.every((row) => row.planted > 0 && row.leaked === row.planted)).toBe(true);
   });
 });

@@ -42,7 +42,7 @@ describe('leak corpus', () => {
 
   it('covers every record shape with planted values and hard negatives', () => {
     const shapes = new Set(corpus.map((r) => r.shape));
-    expect(shapes.size).toBe(10);
+    expect(shapes.size).toBe(11);
     expect(corpus.every((r) => r.planted.length > 0 && r.negatives.length > 0)).toBe(true);
   });
 

@@ -24,7 +24,8 @@ export type RecordShape =
   | 'headers'
   | 'prose'
   | 'nested-object'
-  | 'class-instance';
+  | 'class-instance'
+  | 'free-text-forms';
 
 /** One log record: what is logged, and what was planted in it. */
 export interface CorpusRecord {
@@ -136,7 +137,29 @@ class Builder {
   }
 }
 
-const SHAPES: readonly RecordShape[] = ['access-line', 'key-value', 'json-in-string', 'stack-trace', 'url-query', 'csv', 'headers', 'prose', 'nested-object', 'class-instance'];
+const SHAPES: readonly RecordShape[] = ['access-line', 'key-value', 'json-in-string', 'stack-trace', 'url-query', 'csv', 'headers', 'prose', 'nested-object', 'class-instance', 'free-text-forms'];
+
+const DOB_WORDS = ['born', 'dob:', 'date of birth', 'né le', 'geboren am', 'fecha de nacimiento:'];
+const ADDRESS_WORDS = ['address:', 'ship to:', 'shipping address:', 'adresse :', 'Anschrift:', 'dirección:'];
+
+/** The tuning forms of the generality kinds: one line of each, with hard negatives next to them. */
+function freeTextForms(b: Builder): string {
+  const rng = b.rng;
+  const ip = b.plant(pii.numericIpv4(rng), 'user.device.ip_address');
+  const ipLine = /^\d+$/.test(ip) ? rng.pick([`http://${ip}/login`, `ip ${ip}`, `client=${ip}`]) : `host=${ip}`;
+  const postal = pii.postalLines(rng);
+  return [
+    `mail from ${b.plant(pii.internationalEmail(rng), 'user.contact.email')} size=${b.keep(String(rng.int(1_000_000_000, 4_294_967_295)))}`,
+    `charged ${b.plant(pii.groupedCard(rng), 'user.financial.credit_card', true)} ${b.keep(neg.price(rng))}`,
+    `call ${b.plant(pii.internationalPhone(rng), 'user.contact.phone_number', true)} at ${b.keep(neg.epochMillis(rng))}`,
+    `${ipLine} took ${b.keep(neg.duration(rng))}`,
+    `device ${b.plant(pii.mac(rng), 'user.device.device_id')} fw ${b.keep(neg.version(rng))} at ${b.keep(`${rng.int(10, 23)}:${rng.int(10, 59)}:${rng.int(10, 59)}`)}`,
+    `location ${b.plant(pii.coordinatePair(rng), 'user.location.precise')} versions ${b.keep(`${rng.int(1, 9)}.${rng.int(0, 9)}, ${rng.int(1, 9)}.${rng.int(0, 9)}`)}`,
+    `${rng.pick(DOB_WORDS)} ${b.plant(pii.birthDate(rng), 'user.demographic.date_of_birth')} (signed up ${b.keep(neg.date(rng))})`,
+    `${rng.pick(ADDRESS_WORDS)} ${b.plant(postal.street, 'user.contact.address')}, ${b.plant(postal.town, 'user.contact.address')}`,
+    `job ${b.keep(neg.uuid(rng))} id ${b.keep(String(rng.int(1_000_000_000, 9_999_999_999)))} sha ${b.keep(neg.hexHash(rng))}`,
+  ].join('\n');
+}
 
 function build(shape: RecordShape, b: Builder): unknown {
   const rng = b.rng;
@@ -254,6 +277,8 @@ function build(shape: RecordShape, b: Builder): unknown {
         profile: new CustomerProfile(b.keep(neg.uuid(rng)), b.email(), b.firstName(), b.phone(), 'gold'),
         at: b.keep(neg.isoTimestamp(rng)),
       };
+    case 'free-text-forms':
+      return freeTextForms(b);
   }
 }
 

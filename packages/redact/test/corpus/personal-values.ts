@@ -227,3 +227,90 @@ export function dateOfBirth(rng: Prng): string {
 export function street(rng: Prng): string {
   return `${rng.int(1, 240)} ${rng.pick(STREETS)} ${rng.pick(['Street', 'Lane', 'Road', 'Avenue'])}`;
 }
+
+const ACCENTED = ['josé', 'müller', 'françoise', 'ødegaard', 'nuñez', 'šimek', 'grâce', 'björk'];
+
+/** An e-mail address with an apostrophe, accented letters or a local part and domain in another script. */
+export function internationalEmail(rng: Prng): string {
+  return rng.pick([
+    () => `${rng.pick(["o'brien", "d'angelo", "l'amour"])}${rng.int(1, 99)}@${rng.pick(DOMAINS)}`,
+    () => `${rng.pick(ACCENTED)}.${rng.pick(ACCENTED)}@${rng.pick(DOMAINS)}`,
+    () => `${rng.pick(['用户', 'почта', 'δοκιμή'])}${rng.int(1, 9)}@${rng.pick(['例子.广告', 'пример.рф', 'example.com'])}`,
+  ])();
+}
+
+/** A Luhn-valid card grouped with dots, slashes or a hyphen, or compact. */
+export function groupedCard(rng: Prng): string {
+  const digits = card(rng).replace(/[^0-9]/g, '');
+  const groups = digits.length === 15 ? [4, 6, 5] : digits.length === 14 ? [4, 6, 4] : [4, 4, 4, 4];
+  const parts: string[] = [];
+  let at = 0;
+  for (const g of groups) {
+    parts.push(digits.slice(at, at + g));
+    at += g;
+  }
+  return parts.join(rng.pick(['.', '/', '-', ' ']));
+}
+
+/** A phone number of a European country or North America, in national or international writing. */
+export function internationalPhone(rng: Prng): string {
+  const d = (n: number): string => rng.digits(n);
+  return rng.pick([
+    () => `+44 (0)20 7946 0${d(3)}`,
+    () => `0044 20 7946 0${d(3)}`,
+    () => `00 33 1 ${d(2)} ${d(2)} ${d(2)} ${d(2)}`,
+    () => `06 ${d(2)} ${d(2)} ${d(2)} ${d(2)}`,
+    () => `0171 ${d(7)}`,
+    () => `+49 171 ${d(7)}`,
+    () => `(555) 01${d(1)}-${d(4)}`,
+    () => `555.01${d(1)}.${d(4)}`,
+    () => `+39 06 ${d(4)} ${d(4)}`,
+    () => `+34 91 ${d(3)} ${d(2)} ${d(2)}`,
+    () => `+31 20 ${d(3)} ${d(4)}`,
+    () => `+32 2 ${d(3)} ${d(2)} ${d(2)}`,
+    () => `+43 1 ${d(3)} ${d(4)}`,
+    () => `+41 44 ${d(3)} ${d(2)} ${d(2)}`,
+    () => `+48 22 ${d(3)} ${d(2)} ${d(2)}`,
+    () => `+46 8 ${d(3)} ${d(3)} ${d(2)}`,
+    () => `+351 21 ${d(3)} ${d(4)}`,
+    () => `+353 1 ${d(3)} ${d(4)}`,
+  ])();
+}
+
+/** An IPv4 documentation address (RFC 5737) written as an integer, a hex number or in dotted hex. */
+export function numericIpv4(rng: Prng): string {
+  const octets = [203, 0, 113, rng.int(1, 254)];
+  const n = 0xcb007100 + octets[3]!;
+  return rng.pick([String(n), `0x${n.toString(16).toUpperCase()}`, octets.map((o) => `0x${o.toString(16).padStart(2, '0')}`).join('.')]);
+}
+
+/** A MAC address in colon, hyphen or Cisco dot notation. */
+export function mac(rng: Prng): string {
+  const b = Array.from({ length: 6 }, () => rng.hex(2));
+  return rng.pick([b.join(':'), b.join('-').toUpperCase(), `${b[0]}${b[1]}.${b[2]}${b[3]}.${b[4]}${b[5]}`]);
+}
+
+/** A decimal latitude/longitude pair with at least four decimals. */
+export function coordinatePair(rng: Prng): string {
+  const lat = (rng.int(-80, 80) + rng.int(1000, 99999) / 100000).toFixed(rng.int(4, 5));
+  const lon = (rng.int(-170, 170) + rng.int(1000, 99999) / 100000).toFixed(rng.int(4, 5));
+  return `${lat}, ${lon}`;
+}
+
+/** A birth date in one of the writings used after a telling word. */
+export function birthDate(rng: Prng): string {
+  const y = rng.int(1940, 2005);
+  const m = String(rng.int(1, 12)).padStart(2, '0');
+  const d = String(rng.int(1, 28)).padStart(2, '0');
+  return rng.pick([`${y}-${m}-${d}`, `${d}/${m}/${y}`, `${d}.${m}.${y}`]);
+}
+
+/** A street line and a postcode with its town. */
+export function postalLines(rng: Prng): { street: string; town: string } {
+  return rng.pick([
+    () => ({ street: street(rng), town: `Springfield ZZ${rng.int(1, 99)} ${rng.int(1, 9)}ZZ` }),
+    () => ({ street: `${rng.pick(['Hauptstraße', 'Gartenweg'])} ${rng.int(1, 99)}`, town: `${rng.int(10000, 99999)} Berlin` }),
+    () => ({ street: `${rng.int(1, 99)} rue des ${rng.pick(['Lilas', 'Tests'])}`, town: `${rng.int(10000, 95999)} Paris` }),
+    () => ({ street: `Calle ${rng.pick(['Mayor', 'Prueba'])} ${rng.int(1, 99)}`, town: `${rng.int(10000, 52999)} Madrid` }),
+  ])();
+}
