@@ -4,7 +4,9 @@ import { DEFAULT_MAX_STRING_LENGTH, resolveRedactOptions } from '../src/redact.o
 describe('redactor options', () => {
   it('applies the full default set with no options', () => {
     const resolved = resolveRedactOptions();
-    expect(resolved.detectors.map((d) => d.detector.name)).toEqual(['email', 'card', 'iban', 'ipv4', 'ipv6', 'jwt', 'ssn', 'nino', 'phone', 'bearer', 'keyValue']);
+    expect(resolved.detectors.map((d) => d.detector.name)).toEqual([
+      'email', 'card', 'iban', 'ipv4', 'ipv4Numeric', 'ipv6', 'mac', 'jwt', 'ssn', 'nino', 'phone', 'bearer', 'coordinates', 'dateOfBirth', 'postalAddress', 'keyValue',
+    ]);
     expect(resolved.maxStringLength).toBe(DEFAULT_MAX_STRING_LENGTH);
     expect(resolved.classAware).toBe(true);
     expect(resolved.keys).not.toBe(false);
