@@ -93,7 +93,7 @@ function isValidPhone(r: GroupReader, i: number, j: number, plus: boolean, digit
     if (i === j) return digits === 10 || digits === 11;
     if (!joinersAgree(r, i, j)) return false;
     for (let g = i; g <= j; g++) if (r.length(g) < 2) return false;
-    return digits >= 9 && (digits <= 11 || (digits === 12 && j - i === 1));
+    return digits >= 9 && (digits <= 11 || (digits === 12 && j - i === 1 && r.length(i) <= 5));
   }
   return isNanp(r, i, j);
 }
