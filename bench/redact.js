@@ -9,7 +9,7 @@
  *   free text    redact-pii and ours on 100 B, 1 KB, 16 KB and 256 KB messages of the leak corpus, next to two
  *                floors: one bare pass over the characters, and the shared text profile alone (read from the
  *                built module packages/redact/dist/text/text-profile.js, which the package does not export)
- *   accuracy     leaks and changed hard negatives on the leak corpus
+ *   accuracy     leaks and changed hard negatives on the leak corpus, and leaks by type on the held-back corpus
  *
  * Requires the built packages (`npm run build`); the corpus generator is TypeScript test code, loaded with
  * ts-node in transpile-only mode. `--quick` runs shorter rounds; `--only=structured,winston,text,accuracy`
@@ -26,7 +26,8 @@ const { SyncRedactor } = require('redact-pii');
 const { createRedactor } = require('@privacy-kit/redact');
 const { redactPii } = require('@privacy-kit/winston');
 const { generateCorpus, generateLogLines, generateMessages } = require('../packages/redact/test/corpus/leak-corpus.ts');
-const { changedNegatives, findLeaks, serialize } = require('../packages/redact/test/corpus/leak-check.ts');
+const { changedNegatives, findLeaks, leaksByType, serialize } = require('../packages/redact/test/corpus/leak-check.ts');
+const { generateHeldOut } = require('../packages/redact/test/corpus/held-out.ts');
 const pii = require('../packages/redact/test/corpus/personal-values.ts');
 const { Prng } = require('../packages/redact/test/corpus/prng.ts');
 // eslint-disable-next-line no-restricted-syntax, import-x/no-restricted-paths -- this benchmark times one internal step of the engine (the shared text profile)
@@ -308,8 +309,27 @@ function accuracy() {
         `${String(s.changed).padStart(5)} / ${s.negatives} hard negatives changed (${((100 * s.changed) / s.negatives).toFixed(2)}%)`,
     );
   }
+  // The held-back corpus: forms and templates not used while tuning the detectors (test/corpus/held-out.ts).
+  const heldOut = generateHeldOut(20261204, 2000);
+  const heldOurs = score(heldOut, (v) => ours(v));
+  const heldTheirs = score(heldOut, (v) => theirs.redact(v));
+  const byType = leaksByType(heldOut, (v) => ours(v));
+  const theirsByType = new Map(leaksByType(heldOut, (v) => theirs.redact(v)).map((row) => [row.type, row.leaked]));
+  console.log('\nLeaks by type on the held-back corpus (seed 20261204, 2,000 records)');
+  console.log(`  ${'type'.padEnd(26)} ${'planted'.padStart(8)} ${'leaked'.padStart(8)} ${'redact-pii'.padStart(11)}`);
+  for (const row of byType) {
+    console.log(`  ${row.type.padEnd(26)} ${String(row.planted).padStart(8)} ${String(row.leaked).padStart(8)} ${String(theirsByType.get(row.type) ?? 0).padStart(11)}`);
+  }
+  for (const [name, s] of [['privacy-kit, held-back corpus', heldOurs], ['redact-pii, held-back corpus', heldTheirs]]) {
+    console.log(
+      `  ${name.padEnd(44)} ${String(s.leaks).padStart(5)} / ${s.planted} planted values leaked  ` +
+        `${String(s.changed).padStart(5)} / ${s.negatives} hard negatives changed (${((100 * s.changed) / s.negatives).toFixed(2)}%)`,
+    );
+  }
   const whole = rows[0][1];
   const logLines = rows[3][1];
+  verdict('0 leaks on the held-back corpus', heldOurs.leaks === 0, `${heldOurs.leaks} of ${heldOurs.planted}`);
+  verdict('<= 1% of held-back hard negatives changed', heldOurs.changed <= heldOurs.negatives / 100, `${((100 * heldOurs.changed) / heldOurs.negatives).toFixed(2)}%`);
   verdict('0 leaks on the corpus', whole.leaks === 0 && logLines.leaks === 0, `${whole.leaks} of ${whole.planted} (corpus), ${logLines.leaks} of ${logLines.planted} (log lines)`);
   verdict(
     '<= 1% of hard negatives changed',
