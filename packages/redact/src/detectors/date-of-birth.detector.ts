@@ -2,18 +2,26 @@ import { HAS_LETTER } from '../text/text-profile';
 import type { Detector, ReportMatch } from './detector';
 
 /**
- * A telling word (English, French, German, Spanish, Italian, Dutch), up to four separators, then a date in one
- * of its common writings. The date is the last group; a date alone is not personal and is never matched.
- * The alternation is of fixed words and every quantifier is bounded, so a failed attempt reads a bounded span.
+ * Date candidates, found from their first digit: 1984-03-12, 12/03/1984, 12.03.84, 12-03-1984, "12. März 1984",
+ * and the "12, 1984" tail of "March 12, 1984". Every quantifier is bounded, so a failed attempt reads at most
+ * 20 characters, and the search skips to the next digit natively.
  */
-const DATE_OF_BIRTH = new RegExp(
-  '(?<![A-Za-z])(?:born(?: on)?|dob|d\\.o\\.b\\.?|birth ?date|date of birth|birthday|' +
+const DATE = /(?<![\d.])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.? [A-Za-zäöüéèûôçñ]{3,10}\.? \d{4}|\d{1,2},? \d{4})(?![\d.]\d|\d)/g;
+
+/**
+ * The telling words (English, French, German, Spanish, Italian, Dutch) and up to four separators right before a
+ * date, read on at most {@link LOOK_BACK} characters; a month name may stand between them ("born on March 12,
+ * 1984"). Anchored at the end of that slice.
+ */
+const TELLING_WORD = new RegExp(
+  '(?:^|[^A-Za-z])(?:born(?: on)?|dob|d\\.o\\.b\\.?|birth ?date|date of birth|birthday|' +
     'n[ée]e? le|date de naissance|geboren(?: am| op)?|geb\\.|geburtsdatum|geburtstag|' +
     'fecha de nacimiento|nacid[oa](?: el)?|data di nascita|nat[oa](?: il)?|geboortedatum)' +
-    '(?![A-Za-z])[ \\t:=,."\'\\u2013-]{0,4}' +
-    '(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[./-]\\d{1,2}[./-](?:\\d{4}|\\d{2})|\\d{1,2}\\.? [A-Za-zäöüéèûôçñ]{3,10}\\.? \\d{4}|[A-Za-z]{3,9}\\.? \\d{1,2},? \\d{4})(?![\\d.]\\d)',
-  'gi',
+    '[ \\t:=,."\'\\u2013-]{0,4}(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\\.? )?$',
+  'i',
 );
+const LOOK_BACK = 40;
+const MONTH_BEFORE = /(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? $/i;
 
 /**
  * Dates of birth after a telling word: `born 1984-03-12`, `dob: 12/03/1984`, `date of birth 12.03.1984`,
@@ -30,11 +38,20 @@ export const dateOfBirthDetector: Detector = {
   minDigits: 5,
   requires: HAS_LETTER,
   scan(text: string, report: ReportMatch): void {
-    DATE_OF_BIRTH.lastIndex = 0;
+    DATE.lastIndex = 0;
     let match: RegExpExecArray | null;
-    while ((match = DATE_OF_BIRTH.exec(text)) !== null) {
-      const end = match.index + match[0].length;
-      if (report(end - match[1]!.length, end)) return;
+    while ((match = DATE.exec(text)) !== null) {
+      let start = match.index;
+      const before = text.slice(Math.max(0, start - LOOK_BACK), start);
+      const word = TELLING_WORD.exec(before);
+      if (word === null) continue;
+      // "born on March 12, 1984": the month name belongs to the date.
+      if (/^\d{1,2},? \d{4}$/.test(match[0])) {
+        const month = MONTH_BEFORE.exec(word[0]);
+        if (month === null) continue;
+        start -= month[0].length;
+      }
+      if (report(start, match.index + match[0].length)) return;
     }
   },
 };

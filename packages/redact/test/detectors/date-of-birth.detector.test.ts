@@ -34,3 +34,15 @@ describe('dateOfBirth detector', () => {
     expect(redact.text(input)).toBe(input);
   });
 });
+
+describe('dateOfBirth detector, month names', () => {
+  const redact = onlyDetector('dateOfBirth');
+
+  it('leaves a word other than a month between the telling word and the date untouched', () => {
+    expect(redact.text('born today 2024-01-15')).toBe('born today 2024-01-15');
+  });
+
+  it('leaves a day and year without a month untouched', () => {
+    expect(redact.text('born 12, 1984')).toBe('born 12, 1984');
+  });
+});

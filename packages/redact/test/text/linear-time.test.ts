@@ -89,6 +89,8 @@ const inputs: readonly (readonly [string, (size: number) => string])[] = [
   ['coordinates: 48°51°51°…', (n) => fill("48°51'", n)],
   ['dateOfBirth: born born born …', (n) => fill('born ', n)],
   ['dateOfBirth: dob: 12/03/ dob: 12/03/ …', (n) => fill('dob: 12/03/', n)],
+  ['dateOfBirth: dates without a telling word', (n) => fill('at 12.03.1984 ', n)],
+  ['dateOfBirth: born 12, 1984 born 12, 1984 …', (n) => fill('born 12, 1984 ', n)],
   ['postalAddress: address: address: …', (n) => fill('address: ', n)],
   ['postalAddress: address: then a long line', (n) => 'address: ' + fill('12 Elm ', n - 9)],
   ['postalAddress: ship to: a b c …', (n) => fill('ship to: a b c=', n)],
