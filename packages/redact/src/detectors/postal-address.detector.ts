@@ -1,4 +1,4 @@
-import { isLetter, isUpper } from '../text/char-class';
+import { isDigit, isLetter, isUpper } from '../text/char-class';
 import { HAS_LETTER } from '../text/text-profile';
 import type { Detector, MatchKind, ReportMatch } from './detector';
 
@@ -11,7 +11,7 @@ const MAX_POSTCODE = 10;
  * reads a bounded span.
  */
 const ADDRESS_WORD = new RegExp(
-  '(?<![A-Za-z])(?:(post ?code|postal code|zip(?: ?code)?|plz|code postal|c[oó]digo postal|cap|postleitzahl)|' +
+  '(?<![A-Za-z])(?:(post ?code|postal code|zip(?: ?code)?|plz|code postal|c[oó]digo postal|postleitzahl)|' +
     '(?:(?:shipping|billing|delivery|mailing|home|postal|street|invoice|residential) )?address|' +
     '(?:liefer|rechnungs|wohn|post)?adresse(?: de (?:livraison|facturation))?|anschrift|wohnort|' +
     'direcci[oó]n(?: de (?:env[ií]o|entrega|facturaci[oó]n))?|domicilio|indirizzo(?: di (?:spedizione|consegna|fatturazione))?|' +
@@ -24,7 +24,7 @@ const ADDRESS_WORD = new RegExp(
 const NOT_POSTAL = /(?:^|[^A-Za-z])(?:ip|ipv4|ipv6|mac|e-?mail|memory|bind|listen(?:ing)?|server|remote|local|return|web|wallet|base|hardware|network|socket|host|broadcast|proxy|physical|virtual|contract|url|bitcoin|eth|gateway|peer|client)\s$/i;
 
 /** Values that are no postal address: an IP, a host and port, a hex or memory address, a URL. */
-const NOT_POSTAL_VALUE = /^(?:\d{1,3}\.\d|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]|0x|[a-z]+:\/\/|localhost|null\b|none\b|n\/a\b|undefined\b)/i;
+const NOT_POSTAL_VALUE = /^(?:\d{1,3}\.\d|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]|0x|[a-z]+:\/\/|localhost|null\b|none\b|n\/a\b|undefined\b|true\b|false\b)/i;
 
 const POSTCODE: MatchKind = Object.freeze({ label: 'address', category: 'user.contact.address.postal_code', secret: false, redact: true });
 
@@ -72,7 +72,9 @@ function postcodeEnd(text: string, start: number): number {
     end++;
   }
   while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 45)) end--;
-  return end;
+  // Every postcode holds a digit (ZZ99 9ZZ, 10115, 1234 AB); "zip: enabled" is a setting.
+  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) return end;
+  return start;
 }
 
 /**

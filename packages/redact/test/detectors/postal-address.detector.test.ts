@@ -46,6 +46,9 @@ describe('postalAddress detector', () => {
     ['a value that is a host and port', 'address: 10.0.0.1:8080'],
     ['the word address in prose', 'the address was updated'],
     ['a null value', 'address: null'],
+    ['a zip setting without a digit', 'zip: enabled'],
+    ['a rate cap', 'rate cap: 100 rps'],
+    ['a boolean value', 'shipping address: true'],
     ['a quoted value (the key=value detector handles it)', '"address":"x"'],
   ])('leaves %s untouched', (_what, input) => {
     expect(redact.text(input)).toBe(input);
