@@ -20,6 +20,8 @@ const TELLING_WORD = new RegExp(
     '[ \\t:=,."\'\\u2013-]{0,4}(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\\.? )?$',
   'i',
 );
+/** A keyword prefilter: every telling word of {@link TELLING_WORD} holds one of these (most log text holds none). */
+const KEYWORD = /born|dob|d\.o\.b|birth|naissance|n[ée]e? le|geboren|geb\.|geburt|nacimiento|nacid|nascita|nat[oa]|geboortedatum/i;
 const LOOK_BACK = 40;
 const MONTH_BEFORE = /(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? $/i;
 
@@ -38,6 +40,7 @@ export const dateOfBirthDetector: Detector = {
   minDigits: 5,
   requires: HAS_LETTER,
   scan(text: string, report: ReportMatch): void {
+    if (!KEYWORD.test(text)) return;
     DATE.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = DATE.exec(text)) !== null) {

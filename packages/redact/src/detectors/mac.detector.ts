@@ -10,6 +10,13 @@ import { normalizeAlnum } from './detector';
 const MAC = /(?<![\w:.-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]|\.\w)/g;
 
 /** Whether the value is all zeros or all ones (no device: placeholders, broadcast). */
+/**
+ * The separators of a MAC address around two hex pairs (`:bb:cc:`, `-BB-CC-`) or a dotted Cisco group
+ * (`.ccdd.`): a search that starts only at ':', '-' or '.', so that text without such a run (times, dates, UUIDs,
+ * versions) is left after one quick native pass.
+ */
+const GATE = /[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]|\.[0-9A-Fa-f]{4}\./;
+
 function isPlaceholder(value: string): boolean {
   const hex = normalizeAlnum(value);
   return /^(?:0{12}|F{12})$/.test(hex);
@@ -29,7 +36,7 @@ export const macDetector: Detector = {
   minDigits: 0,
   requires: 0,
   scan(text: string, report: ReportMatch): void {
-    if (text.indexOf(':') === -1 && text.indexOf('-') === -1 && text.indexOf('.') === -1) return;
+    if (!GATE.test(text)) return;
     MAC.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = MAC.exec(text)) !== null) {

@@ -21,6 +21,12 @@ const ADDRESS_WORD = new RegExp(
 );
 
 /** Words before "address" that make it something else than a postal address (an IP, e-mail or memory address). */
+/**
+ * A keyword prefilter: every telling word of {@link ADDRESS_WORD} holds one of these. Most log text holds none, and
+ * this one native search (few first characters to try) proves it faster than the word search itself.
+ */
+const KEYWORD = /post ?code|postal|zip|plz|postleitzahl|digo postal|adres|address|anschrift|wohnort|direcci|domicilio|indirizzo|ship|deliver|send to/i;
+
 const NOT_POSTAL = /(?:^|[^A-Za-z])(?:ip|ipv4|ipv6|mac|e-?mail|memory|bind|listen(?:ing)?|server|remote|local|return|web|wallet|base|hardware|network|socket|host|broadcast|proxy|physical|virtual|contract|url|bitcoin|eth|gateway|peer|client)\s$/i;
 
 /** Values that are no postal address: an IP, a host and port, a hex or memory address, a URL. */
@@ -93,6 +99,7 @@ export const postalAddressDetector: Detector = {
   minDigits: 0,
   requires: HAS_LETTER,
   scan(text: string, report: ReportMatch): void {
+    if (!KEYWORD.test(text)) return;
     ADDRESS_WORD.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = ADDRESS_WORD.exec(text)) !== null) {
