@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 import { noCycleConfig } from './lint/privacy-kit.plugin.cjs';
 
 /** The library packages; each has one door, `src/index.ts` (core also the subpaths below). */
-const PACKAGES = ['core', 'redact', 'express', 'winston', 'sqlite', 'postgres', 'cli'];
+const PACKAGES = ['core', 'redact', 'express', 'winston', 'pino', 'sqlite', 'postgres', 'cli'];
 
 /** Subpaths a package's `exports` opens besides its main door. */
 const ALLOWED_SUBPATHS = ['@privacy-kit/core/testing', '@privacy-kit/core/store', '@privacy-kit/cli/inventory.schema.json'];

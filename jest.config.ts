@@ -4,7 +4,7 @@ import type { Config } from 'jest';
 export const moduleNameMapper: Record<string, string> = {
   '^@privacy-kit/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
   '^@privacy-kit/core/store$': '<rootDir>/packages/core/src/stores/index.ts',
-  '^@privacy-kit/(core|redact|express|winston|sqlite|postgres|cli)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@privacy-kit/(core|redact|express|winston|pino|sqlite|postgres|cli)$': '<rootDir>/packages/$1/src/index.ts',
   '^privacy-kit$': '<rootDir>/packages/privacy-kit/src/index.ts',
 };
 

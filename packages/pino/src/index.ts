@@ -1,0 +1,2 @@
+export { redactPii } from './redact-pii';
+export type { RedactPiiOptions } from './redact-pii';
