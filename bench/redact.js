@@ -6,13 +6,14 @@
  *   structured   JSON.stringify, fast-redact, @pinojs/redact and ours, on the same paths
  *   end to end   winston json, winston + fast-redact, winston + redactPii(), on a request record and on
  *                application log lines
+ *   pino         plain pino, pino + its own redact paths, pino + @privacy-kit/pino redactPii() (defaults, paths only)
  *   free text    redact-pii and ours on 100 B, 1 KB, 16 KB and 256 KB messages of the leak corpus, next to two
  *                floors: one bare pass over the characters, and the shared text profile alone (read from the
  *                built module packages/redact/dist/text/text-profile.js, which the package does not export)
  *   accuracy     leaks and changed hard negatives on the leak corpus, and leaks by type on the held-back corpus
  *
  * Requires the built packages (`npm run build`); the corpus generator is TypeScript test code, loaded with
- * ts-node in transpile-only mode. `--quick` runs shorter rounds; `--only=structured,winston,text,accuracy`
+ * ts-node in transpile-only mode. `--quick` runs shorter rounds; `--only=structured,winston,pino,text,accuracy`
  * runs some sections. Throughputs are medians of interleaved rounds, so that a busy machine slows
  * every contender alike; the ratios are what to read.
  */
@@ -25,6 +26,8 @@ const pinoRedact = require('@pinojs/redact');
 const { SyncRedactor } = require('redact-pii');
 const { createRedactor } = require('@privacy-kit/redact');
 const { redactPii } = require('@privacy-kit/winston');
+const pino = require('pino');
+const { redactPii: pinoRedactPii } = require('@privacy-kit/pino');
 const { generateCorpus, generateLogLines, generateMessages } = require('../packages/redact/test/corpus/leak-corpus.ts');
 const { changedNegatives, findLeaks, leaksByType, serialize } = require('../packages/redact/test/corpus/leak-check.ts');
 const { generateHeldOut } = require('../packages/redact/test/corpus/held-out.ts');
@@ -193,6 +196,36 @@ function endToEndLines() {
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------------- pino
+
+function pinoEndToEnd() {
+  // pino's fast path: a destination with write() and nothing else (no sonic-boom, no worker thread).
+  const nullDestination = { write() {} };
+  const contenders = [
+    { name: 'pino (no redaction)', options: {} },
+    { name: 'pino + its own redact paths', options: { redact: PATHS } },
+    { name: 'pino + privacy-kit redactPii() defaults', options: pinoRedactPii() },
+    { name: 'pino + privacy-kit redactPii({ paths }) paths only', options: pinoRedactPii({ paths: PATHS, keys: false, text: false, classAware: false }) },
+  ];
+  const planted = records[0].user.password;
+  for (const c of contenders.slice(1)) {
+    const lines = [];
+    pino(c.options, { write: (line) => lines.push(line) }).info(records[0], 'request handled');
+    if (lines[0].includes(planted)) throw new Error(`${c.name} did not redact the benchmark paths`);
+  }
+  const loggers = contenders.map((c) => pino(c.options, nullDestination));
+  const pools = loggers.map(() => clonePool());
+  let k = 0;
+  const rows = compare(
+    contenders.map((c, index) => ({ name: c.name, fn: () => loggers[index].info(pools[index][(k = (k + 1) & 255)], 'request handled') })),
+    [0],
+  );
+  const base = rows[0].ops;
+  table('End to end: logger.info(record, message) through pino into a null destination', rows, (r) => `   ${(r.ops / base).toFixed(2)}x plain pino`);
+  verdict('pino + privacy-kit redaction (defaults) >= 0.70x plain pino', rows[2].ops / base >= 0.7, `${(rows[2].ops / base).toFixed(2)}x; paths only ${(rows[3].ops / base).toFixed(2)}x; pino's own redact paths ${(rows[1].ops / base).toFixed(2)}x`);
+  return rows;
+}
+
 // ---------------------------------------------------------------------------------------------- free text
 
 /**
@@ -346,6 +379,7 @@ if (wanted('winston')) {
   endToEnd();
   endToEndLines();
 }
+if (wanted('pino')) pinoEndToEnd();
 if (wanted('text')) freeText();
 if (wanted('accuracy')) accuracy();
 console.log('\nTargets');
