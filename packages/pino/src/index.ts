@@ -1,2 +1,2 @@
-export { redactPii } from './redact-pii';
-export type { RedactPiiOptions } from './redact-pii';
+export { redactPii } from './redact-pii.options';
+export type { RedactPiiOptions } from './redact-pii.options';

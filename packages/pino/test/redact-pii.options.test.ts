@@ -20,6 +20,16 @@ describe('redactPii() for pino', () => {
     ]);
   });
 
+  it('does what the README shows: child bindings, printf arguments, errors', () => {
+    const { log, out } = logger();
+    log.child({ customer: 'alice@example.com' }).info('signup %s', '+44 20 7946 0958');
+    log.info({ password: 'hunter2' }, 'signup %s', 'alice@example.com');
+    expect(out.records.slice(0, 2)).toEqual([
+      { level: 30, customer: '[REDACTED:email]', msg: 'signup [REDACTED:phone]' },
+      { level: 30, password: '[REDACTED:password]', msg: 'signup [REDACTED:email]' },
+    ]);
+  });
+
   it('redacts %s and %d arguments interpolated by pino', () => {
     const { log, out } = logger();
     log.info('user %s paid with %s', 'bob@example.org', '5555 5555 5555 4444');
