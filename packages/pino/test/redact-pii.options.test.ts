@@ -64,6 +64,13 @@ describe('redactPii() for pino', () => {
     expect(out.records[0]).toEqual({ level: 30, requestId: 'r-2', user: '[REDACTED:email]', msg: 'bound' });
   });
 
+  it("redacts bindings set with setBindings() on the root logger", () => {
+    const { log, out } = logger();
+    log.setBindings({ operator: 'ops@example.com' });
+    log.info('bound');
+    expect(out.records[0]).toEqual({ level: 30, operator: '[REDACTED:email]', msg: 'bound' });
+  });
+
   it('redacts the base bindings and still calls your formatters.bindings', () => {
     const { log, out } = logger(undefined, {
       base: { service: 'shop', oncall: 'ops@example.com' },
@@ -134,12 +141,21 @@ describe('redactPii() for pino', () => {
     const calls: string[] = [];
     const { log, out } = logger(undefined, {
       formatters: { log: (o) => ({ ...o, fromFormatter: 'grace@example.com' }) },
-      hooks: { logMethod(args, method) { calls.push('logMethod'); method.apply(this, args); } },
+      hooks: {
+        logMethod(args, method) {
+          calls.push('logMethod');
+          method.apply(this, args);
+        },
+        streamWrite: (line) => {
+          calls.push('streamWrite');
+          return line;
+        },
+      },
       mixin: () => ({ fromMixin: '203.0.113.9' }),
       onChild: () => calls.push('onChild'),
     });
     log.child({ a: 1 }).info('hooks');
-    expect(calls).toEqual(['onChild', 'logMethod']);
+    expect(calls).toEqual(['onChild', 'logMethod', 'streamWrite']);
     expect(out.records[0]).toEqual({ level: 30, a: 1, fromMixin: '[REDACTED:ip]', fromFormatter: '[REDACTED:email]', msg: 'hooks' });
   });
 
@@ -178,6 +194,36 @@ describe('redactPii() for pino', () => {
     const { log, out } = logger();
     log.info({ customer: new Customer() }, 'customer seen');
     expect(out.records[0]!.customer).toEqual({ nickname: '[REDACTED:name]', tier: 'gold' });
+  });
+
+  it('redacts a @PersonalData class instance logged as the merged object itself', () => {
+    class Patient {
+      @PersonalData({ category: 'user.name' }) fullName = 'Ada Example';
+      ward = 'B';
+    }
+    const { log, out } = logger();
+    log.info(new Patient(), 'admitted');
+    expect(out.records[0]).toEqual({ level: 30, fullName: '[REDACTED:name]', ward: 'B', msg: 'admitted' });
+  });
+
+  it('redacts an HTTP request logged directly, which pino maps to its req fields', () => {
+    const { log, out } = logger();
+    const req = { method: 'GET', url: '/orders', headers: { authorization: 'Bearer abc.def', cookie: 'sid=s-1' }, socket: { remoteAddress: '203.0.113.7', remotePort: 4242 } };
+    log.info(req, 'request');
+    expect(out.records[0]!.req).toEqual({
+      method: 'GET',
+      url: '/orders',
+      headers: { authorization: '[REDACTED:authorization]', cookie: '[REDACTED:cookie]' },
+      remoteAddress: '[REDACTED:ip]',
+      remotePort: 4242,
+    });
+  });
+
+  it("keeps pino's custom levels, with their types", () => {
+    const out = new CaptureStream();
+    const log = pino(redactPii({}, { customLevels: { audit: 35 }, base: null, timestamp: false }), out);
+    log.audit('seen alice@example.com');
+    expect(out.records).toEqual([{ level: 35, msg: 'seen [REDACTED:email]' }]);
   });
 
   it('passes its options to the redactor', () => {
