@@ -65,7 +65,8 @@ function logFormatter(redact: Redactor, inner: LogFormatter | undefined, skip: r
         break;
       }
     }
-    if (!present || Object.getPrototypeOf(merged) !== Object.prototype) return redact(merged);
+    const proto: unknown = Object.getPrototypeOf(merged);
+    if (!present || (proto !== Object.prototype && proto !== null)) return redact(merged);
     const rest: Record<string, unknown> = {};
     const kept: Record<string, unknown> = {};
     for (const key of Object.keys(merged)) {
@@ -105,12 +106,32 @@ function redactAddedBindings(redact: Redactor, logger: Internals, before: unknow
   if (added !== '') logger[symbols.chindingsSym] = prefix + redactFragment(redact, added);
 }
 
+type SetBindings = (this: Internals, bindings: Record<string, unknown>) => void;
+
+/** One `setBindings()` per redactPii() call: pino's own, then the redaction of what it appended. */
+interface SetBindingsWrapper {
+  original: SetBindings | undefined;
+  readonly redacting: SetBindings;
+}
+
+function setBindingsWrapper(redact: Redactor): SetBindingsWrapper {
+  const wrapper: SetBindingsWrapper = {
+    original: undefined,
+    redacting: function redactedSetBindings(this: Internals, bindings: Record<string, unknown>): void {
+      const before = this[symbols.chindingsSym];
+      wrapper.original!.call(this, bindings);
+      redactAddedBindings(redact, this, before);
+    },
+  };
+  return wrapper;
+}
+
 /**
  * pino applies `formatters.bindings` to the root logger's `base` only: a child's bindings, its own serializers
  * and its own `formatters.log` are set up in `child()`, after which pino calls `onChild`. This puts the
  * redaction back on each of them.
  */
-function adoptChild(redact: Redactor, child: Internals, errorKey: string): void {
+function adoptChild(redact: Redactor, child: Internals, errorKey: string, setBindings: SetBindingsWrapper): void {
   const parent = Object.getPrototypeOf(child) as Internals;
   redactAddedBindings(redact, child, parent[symbols.chindingsSym]);
 
@@ -133,16 +154,12 @@ function adoptChild(redact: Redactor, child: Internals, errorKey: string): void 
     formatters.log = logFormatter(redact, ours ? OUR_LOG_FORMATTERS.get(log) : log, serializedKeys(serializers, errorKey));
   }
 
-  const setBindings = (child as unknown as { setBindings: (this: Internals, bindings: Record<string, unknown>) => void }).setBindings;
-  Object.defineProperty(child, 'setBindings', {
-    configurable: true,
-    writable: true,
-    value: function redactedSetBindings(this: Internals, bindings: Record<string, unknown>): void {
-      const before = this[symbols.chindingsSym];
-      setBindings.call(this, bindings);
-      redactAddedBindings(redact, this, before);
-    },
-  });
+  const logger = child as unknown as { setBindings: SetBindings };
+  // Grandchildren inherit the wrapper from their parent; wrapping it again would redact twice.
+  if (logger.setBindings !== setBindings.redacting) {
+    setBindings.original ??= logger.setBindings;
+    Object.defineProperty(child, 'setBindings', { configurable: true, writable: true, value: setBindings.redacting });
+  }
 }
 
 function checkArguments(options: unknown, pinoOptions: unknown): void {
@@ -217,8 +234,9 @@ export function redactPii<CustomLevels extends string = never, UseOnlyCustomLeve
     bindings: (bindings: Record<string, unknown>) => redact(userBindings === undefined ? bindings : userBindings(bindings)),
   };
   const userOnChild = given.onChild;
+  const setBindings = setBindingsWrapper(redact);
   const onChild = (child: Logger<CustomLevels>): void => {
-    adoptChild(redact, child as unknown as Internals, errorKey);
+    adoptChild(redact, child as unknown as Internals, errorKey, setBindings);
     if (userOnChild !== undefined) userOnChild(child);
   };
   return { ...given, serializers, formatters, onChild };

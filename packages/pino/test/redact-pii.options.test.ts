@@ -64,6 +64,14 @@ describe('redactPii() for pino', () => {
     expect(out.records[0]).toEqual({ level: 30, requestId: 'r-2', user: '[REDACTED:email]', msg: 'bound' });
   });
 
+  it('redacts bindings added with setBindings() on a grandchild, keeping those of its parents', () => {
+    const { log, out } = logger();
+    const grandchild = log.child({ a: 1 }).child({ b: 2 });
+    grandchild.setBindings({ who: 'ops@example.com' });
+    grandchild.info('deep');
+    expect(out.records[0]).toEqual({ level: 30, a: 1, b: 2, who: '[REDACTED:email]', msg: 'deep' });
+  });
+
   it("redacts bindings set with setBindings() on the root logger", () => {
     const { log, out } = logger();
     log.setBindings({ operator: 'ops@example.com' });
