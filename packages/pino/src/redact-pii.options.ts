@@ -137,14 +137,12 @@ function adoptChild(redact: Redactor, child: Internals, errorKey: string, setBin
 
   const serializers = child[symbols.serializersSym] as Record<string, SerializerFn>;
   const parentSerializers = parent[symbols.serializersSym];
-  let skipChanged = false;
-  if (serializers !== parentSerializers) {
+  // A child's own serializers may add keys, or unset one (its value is then written as it is, so it must be redacted first).
+  const skipChanged = serializers !== parentSerializers;
+  if (skipChanged) {
     for (const key of Object.keys(serializers)) {
       const serializer = serializers[key];
-      if (typeof serializer === 'function' && !OUR_SERIALIZERS.has(serializer)) {
-        serializers[key] = redactingSerializer(redact, serializer);
-        skipChanged = true;
-      }
+      if (typeof serializer === 'function') serializers[key] = redactingSerializer(redact, serializer);
     }
   }
   const formatters = child[symbols.formattersSym] as Formatters;

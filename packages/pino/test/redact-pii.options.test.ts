@@ -131,6 +131,13 @@ describe('redactPii() for pino', () => {
     expect(out.records[0]!.payer).toBe('payer [REDACTED:email]');
   });
 
+  it('redacts a value whose serializer a child unset', () => {
+    const { log, out } = logger(undefined, { serializers: { contact: (c: { mail: string }) => c.mail } });
+    const child = log.child({}, { serializers: { contact: undefined as never } });
+    child.info({ contact: { mail: 'erin@example.com' } }, 'unset');
+    expect(out.records[0]!.contact).toEqual({ mail: '[REDACTED:email]' });
+  });
+
   it("redacts the merged object of a child with its own formatters.log, and calls that formatter", () => {
     const { log, out } = logger();
     const child = log.child({}, { formatters: { log: (o) => ({ ...o, tagged: true }) } });
