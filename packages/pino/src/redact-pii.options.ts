@@ -223,7 +223,11 @@ export function redactPii<CustomLevels extends string = never, UseOnlyCustomLeve
   for (const [key, serializer] of Object.entries(given.serializers ?? {})) serializers[key] = redactingSerializer(redact, serializer);
   serializers.err ??= redactingSerializer(redact, stdSerializers.err);
   // The message as written: after pino interpolated the printf-style arguments and added msgPrefix.
-  serializers[messageKey] ??= (message: unknown) => (typeof message === 'string' ? redact.text(message) : redact(message));
+  if (serializers[messageKey] === undefined) {
+    const redactMessage: SerializerFn = (message: unknown) => (typeof message === 'string' ? redact.text(message) : redact(message));
+    OUR_SERIALIZERS.add(redactMessage);
+    serializers[messageKey] = redactMessage;
+  }
 
   const userBindings = given.formatters?.bindings as BindingsFormatter | undefined;
   const formatters = {
