@@ -259,7 +259,7 @@ function barePass(s) {
 /**
  * The second floor: the profile every detector shares (which kinds of characters a string holds, and its numeric
  * candidates), built by the library's own native searches. Whatever it costs is gone from the budget before any
- * detector runs; the eleven detectors, URL decoding and the replacements must fit in what is left.
+ * detector runs; the detectors, URL decoding and the replacements must fit in what is left.
  */
 const profileBuffers = new ProfileBuffers();
 function sharedProfile(s) {
@@ -319,7 +319,7 @@ function freeText() {
   console.log(`\n  ours costs this many bare passes over the characters: ${passes(a)} (leak-corpus), ${passes(b)} (log lines); 20x allows ${passes(a.map((r) => ({ ...r, ratio: 20 })))} and ${passes(b.map((r) => ({ ...r, ratio: 20 })))}`);
   // At 20x, a budget of 1/20 of redact-pii's time per message; the shared profile takes 20/profile of it.
   const left = (results) => results.map((r) => `${Math.max(0, 100 - (100 * 20) / r.profile).toFixed(0)}%`).join(', ');
-  console.log(`  of a 20x budget, the shared profile leaves this much for the eleven detectors, URL decoding and the replacements: ${left(a)} (leak-corpus), ${left(b)} (log lines)`);
+  console.log(`  of a 20x budget, the shared profile leaves this much for the detectors, URL decoding and the replacements: ${left(a)} (leak-corpus), ${left(b)} (log lines)`);
 }
 
 // ---------------------------------------------------------------------------------------------- accuracy
