@@ -60,6 +60,21 @@ let declaredCount = -1;
  * name): for each name, the classes that declare it personal, as their field maps. Rebuilt with the declared keys.
  */
 let shapeIndex: ReadonlyMap<string, readonly ReadonlyMap<string, FieldKind>[]> = new Map();
+/** The same index by a key's own spelling, filled as keys are met (most records repeat their keys). */
+let shapeIndexByKey = new Map<string, readonly ReadonlyMap<string, FieldKind>[] | null>();
+const NO_OWNERS = null;
+
+/** The classes that declare `key` (in any spelling) personal, or null. */
+function ownersOf(key: string): readonly ReadonlyMap<string, FieldKind>[] | null {
+  let owners = shapeIndexByKey.get(key);
+  if (owners === undefined) {
+    owners = shapeIndex.get(normalizeKey(key)) ?? NO_OWNERS;
+    // Bounded: keys are field names, but a map keyed by user ids would otherwise grow without end.
+    if (shapeIndexByKey.size >= 4096) shapeIndexByKey = new Map();
+    shapeIndexByKey.set(key, owners);
+  }
+  return owners;
+}
 
 /**
  * The personal fields of the annotated class a plain object is shaped like: the class of which the object's keys
@@ -76,8 +91,8 @@ export function shapeFieldsOf(keys: readonly string[], minShared: number): Reado
   let best: ReadonlyMap<string, FieldKind> | undefined;
   let bestCount = 0;
   for (const key of keys) {
-    const owners = shapeIndex.get(normalizeKey(key));
-    if (owners === undefined) continue;
+    const owners = ownersOf(key);
+    if (owners === null) continue;
     counts ??= new Map();
     for (const owner of owners) {
       const count = (counts.get(owner) ?? 0) + 1;
@@ -134,4 +149,5 @@ export function refreshDeclaredKeys(): void {
   }
   setDeclaredKeys(fields);
   shapeIndex = shapes;
+  shapeIndexByKey = new Map();
 }
