@@ -78,6 +78,14 @@ function isBinary(value: object): value is ArrayBufferView | ArrayBuffer {
 export class ValueWalker {
   private nodes = 0;
   private textUsed = 0;
+  /** The deepest object depth reached so far in this call (how far a subtree's walk went). */
+  private deepest = 0;
+  /**
+   * While the top level's symbol values are walked: the objects its string keys held, with what they were redacted
+   * to, at which depth, and how deep that walk went. winston's `info[Symbol.for('splat')]` holds the caller's
+   * metadata object, whose values `info` also holds: they are redacted once, not twice.
+   */
+  private reuse: Map<object, { readonly out: unknown; readonly depth: number; readonly reach: number }> | undefined;
   private readonly stack: object[] = [];
   private readonly recheck = { done: false };
   /** Paths are all there is to apply (no keys, classes or text): subtrees no path reaches are left as they are. */
@@ -104,6 +112,8 @@ export class ValueWalker {
   redact(value: unknown): unknown {
     this.nodes = 0;
     this.textUsed = 0;
+    this.deepest = 0;
+    this.reuse = undefined;
     if (this.stack.length !== 0) this.stack.length = 0;
     this.recheck.done = false;
     this.busy = true;
@@ -159,6 +169,12 @@ export class ValueWalker {
   }
 
   private object(value: object, state: PathState | null, depth: number): unknown {
+    if (this.reuse !== undefined && state === null) {
+      const done = this.reuse.get(value);
+      // Walked again here, it would reach (depth - done.depth) levels deeper: the same result if that stays in bounds.
+      if (done !== undefined && done.reach + depth - done.depth < this.config.maxDepth) return done.out;
+    }
+    if (depth > this.deepest) this.deepest = depth;
     if (++this.nodes > this.config.maxNodes) return SIZE_LIMIT;
     if (depth >= this.config.maxDepth) return DEPTH_LIMIT;
     if (this.stack.includes(value)) return CIRCULAR;
@@ -328,6 +344,7 @@ export class ValueWalker {
     // The copy is made whole at the first change (one native copy, symbols included, instead of a property added
     // at a time), and only the changed values are written into it.
     let out: Record<PropertyKey, unknown> | undefined;
+    let walked: Map<object, { readonly out: unknown; readonly depth: number; readonly reach: number }> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       let item: unknown;
@@ -337,6 +354,10 @@ export class ValueWalker {
         redacted = this.entry(key, item, state, depth, personal);
       } catch {
         redacted = UNREADABLE;
+      }
+      // A walked object (not one replaced whole under a sensitive key) may come again under the top level's symbols.
+      if (depth === 0 && state === null && typeof item === 'object' && item !== null && typeof redacted === 'object' && redacted !== null) {
+        (walked ??= new Map()).set(item, { out: redacted, depth: 1, reach: this.deepest });
       }
       if (redacted !== item) {
         out ??= this.copyOf(value, nullProto);
@@ -353,6 +374,7 @@ export class ValueWalker {
     // level their values are redacted too; below, the copy carries them over.
     if (depth === 0) {
       const symbols = Object.getOwnPropertySymbols(value);
+      this.reuse = walked;
       for (let k = 0; k < symbols.length; k++) {
         const symbol = symbols[k]!;
         if (!Object.prototype.propertyIsEnumerable.call(value, symbol)) continue;
@@ -368,6 +390,7 @@ export class ValueWalker {
         out ??= this.copyOf(value, nullProto);
         out[symbol] = redacted;
       }
+      this.reuse = undefined;
     }
     return out ?? value;
   }
