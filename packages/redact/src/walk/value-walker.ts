@@ -58,6 +58,8 @@ const HELPERS: ReadonlyMap<string, Detector> = new Map([
   ['email', emailDetector],
 ]);
 
+const NO_SYMBOLS: readonly symbol[] = [];
+
 /** Values shorter than this are never partially masked (a mask of "visa" would be "visa"). */
 const MIN_MASKED_LENGTH = 8;
 
@@ -345,6 +347,10 @@ export class ValueWalker {
     // at a time), and only the changed values are written into it.
     let out: Record<PropertyKey, unknown> | undefined;
     let walked: Map<object, { readonly out: unknown; readonly depth: number; readonly reach: number }> | undefined;
+    // Symbol keys are not serialized, but formats read them (winston's level, message and splat): at the top
+    // level their values are redacted too (below, the copy carries them over).
+    const symbols = depth === 0 ? Object.getOwnPropertySymbols(value) : NO_SYMBOLS;
+    const remember = symbols.length > 0 && state === null;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       let item: unknown;
@@ -356,7 +362,7 @@ export class ValueWalker {
         redacted = UNREADABLE;
       }
       // A walked object (not one replaced whole under a sensitive key) may come again under the top level's symbols.
-      if (depth === 0 && state === null && typeof item === 'object' && item !== null && typeof redacted === 'object' && redacted !== null) {
+      if (remember && typeof item === 'object' && item !== null && typeof redacted === 'object' && redacted !== null) {
         (walked ??= new Map()).set(item, { out: redacted, depth: 1, reach: this.deepest });
       }
       if (redacted !== item) {
@@ -370,10 +376,7 @@ export class ValueWalker {
         break;
       }
     }
-    // Symbol keys are not serialized, but formats read them (winston's level, message and splat): at the top
-    // level their values are redacted too; below, the copy carries them over.
-    if (depth === 0) {
-      const symbols = Object.getOwnPropertySymbols(value);
+    if (symbols.length > 0) {
       this.reuse = walked;
       for (let k = 0; k < symbols.length; k++) {
         const symbol = symbols[k]!;
