@@ -82,15 +82,16 @@ function ownersOf(key: string): readonly ReadonlyMap<string, FieldKind>[] | null
  * object's own keys (their spelling may differ from the class's). Undefined when no class is close enough: one
  * map lookup per key, nothing allocated unless a key is some class's personal field.
  *
- * @param keys - the object's own enumerable string keys
+ * @param value - the plain object (its own enumerable string keys are read)
  * @param minShared - how many personal fields of one class make the object that class
  */
-export function shapeFieldsOf(keys: readonly string[], minShared: number): ReadonlyMap<string, FieldKind> | undefined {
-  if (shapeIndex.size === 0 || keys.length < minShared) return undefined;
+export function shapeFieldsOf(value: object, minShared: number): ReadonlyMap<string, FieldKind> | undefined {
+  if (shapeIndex.size === 0) return undefined;
   let counts: Map<ReadonlyMap<string, FieldKind>, number> | undefined;
   let best: ReadonlyMap<string, FieldKind> | undefined;
   let bestCount = 0;
-  for (const key of keys) {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const owners = ownersOf(key);
     if (owners === null) continue;
     counts ??= new Map();
@@ -105,7 +106,8 @@ export function shapeFieldsOf(keys: readonly string[], minShared: number): Reado
   }
   if (best === undefined || bestCount < minShared) return undefined;
   const fields = new Map<string, FieldKind>();
-  for (const key of keys) {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const field = best.get(normalizeKey(key));
     if (field !== undefined) fields.set(key, field);
   }

@@ -143,6 +143,20 @@ describe('structured redaction safety', () => {
     expect(out).not.toMatch(/user\d+@example\.com/);
   });
 
+  it('cuts an object with too many keys after the budget, drops the rest and says so under [truncated]', () => {
+    const wide = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, `user${i}@example.com`]));
+    const out = createRedactor({ maxNodes: 5 })(wide);
+    expect(Object.keys(out)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', '[truncated]']);
+    expect(out.k0).toBe('[REDACTED:email]');
+    expect(out['[truncated]']).toBe(SIZE_LIMIT);
+    expect(JSON.stringify(out)).not.toMatch(/user\d+@example\.com/);
+  });
+
+  it('keeps every key of an object that ends exactly at the budget, without a [truncated] marker', () => {
+    const out = createRedactor({ maxNodes: 3 })({ a: 1, b: 2 });
+    expect(out).toEqual({ a: 1, b: 2 });
+  });
+
   it('bounds the total text scanned per call', () => {
     const out = createRedactor({ maxTotalText: 100 })({ a: 'x'.repeat(90), b: 'alice@example.com and more' });
     expect(out).toEqual({ a: 'x'.repeat(90), b: SIZE_LIMIT });
