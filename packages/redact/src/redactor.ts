@@ -6,6 +6,7 @@ import { TextRedactor } from './text/text-redactor';
 import type { WalkerConfig } from './walk/value-walker';
 import { refreshDeclaredKeys } from './walk/class-fields';
 import { FAILED, ValueWalker } from './walk/value-walker';
+import { KeyPlans } from './walk/key-plans';
 
 /**
  * A compiled redactor: call it with any value to get a redacted copy (the input is never changed).
@@ -45,6 +46,7 @@ export function createRedactor(options?: RedactOptions): Redactor {
     keys: resolved.keys,
     classAware: resolved.classAware,
     shapeFields: resolved.shapeFields,
+    plans: new KeyPlans(resolved.keys),
     text: new TextRedactor(resolved.detectors, replacer, resolved.maxStringLength),
     replacer,
     replacement: resolved.replacement,

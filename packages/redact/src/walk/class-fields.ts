@@ -65,7 +65,7 @@ let shapeIndexByKey = new Map<string, readonly ReadonlyMap<string, FieldKind>[] 
 const NO_OWNERS = null;
 
 /** The classes that declare `key` (in any spelling) personal, or null. */
-function ownersOf(key: string): readonly ReadonlyMap<string, FieldKind>[] | null {
+export function ownersOf(key: string): readonly ReadonlyMap<string, FieldKind>[] | null {
   let owners = shapeIndexByKey.get(key);
   if (owners === undefined) {
     owners = shapeIndex.get(normalizeKey(key)) ?? NO_OWNERS;
@@ -76,39 +76,17 @@ function ownersOf(key: string): readonly ReadonlyMap<string, FieldKind>[] | null
   return owners;
 }
 
-/**
- * The personal fields of the annotated class a plain object is shaped like: the class of which the object's keys
- * include the most personal fields, at least `minShared` of them (ties: the first class annotated). Keyed by the
- * object's own keys (their spelling may differ from the class's). Undefined when no class is close enough: one
- * map lookup per key, nothing allocated unless a key is some class's personal field.
- *
- * @param value - the plain object (its own enumerable string keys are read)
- * @param minShared - how many personal fields of one class make the object that class
- */
-export function shapeFieldsOf(value: object, minShared: number): ReadonlyMap<string, FieldKind> | undefined {
-  if (shapeIndex.size === 0) return undefined;
-  let counts: Map<ReadonlyMap<string, FieldKind>, number> | undefined;
-  let best: ReadonlyMap<string, FieldKind> | undefined;
-  let bestCount = 0;
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    const owners = ownersOf(key);
-    if (owners === null) continue;
-    counts ??= new Map();
-    for (const owner of owners) {
-      const count = (counts.get(owner) ?? 0) + 1;
-      counts.set(owner, count);
-      if (count > bestCount) {
-        best = owner;
-        bestCount = count;
-      }
-    }
-  }
-  if (best === undefined || bestCount < minShared) return undefined;
+/** Whether any annotated class declares a personal field (plain objects can only be shaped like such a class). */
+export function shapesDeclared(): boolean {
+  return shapeIndex.size > 0;
+}
+
+/** The personal fields of `owner` (a class's field map) under the object's own spelling of their names. */
+export function fieldsOfShape(value: object, owner: ReadonlyMap<string, FieldKind>): ReadonlyMap<string, FieldKind> {
   const fields = new Map<string, FieldKind>();
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    const field = best.get(normalizeKey(key));
+    const field = owner.get(normalizeKey(key));
     if (field !== undefined) fields.set(key, field);
   }
   return fields;

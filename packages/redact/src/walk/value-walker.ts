@@ -1,18 +1,18 @@
-import type { Detector, MatchKind } from '../detectors/detector';
+import type { Detector } from '../detectors/detector';
 import { cardDetector } from '../detectors/card.detector';
 import { emailDetector } from '../detectors/email.detector';
 import { ibanDetector } from '../detectors/iban.detector';
 import { ninoDetector } from '../detectors/nino.detector';
 import { phoneDetector } from '../detectors/phone.detector';
 import { ssnDetector } from '../detectors/ssn.detector';
-import { classifyKey, normalizeKey } from '../keys/sensitive-keys';
-import type { KeyKind } from '../keys/sensitive-keys';
 import type { CompiledPathContext, CompiledPaths } from '../paths/compiled-paths';
 import { cloneRecord, compilePaths } from '../paths/compiled-paths';
 import type { PathMatcher, PathState } from '../paths/path-matcher';
 import type { Replacement, Replacer, ValueHelper } from '../replacement/replacer';
 import type { TextRedactor } from '../text/text-redactor';
-import { personalFieldsOf, shapeFieldsOf } from './class-fields';
+import { fieldsOfShape, personalFieldsOf, shapesDeclared } from './class-fields';
+import type { FieldKind } from './class-fields';
+import type { KeyPlans, Kind } from './key-plans';
 
 /** Replaces a whole value when the redactor itself failed on it: never the original. */
 export const FAILED = '[REDACTED:redaction-failed]';
@@ -32,6 +32,8 @@ export interface WalkerConfig {
   readonly classAware: boolean;
   /** How many personal fields of one class make a plain object that class (0: never). */
   readonly shapeFields: number;
+  /** What each key says (sensitive kind, class owners), looked up once per key. */
+  readonly plans: KeyPlans;
   readonly text: TextRedactor;
   readonly replacer: Replacer;
   readonly replacement: Replacement;
@@ -40,10 +42,8 @@ export interface WalkerConfig {
   readonly maxTotalText: number;
 }
 
-type Kind = Pick<MatchKind, 'label' | 'category' | 'secret'>;
 
 const PATH_KIND: Kind = { label: '', category: 'user', secret: false };
-const EXTRA_KEY_KIND: Kind = { label: '', category: 'user', secret: false };
 
 /** Masks and normal forms for structured values, by label (a 'card' field is masked like a card). */
 const HELPERS: ReadonlyMap<string, Detector> = new Map([
@@ -247,7 +247,7 @@ export class ValueWalker {
     return out ?? value;
   }
 
-  private entry(key: string, value: unknown, state: PathState | null, depth: number, fields: ReadonlyMap<string, Kind> | undefined): unknown {
+  private entry(key: string, value: unknown, state: PathState | null, depth: number, fields: ReadonlyMap<string, Kind> | undefined, kind: Kind | undefined): unknown {
     let next: PathState | null = null;
     if (state !== null) {
       next = this.config.paths!.step(state, key);
@@ -257,21 +257,8 @@ export class ValueWalker {
       const field = fields.get(key);
       if (field !== undefined) return this.replaceWhole(value, field, 'class', true);
     }
-    const keys = this.config.keys;
-    if (keys !== false) {
-      const kind = this.keyKind(key, keys);
-      if (kind !== undefined) return this.replaceWhole(value, kind, 'key', false);
-    }
+    if (kind !== undefined) return this.replaceWhole(value, kind, 'key', false);
     return this.walk(value, next, depth + 1);
-  }
-
-  private keyKind(key: string, keys: { readonly extra: ReadonlySet<string>; readonly ignore: ReadonlySet<string> }): Kind | undefined {
-    const kind: KeyKind | undefined = classifyKey(key);
-    if (keys.extra.size === 0 && keys.ignore.size === 0) return kind?.redact === true ? kind : undefined;
-    const normalized = normalizeKey(key);
-    if (keys.ignore.has(normalized)) return undefined;
-    if (kind?.redact === true) return kind;
-    return keys.extra.has(normalized) ? EXTRA_KEY_KIND : undefined;
   }
 
   /**
@@ -340,8 +327,16 @@ export class ValueWalker {
     nullProto: boolean,
   ): unknown {
     const config = this.config;
-    // A plain object (a row read from a database, parsed JSON) shaped like an annotated class is redacted as it.
-    const personal = fields ?? (config.shapeFields > 0 ? shapeFieldsOf(value, config.shapeFields) : undefined);
+    const plans = config.plans;
+    // A plain object (a row read from a database, parsed JSON) shaped like an annotated class is redacted as that
+    // class: its keys are counted against the classes that declare them while it is walked, and in the rare case
+    // that one reaches config.shapeFields, it is walked again with that class's fields.
+    const matching = fields === undefined && config.shapeFields > 0 && shapesDeclared();
+    let counts: Map<ReadonlyMap<string, FieldKind>, number> | undefined;
+    let best: ReadonlyMap<string, FieldKind> | undefined;
+    let bestCount = 0;
+    const nodesBefore = this.nodes;
+    const textBefore = this.textUsed;
     // The copy is made whole at the first change (one native copy, symbols included, instead of a property added
     // at a time), and only the changed values are written into it.
     let out: Record<PropertyKey, unknown> | undefined;
@@ -362,11 +357,23 @@ export class ValueWalker {
         truncated = true;
         continue;
       }
+      const plan = plans.get(key);
+      if (matching && plan.owners !== null) {
+        counts ??= new Map();
+        for (const owner of plan.owners) {
+          const count = (counts.get(owner) ?? 0) + 1;
+          counts.set(owner, count);
+          if (count > bestCount) {
+            best = owner;
+            bestCount = count;
+          }
+        }
+      }
       let item: unknown;
       let redacted: unknown;
       try {
         item = value[key];
-        redacted = this.entry(key, item, state, depth, personal);
+        redacted = this.entry(key, item, state, depth, fields, plan.kind);
       } catch {
         redacted = UNREADABLE;
       }
@@ -381,6 +388,11 @@ export class ValueWalker {
       if (++this.nodes > config.maxNodes) over = true;
     }
     if (truncated) setKey(out!, '[truncated]', SIZE_LIMIT);
+    if (best !== undefined && bestCount >= config.shapeFields) {
+      this.nodes = nodesBefore;
+      this.textUsed = textBefore;
+      return this.plain(value, state, depth, fieldsOfShape(value, best), nullProto);
+    }
     if (symbols.length > 0) {
       this.reuse = walked;
       for (let k = 0; k < symbols.length; k++) {
@@ -451,7 +463,7 @@ export class ValueWalker {
         break;
       }
       const redactedKey = this.walk(key, null, depth + 1);
-      const redacted = typeof key === 'string' ? this.entry(key, item, state, depth, undefined) : this.walk(item, null, depth + 1);
+      const redacted = typeof key === 'string' ? this.entry(key, item, state, depth, undefined, this.config.plans.get(key).kind) : this.walk(item, null, depth + 1);
       if (redactedKey !== key || redacted !== item) changed = true;
       entries.push([redactedKey, redacted]);
     }
