@@ -1,5 +1,6 @@
 import type { MatchKind } from '../detectors/detector';
 import { classifyKey, declaredKeysVersion, normalizeKey } from '../keys/sensitive-keys';
+import { formatLabel } from '../replacement/replacer';
 import type { FieldKind } from './class-fields';
 import { ownersOf } from './class-fields';
 
@@ -12,6 +13,8 @@ export type Owners = readonly ReadonlyMap<string, FieldKind>[];
 /** Everything a key says, looked up once per spelling: its sensitive kind (after `keys.extra`/`ignore`) and its owners. */
 export interface KeyPlan {
   readonly kind: Kind | undefined;
+  /** The label replacement of a value under this key (`[REDACTED:email]`), when the key is sensitive. */
+  readonly labelText: string | undefined;
   readonly owners: Owners | null;
 }
 
@@ -36,7 +39,8 @@ export class KeyPlans {
     }
     let plan = this.plans.get(key);
     if (plan === undefined) {
-      plan = { kind: this.kindOf(key), owners: ownersOf(key) };
+      const kind = this.kindOf(key);
+      plan = { kind, labelText: kind === undefined ? undefined : formatLabel(kind.label), owners: ownersOf(key) };
       if (this.plans.size >= MAX_PLANS) this.plans = new Map();
       this.plans.set(key, plan);
     }

@@ -12,7 +12,7 @@ import type { Replacement, Replacer, ValueHelper } from '../replacement/replacer
 import type { TextRedactor } from '../text/text-redactor';
 import { fieldsOfShape, personalFieldsOf, shapesDeclared } from './class-fields';
 import type { FieldKind } from './class-fields';
-import type { KeyPlans, Kind } from './key-plans';
+import type { KeyPlan, KeyPlans, Kind } from './key-plans';
 
 /** Replaces a whole value when the redactor itself failed on it: never the original. */
 export const FAILED = '[REDACTED:redaction-failed]';
@@ -247,7 +247,7 @@ export class ValueWalker {
     return out ?? value;
   }
 
-  private entry(key: string, value: unknown, state: PathState | null, depth: number, fields: ReadonlyMap<string, Kind> | undefined, kind: Kind | undefined): unknown {
+  private entry(key: string, value: unknown, state: PathState | null, depth: number, fields: ReadonlyMap<string, Kind> | undefined, plan: KeyPlan): unknown {
     let next: PathState | null = null;
     if (state !== null) {
       next = this.config.paths!.step(state, key);
@@ -257,7 +257,7 @@ export class ValueWalker {
       const field = fields.get(key);
       if (field !== undefined) return this.replaceWhole(value, field, 'class', true);
     }
-    if (kind !== undefined) return this.replaceWhole(value, kind, 'key', false);
+    if (plan.kind !== undefined) return this.replaceWhole(value, plan.kind, 'key', false, plan.labelText);
     return this.walk(value, next, depth + 1);
   }
 
@@ -265,12 +265,12 @@ export class ValueWalker {
    * The replacement of a whole value found by path, key or class field. Null and undefined stay (there is
    * nothing to hide); booleans stay under sensitive key names (`hasPassword: true`), not under paths or fields.
    */
-  private replaceWhole(value: unknown, kind: Kind, source: string, booleans: boolean): unknown {
+  private replaceWhole(value: unknown, kind: Kind, source: string, booleans: boolean, labelText?: string): unknown {
     if (value === null || value === undefined) return value;
     if (typeof value === 'boolean' && !booleans) return value;
     const config = this.config;
     const replacer = config.replacer;
-    if (config.replacement === 'label' || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')) return replacer.label(kind.label);
+    if (config.replacement === 'label' || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')) return labelText ?? replacer.label(kind.label);
     const text = String(value);
     let helper: ValueHelper | undefined = HELPERS.get(kind.label);
     if (config.replacement === 'mask' && text.length < MIN_MASKED_LENGTH) helper = undefined;
@@ -373,7 +373,7 @@ export class ValueWalker {
       let redacted: unknown;
       try {
         item = value[key];
-        redacted = this.entry(key, item, state, depth, fields, plan.kind);
+        redacted = this.entry(key, item, state, depth, fields, plan);
       } catch {
         redacted = UNREADABLE;
       }
@@ -463,7 +463,7 @@ export class ValueWalker {
         break;
       }
       const redactedKey = this.walk(key, null, depth + 1);
-      const redacted = typeof key === 'string' ? this.entry(key, item, state, depth, undefined, this.config.plans.get(key).kind) : this.walk(item, null, depth + 1);
+      const redacted = typeof key === 'string' ? this.entry(key, item, state, depth, undefined, this.config.plans.get(key)) : this.walk(item, null, depth + 1);
       if (redactedKey !== key || redacted !== item) changed = true;
       entries.push([redactedKey, redacted]);
     }
