@@ -60,20 +60,9 @@ let declaredCount = -1;
  * name): for each name, the classes that declare it personal, as their field maps. Rebuilt with the declared keys.
  */
 let shapeIndex: ReadonlyMap<string, readonly ReadonlyMap<string, FieldKind>[]> = new Map();
-/** The same index by a key's own spelling, filled as keys are met (most records repeat their keys). */
-let shapeIndexByKey = new Map<string, readonly ReadonlyMap<string, FieldKind>[] | null>();
-const NO_OWNERS = null;
-
-/** The classes that declare `key` (in any spelling) personal, or null. */
+/** The classes that declare `key` (in any spelling) personal, or null (the walk caches the answer per key: KeyPlans). */
 export function ownersOf(key: string): readonly ReadonlyMap<string, FieldKind>[] | null {
-  let owners = shapeIndexByKey.get(key);
-  if (owners === undefined) {
-    owners = shapeIndex.get(normalizeKey(key)) ?? NO_OWNERS;
-    // Bounded: keys are field names, but a map keyed by user ids would otherwise grow without end.
-    if (shapeIndexByKey.size >= 4096) shapeIndexByKey = new Map();
-    shapeIndexByKey.set(key, owners);
-  }
-  return owners;
+  return shapeIndex.get(normalizeKey(key)) ?? null;
 }
 
 /** Whether any annotated class declares a personal field (plain objects can only be shaped like such a class). */
@@ -129,5 +118,4 @@ export function refreshDeclaredKeys(): void {
   }
   setDeclaredKeys(fields);
   shapeIndex = shapes;
-  shapeIndexByKey = new Map();
 }
