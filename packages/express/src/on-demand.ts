@@ -1,6 +1,5 @@
 import type * as ClassValidator from 'class-validator';
 import type * as Redact from '@privacy-kit/redact';
-import type * as ConsentBodyModule from './consent/consent-body.dto';
 
 /*
  * Modules a kit loads the first time a feature needs them, not when the app starts. Together they are ~5 MB of live
@@ -12,7 +11,6 @@ import type * as ConsentBodyModule from './consent/consent-body.dto';
 
 let classValidatorModule: typeof ClassValidator | undefined;
 let redactModule: typeof Redact | undefined;
-let consentBodyModule: typeof ConsentBodyModule | undefined;
 
 /** class-validator, loaded on first use (the consent body, a rectification patch, a source's rules). */
 export function classValidator(): typeof ClassValidator {
@@ -24,10 +22,4 @@ export function classValidator(): typeof ClassValidator {
 export function redaction(): typeof Redact {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use; see the note above
   return (redactModule ??= require('@privacy-kit/redact') as typeof Redact);
-}
-
-/** The consent body's class; its class-validator decorators run when it is first needed. */
-export function consentBodyClass(): typeof ConsentBodyModule.ConsentBody {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use; see the note above
-  return (consentBodyModule ??= require('./consent/consent-body.dto') as typeof ConsentBodyModule).ConsentBody;
 }

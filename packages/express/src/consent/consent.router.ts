@@ -3,8 +3,17 @@ import type { AuditEntry, ConsentEvent, ConsentState, ProcessingDeclaration } fr
 import type { Engine } from '../engine/engine.interface';
 import { identifyCaller, type Caller } from '../engine/caller';
 import { sendJsonError } from '../http/json-error';
-import { classValidator, consentBodyClass } from '../on-demand';
+import { classValidator } from '../on-demand';
+import type * as ConsentBodyModule from './consent-body.dto';
 import { consentVerdict } from '../engine/consentable-purposes';
+
+let consentBodyModule: typeof ConsentBodyModule | undefined;
+
+/** The consent body's class, loaded with the first body it checks: its decorators load class-validator (see on-demand.ts). */
+function consentBodyClass(): typeof ConsentBodyModule.ConsentBody {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, like class-validator itself
+  return (consentBodyModule ??= require('./consent-body.dto') as typeof ConsentBodyModule).ConsentBody;
+}
 
 /** What reading or changing one's own consent records is, for the audit (built once). */
 const CONSENT_DECLARATION: ProcessingDeclaration = {

@@ -1,4 +1,4 @@
-import { isDigit, isLetter, isUpper } from '../text/char-class';
+import { isAlnum, isDigit, isLetter, isUpper } from '../text/char-class';
 import { HAS_LETTER } from '../text/text-profile';
 import type { Detector, MatchKind, ReportMatch } from './detector';
 
@@ -73,8 +73,7 @@ function postcodeEnd(text: string, start: number): number {
   let end = start;
   while (end < limit) {
     const c = text.charCodeAt(end);
-    const alnum = (c >= 48 && c <= 57) || isLetter(c);
-    if (!alnum && !((c === 32 || c === 45) && end > start)) break;
+    if (!isAlnum(c) && !((c === 32 || c === 45) && end > start)) break;
     end++;
   }
   while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 45)) end--;

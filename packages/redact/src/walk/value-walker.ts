@@ -87,7 +87,7 @@ export class ValueWalker {
    * to, at which depth, and how deep that walk went. winston's `info[Symbol.for('splat')]` holds the caller's
    * metadata object, whose values `info` also holds: they are redacted once, not twice.
    */
-  private reuse: Map<object, { readonly out: unknown; readonly depth: number; readonly reach: number }> | undefined;
+  private reuse: Map<object, { readonly out: unknown; readonly reach: number }> | undefined;
   private readonly stack: object[] = [];
   private readonly recheck = { done: false };
   /** Paths are all there is to apply (no keys, classes or text): subtrees no path reaches are left as they are. */
@@ -173,8 +173,9 @@ export class ValueWalker {
   private object(value: object, state: PathState | null, depth: number): unknown {
     if (this.reuse !== undefined && state === null) {
       const done = this.reuse.get(value);
-      // Walked again here, it would reach (depth - done.depth) levels deeper: the same result if that stays in bounds.
-      if (done !== undefined && done.reach + depth - done.depth < this.config.maxDepth) return done.out;
+      // First walked at depth 1; walked again here it would reach (depth - 1) levels deeper: the same result if that
+      // stays in bounds. (reach is the deepest depth of the call so far, an upper bound of this subtree's.)
+      if (done !== undefined && done.reach + depth - 1 < this.config.maxDepth) return done.out;
     }
     if (depth > this.deepest) this.deepest = depth;
     if (++this.nodes > this.config.maxNodes) return SIZE_LIMIT;
@@ -340,7 +341,7 @@ export class ValueWalker {
     // The copy is made whole at the first change (one native copy, symbols included, instead of a property added
     // at a time), and only the changed values are written into it.
     let out: Record<PropertyKey, unknown> | undefined;
-    let walked: Map<object, { readonly out: unknown; readonly depth: number; readonly reach: number }> | undefined;
+    let walked: Map<object, { readonly out: unknown; readonly reach: number }> | undefined;
     // Symbol keys are not serialized, but formats read them (winston's level, message and splat): at the top
     // level their values are redacted too (below, the copy carries them over).
     const symbols = depth === 0 ? Object.getOwnPropertySymbols(value) : NO_SYMBOLS;
@@ -379,7 +380,7 @@ export class ValueWalker {
       }
       // A walked object (not one replaced whole under a sensitive key) may come again under the top level's symbols.
       if (remember && typeof item === 'object' && item !== null && typeof redacted === 'object' && redacted !== null) {
-        (walked ??= new Map()).set(item, { out: redacted, depth: 1, reach: this.deepest });
+        (walked ??= new Map()).set(item, { out: redacted, reach: this.deepest });
       }
       if (redacted !== item) {
         out ??= this.copyOf(value, nullProto);
