@@ -1,5 +1,6 @@
 export { PostgresStore, createPostgresStore } from './postgres.store';
 export {
+  DEFAULT_POSTGRES_AUDIT_CHAINS,
   DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS,
   DEFAULT_POSTGRES_POOL_MAX,
   DEFAULT_POSTGRES_SCHEMA,

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 
-/** The names a store derives from its schema: the quoted identifier, its advisory lock keys, its NOTIFY channel. */
+/** The names a store derives from its schema: the quoted identifier, its migration lock key, its NOTIFY channel. */
 export interface PostgresSchemaNames {
   /** The schema as given (a plain identifier, checked by the options). */
   readonly schema: string;
   /** The schema as an SQL identifier, e.g. `"privacy_kit"`. */
   readonly quoted: string;
-  /** The transaction-scoped advisory lock that serialises audit appends of every instance. */
-  readonly auditLockKey: string;
   /** The advisory lock that serialises migrations of instances starting at once. */
   readonly migrationLockKey: string;
   /** The LISTEN/NOTIFY channel of consent changes. */
@@ -28,7 +26,6 @@ export function postgresSchemaNames(schema: string): PostgresSchemaNames {
   return {
     schema,
     quoted: `"${schema}"`,
-    auditLockKey: lockKey('audit', schema),
     migrationLockKey: lockKey('migrate', schema),
     consentChannel: `privacy_kit_consents_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`,
   };

@@ -9,6 +9,8 @@ export const DEFAULT_POSTGRES_SCHEMA = 'privacy_kit';
 export const DEFAULT_POSTGRES_POOL_MAX = 10;
 /** How long to wait for a new connection before the operation fails (and the route answers 503), in ms. */
 export const DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS = 5000;
+/** Audit chains one store instance appends to at once, each with one commit in flight. */
+export const DEFAULT_POSTGRES_AUDIT_CHAINS = 2;
 
 /** Options of {@link createPostgresStore}: exactly one of `connectionString` and `pool`. */
 export interface PostgresStoreOptions {
@@ -28,6 +30,12 @@ export interface PostgresStoreOptions {
   /** Connection timeout when the store makes the pool, in ms. Default {@link DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS}. */
   readonly connectionTimeoutMs?: number;
   /**
+   * How many audit chains this instance appends to at once: each is its own chain in the log with one group commit
+   * in flight, so more chains keep more commits going while the round trip to the server is long. Default
+   * {@link DEFAULT_POSTGRES_AUDIT_CHAINS}; at most `max` (the pool size) minus one.
+   */
+  readonly auditChains?: number;
+  /**
    * Publish signed checkpoints of the audit log outside the database (an append-only file, a hook), so that
    * `privacy-kit audit verify --checkpoint` can tell when the log was cut short. See `AuditCheckpointOptions`.
    */
@@ -42,13 +50,14 @@ export interface ResolvedPostgresStoreOptions {
   readonly schema: string;
   readonly max: number;
   readonly connectionTimeoutMs: number;
+  readonly auditChains: number;
   readonly checkpoints: ResolvedAuditCheckpointOptions | undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** Every option of {@link PostgresStoreOptions}, checked against the interface at compile time. */
 const POSTGRES_STORE_OPTION_KEYS = defineOptionKeys<PostgresStoreOptions>({
-  connectionString: true, pool: true, auditKey: true, schema: true, max: true, connectionTimeoutMs: true, checkpoints: true,
+  connectionString: true, pool: true, auditKey: true, schema: true, max: true, connectionTimeoutMs: true, auditChains: true, checkpoints: true,
 });
 /** Names people pass for an option that no spelling rule finds. */
 const ALIASES: Readonly<Record<string, string>> = { url: 'connectionString', databaseUrl: 'connectionString', connection: 'connectionString', key: 'auditKey', searchPath: 'schema' };
@@ -90,13 +99,19 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     const fixed = typeof schema === 'string' ? schema.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_').slice(0, 63) : '';
     throw invalid(`'schema' must be a plain identifier (letters, digits and _, not starting with a digit, at most 63 characters); got ${shown}.${fixed !== '' && IDENTIFIER.test(fixed) ? ` Did you mean '${fixed}'?` : ''}`);
   }
+  const max = positiveInteger(options.max, 'max', DEFAULT_POSTGRES_POOL_MAX);
+  const auditChains = positiveInteger(options.auditChains, 'auditChains', DEFAULT_POSTGRES_AUDIT_CHAINS);
+  if (pool === undefined && auditChains >= max) {
+    throw invalid(`'auditChains' (${auditChains}) must be smaller than 'max' (${max}): each chain keeps a connection busy while it commits, and the other operations need one too. Lower auditChains or raise max.`);
+  }
   return {
     connectionString,
     pool,
     auditKey: keyBytes(options.auditKey, 'auditKey'),
     schema,
-    max: positiveInteger(options.max, 'max', DEFAULT_POSTGRES_POOL_MAX),
+    max,
     connectionTimeoutMs: positiveInteger(options.connectionTimeoutMs, 'connectionTimeoutMs', DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS),
+    auditChains,
     checkpoints: options.checkpoints === undefined ? undefined : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE),
   };
 }

@@ -19,22 +19,21 @@ import {
   type RightsRequestPatch,
 } from '@privacy-kit/core';
 import {
-  AuditCheckpointer,
   AuditWriter,
   auditEntryOf,
-  auditHeadFromRow,
   consentEventFromRow,
-  createAuditCheckpoint,
   deriveConsentStates,
   newConsentRow,
   validateConsentEvent,
   validateConsentEvents,
-  verifyAuditRows,
+  verifyAuditChainRows,
   type AuditBatchFailure,
 } from '@privacy-kit/core/store';
 import { ConsentWatcher } from './consent-watcher';
-import { PostgresAuditAppender } from './postgres-audit-append';
-import { selectAuditHead, selectAuditRecords, selectAuditSnapshot } from './postgres-audit-read';
+import { PostgresChainAppender } from './postgres-audit-append';
+import { AuditChainRegistry } from './postgres-audit-chains';
+import { ChainsCheckpointer } from './postgres-audit-checkpoints';
+import { selectAuditChains, selectAuditRecords } from './postgres-audit-read';
 import { insertConsentEvent, selectConsentHistory } from './postgres-consents';
 import { PACKAGE, isConnectionError, postgresError, storeClosed, storeUnavailable } from './postgres-errors';
 import { applyMigrations } from './postgres-migrations';
@@ -47,6 +46,8 @@ import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgr
 const MAX_SUBJECT_BYTES = 4096;
 /** At most this many appends share one transaction. */
 const MAX_APPEND_BATCH = 200;
+/** How long an `outcome` record (nobody waits for it) may wait to share the next commit, in ms: fewer commits per request. */
+const OUTCOME_COMMIT_DELAY_MS = 2;
 
 const ignore = (): void => undefined;
 
@@ -74,21 +75,22 @@ export class PostgresStore implements PrivacyStore {
   private readonly connections: PostgresConnections;
   private readonly watcher: ConsentWatcher;
   private readonly origin = randomUUID();
-  private readonly appender: PostgresAuditAppender;
-  /** Group commit of audit appends (core's one write path). */
-  private readonly writer: AuditWriter;
+  private readonly registry: AuditChainRegistry;
+  /** This instance's audit writers: each appends to a chain of its own, with group commit (core's one write path). */
+  private readonly lanes: readonly { readonly appender: PostgresChainAppender; readonly writer: AuditWriter }[];
+  private nextLane = 0;
   private readonly rights: PostgresRightsRequests;
   private migrated: Promise<string> | undefined;
   private closed = false;
-  private readonly checkpointer: AuditCheckpointer | undefined;
+  private readonly checkpointer: ChainsCheckpointer;
 
   constructor(options: PostgresStoreOptions) {
     const resolved = resolvePostgresStoreOptions(options);
     this.key = resolved.auditKey;
-    this.checkpointer = resolved.checkpoints === undefined ? undefined : new AuditCheckpointer(resolved.auditKey, resolved.checkpoints, PACKAGE);
     this.schema = resolved.schema;
     this.names = postgresSchemaNames(resolved.schema);
     this.connections = new PostgresConnections(resolved);
+    this.checkpointer = new ChainsCheckpointer(this.connections, this.names, this.key, resolved.checkpoints, PACKAGE);
     this.pool = this.connections.pool;
     this.watcher = new ConsentWatcher({
       channel: this.names.consentChannel,
@@ -97,12 +99,17 @@ export class PostgresStore implements PrivacyStore {
       ready: () => this.migrate(),
       connect: this.connections.listen,
     });
-    this.appender = new PostgresAuditAppender(this.connections, this.names, this.key, (head) => this.checkpointer?.committed(head));
-    this.writer = new AuditWriter({
-      commit: (entries) => this.appender.append(entries),
-      // A lost connection fails every entry alike; anything else may be one entry's (the writer tries them alone).
-      onFailure: (error): AuditBatchFailure | undefined => (this.closed || isConnectionError(error) ? { failAll: error } : undefined),
-      maxBatch: MAX_APPEND_BATCH,
+    this.registry = new AuditChainRegistry(this.connections, this.names, this.origin);
+    this.lanes = Array.from({ length: resolved.auditChains }, () => {
+      const appender = new PostgresChainAppender(this.connections, this.names, this.key, this.registry, (records) => this.checkpointer.appended(records));
+      const writer = new AuditWriter({
+        commit: (entries) => appender.append(entries),
+        // A lost connection fails every entry alike; anything else may be one entry's (the writer tries them alone).
+        onFailure: (error): AuditBatchFailure | undefined => (this.closed || isConnectionError(error) ? { failAll: error } : undefined),
+        maxBatch: MAX_APPEND_BATCH,
+        outcomeDelayMs: OUTCOME_COMMIT_DELAY_MS,
+      });
+      return { appender, writer };
     });
     this.rights = new PostgresRightsRequests(this.connections, this.names);
     // Migrate right away; a failure here is reported by the first operation, which tries again.
@@ -163,16 +170,19 @@ export class PostgresStore implements PrivacyStore {
   }
 
   /**
-   * Stops listening and, when the store made the pool, closes it (a borrowed pool stays open); then publishes a
-   * last checkpoint when `checkpoints` is set.
+   * Waits for the audit appends under way, writes (and publishes, when `checkpoints` is set) a last checkpoint of
+   * every chain's head if this instance appended since the previous one, gives its chains back for the next
+   * instance to reuse, stops listening and, when the store made the pool, closes it (a borrowed pool stays open).
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.writer.close(() => storeClosed('appendAudit'));
+    for (const lane of this.lanes) lane.writer.close(() => storeClosed('appendAudit'));
+    await Promise.all(this.lanes.map((lane) => lane.writer.whenIdle()));
     this.watcher.stop();
+    await this.checkpointer.close();
+    await this.registry.release().catch(ignore);
     await this.connections.end();
-    await this.checkpointer?.close();
   }
 
   recordConsent(event: ConsentEventInput): Promise<ConsentEvent> {
@@ -194,7 +204,7 @@ export class PostgresStore implements PrivacyStore {
     return this.run('recordConsentChange', async () => {
       const time = isoTime();
       const rows = events.map((event) => newConsentRow(event, time));
-      const { seqs, record } = await this.appender.appendConsentChange(rows, auditEntryOf(audit), { channel: this.names.consentChannel, origin: this.origin });
+      const { seqs, record } = await this.lane().appender.appendConsentChange(rows, auditEntryOf(audit), { channel: this.names.consentChannel, origin: this.origin });
       for (const subject of new Set(rows.map((r) => r.subject))) this.watcher.emit(subject);
       return { events: rows.map((r) => consentEventFromRow({ ...r, seq: seqs.get(r.id) ?? '0' })), record };
     }, () => {
@@ -234,7 +244,18 @@ export class PostgresStore implements PrivacyStore {
    * committed without it.
    */
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
-    return this.run('appendAudit', () => this.writer.append(auditEntryOf(entry)));
+    return this.run('appendAudit', () => this.lane().writer.append(auditEntryOf(entry)));
+  }
+
+  /** The writer for the next append: one with no commit in flight if there is one, else the next in turn. */
+  private lane(): (typeof this.lanes)[number] {
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[(this.nextLane + i) % lanes.length] as (typeof lanes)[number];
+      if (!lane.writer.busy) return lane;
+    }
+    this.nextLane = (this.nextLane + 1) % lanes.length;
+    return lanes[this.nextLane] as (typeof lanes)[number];
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {
@@ -248,21 +269,18 @@ export class PostgresStore implements PrivacyStore {
    */
   verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerifyReport> {
     return this.run('verifyAudit', async () => {
-      const { rows, head } = await this.connections.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => selectAuditSnapshot(client, this.names.quoted));
-      return verifyAuditRows(rows, head, this.key, options);
+      const { rows, heads, checkpoints } = await this.connections.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => selectAuditChains(client, this.names.quoted));
+      return verifyAuditChainRows(rows, heads, checkpoints, this.key, options);
     });
   }
 
   /**
-   * Signs a checkpoint of the committed head (of every instance's appends) and publishes it where the
-   * `checkpoints` option says (if it is set); resolves with it once published, undefined while the log is empty.
+   * Signs where every chain ends (every instance's appends), stores that in `audit_checkpoints` and publishes the
+   * matching checkpoint where the `checkpoints` option says (if it is set); resolves with the published form
+   * (`seq` and `count`: the records over all chains), undefined while the log is empty.
    */
-  async checkpoint(): Promise<AuditCheckpoint | undefined> {
-    const row = await this.run('checkpoint', () => selectAuditHead(this.pool, this.names.quoted));
-    if (row === undefined) return undefined;
-    const head = auditHeadFromRow(row);
-    const state = head.version === 2 ? head : { seq: head.seq, mac: head.mac };
-    return this.checkpointer !== undefined ? this.checkpointer.publish(state) : createAuditCheckpoint(this.key, state);
+  checkpoint(): Promise<AuditCheckpoint | undefined> {
+    return this.run('checkpoint', () => this.checkpointer.checkpoint());
   }
 
   createRightsRequest(input: RightsRequestInput): Promise<RightsRequest> {

@@ -125,6 +125,59 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH ROW EXECUTE FUNCTION ${s}.privacy_kit_head_format();
     `,
   },
+  {
+    version: 3,
+    name: 'one audit chain per writer: chain registry with heads and leases, signed checkpoints of every head',
+    // Stops the fleet's one serialised chain: every writer appends to a chain of its own, so no lock is shared on the
+    // request path. The existing log becomes the chain 'main' (positions unchanged) that a writer claims first, so
+    // a single instance goes on where it left off. audit_head goes: an instance of an earlier version fails its
+    // appends (503) instead of writing outside the chains, so upgrade every instance together.
+    sql: (s) => `
+      CREATE TABLE ${s}.audit_chains (
+        chain text PRIMARY KEY,
+        created text NOT NULL,
+        seq bigint NOT NULL DEFAULT 0,
+        mac text NOT NULL DEFAULT '',
+        head_mac text,
+        version integer,
+        count bigint,
+        time text,
+        key_id text,
+        holder text,
+        lease_until timestamptz
+      );
+      INSERT INTO ${s}.audit_chains (chain, created, seq, mac, head_mac, version, count, time, key_id)
+        SELECT 'main', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"'), seq, mac, head_mac, version, count, time, key_id
+        FROM ${s}.audit_head WHERE id = 1;
+      DROP TABLE ${s}.audit_head;
+      DROP FUNCTION ${s}.privacy_kit_head_format();
+
+      ALTER TABLE ${s}.audit_log ADD COLUMN chain text NOT NULL DEFAULT 'main', ADD COLUMN chain_seq bigint;
+      ALTER TABLE ${s}.audit_log DISABLE TRIGGER audit_log_append_only;
+      UPDATE ${s}.audit_log SET chain_seq = seq;
+      ALTER TABLE ${s}.audit_log ENABLE TRIGGER audit_log_append_only;
+      ALTER TABLE ${s}.audit_log ALTER COLUMN chain DROP DEFAULT, ALTER COLUMN chain_seq SET NOT NULL;
+      ALTER TABLE ${s}.audit_log ADD CONSTRAINT audit_log_chain_position UNIQUE (chain, chain_seq);
+      -- seq orders the whole log for reading (readAudit, paging); positions within a chain are chain_seq.
+      CREATE SEQUENCE ${s}.audit_log_seq OWNED BY ${s}.audit_log.seq;
+      SELECT setval('${s}.audit_log_seq', coalesce((SELECT max(seq) FROM ${s}.audit_log), 0) + 1, false);
+      ALTER TABLE ${s}.audit_log ALTER COLUMN seq SET DEFAULT nextval('${s}.audit_log_seq');
+
+      -- Signed statements of every chain's head, written off the request path; append-only like the log.
+      CREATE TABLE ${s}.audit_checkpoints (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        time text NOT NULL,
+        count bigint NOT NULL,
+        chains jsonb NOT NULL,
+        key_id text NOT NULL,
+        mac text NOT NULL
+      );
+      CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON ${s}.audit_checkpoints
+        FOR EACH ROW EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+      CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON ${s}.audit_checkpoints
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+    `,
+  },
 ];
 
 /** The schema version this package writes and reads. */

@@ -1,7 +1,7 @@
 import { Client, type Pool, type PoolClient } from 'pg';
 import { keyBytes, type AuditCheckpoint, type AuditVerifyReport } from '@privacy-kit/core';
-import { auditKeyId, verifyAuditRows } from '@privacy-kit/core/store';
-import { selectAuditSnapshot } from './postgres-audit-read';
+import { auditKeyId, verifyAuditChainRows, verifyAuditRows } from '@privacy-kit/core/store';
+import { selectAuditChains, selectLegacyAuditSnapshot } from './postgres-audit-read';
 import { postgresError, storeUnavailable } from './postgres-errors';
 import { DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS, DEFAULT_POSTGRES_SCHEMA } from './postgres-store.options';
 
@@ -66,10 +66,16 @@ export async function verifyPostgresAudit(options: PostgresAuditVerifyOptions): 
   }
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const tables = (await client.query<{ log: string | null; head: string | null }>(
-      'SELECT to_regclass($1) AS log, to_regclass($2) AS head', [`${s}.audit_log`, `${s}.audit_head`],
+    const tables = (await client.query<{ log: string | null; head: string | null; chains: string | null }>(
+      'SELECT to_regclass($1) AS log, to_regclass($2) AS head, to_regclass($3) AS chains', [`${s}.audit_log`, `${s}.audit_head`, `${s}.audit_chains`],
     )).rows[0];
-    const absent = [tables?.log == null ? 'audit_log' : undefined, tables?.head == null ? 'audit_head' : undefined].filter((t) => t !== undefined);
+    const verifyOptions = { ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }), allowEmpty: options.allowEmpty ?? false };
+    if (tables?.log != null && tables.chains != null) {
+      const { rows, heads, checkpoints } = await selectAuditChains(client, s);
+      await client.query('COMMIT');
+      return verifyAuditChainRows(rows, heads, checkpoints, key, verifyOptions);
+    }
+    const absent = [tables?.log == null ? 'audit_log' : undefined, tables?.head == null ? 'audit_chains' : undefined].filter((t) => t !== undefined);
     if (absent.length > 0) {
       await client.query('ROLLBACK');
       return {
@@ -77,9 +83,10 @@ export async function verifyPostgresAudit(options: PostgresAuditVerifyOptions): 
         message: `The schema '${schema}' holds no privacy-kit audit log: it has no ${absent.join(' and no ')} table. If the tables were dropped, the log was destroyed; otherwise check the database and the schema.`,
       };
     }
-    const { rows, head } = await selectAuditSnapshot(client, s);
+    // A schema no store of this version migrated yet: one chain with its audit_head, verified as it is.
+    const { rows, head } = await selectLegacyAuditSnapshot(client, s);
     await client.query('COMMIT');
-    return verifyAuditRows(rows, head, key, { ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }), allowEmpty: options.allowEmpty ?? false });
+    return verifyAuditRows(rows, head, key, verifyOptions);
   } catch (cause) {
     throw storeUnavailable('verifying the audit log', cause);
   } finally {

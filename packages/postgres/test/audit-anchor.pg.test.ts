@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAuditCheckpoints, type AuditCheckpoint } from '@privacy-kit/core';
-import { auditHeadMac, auditMac } from '@privacy-kit/core/store';
 import { V1_AUDIT_FIXTURE, sampleAuditEntry, testVectorKey } from '@privacy-kit/core/testing';
 import { createPostgresStore, verifyPostgresAudit, type PostgresStore } from '@privacy-kit/postgres';
 import { MIGRATIONS } from '../src/schema';
@@ -58,26 +57,98 @@ describe('PostgresStore audit head and anchors', () => {
     });
   });
 
-  it('keeps verifying while an instance of the first release appends after the upgrade (rolling upgrade)', async () => {
+  it('makes an instance of an earlier version fail closed after the upgrade to chains per writer: its append is refused, nothing is written', async () => {
     const key = randomBytes(32);
     const store = storeOn(key);
     await store.appendAudit(sampleAuditEntry());
-    const [head] = await sql<{ seq: string; mac: string }>(`SELECT seq, mac FROM "${schema}".audit_head`);
-    const seq = Number(head?.seq) + 1;
     const entry = sampleAuditEntry({ requestId: 'old-writer' });
-    const mac = auditMac(key, entry, head?.mac ?? '');
-    // What the first release's append did: insert the record, move seq, mac and head_mac only.
-    await sql(
+    // What the serialized releases did first: lock, read the single head; that table is gone, so the append fails.
+    await expect(sql(`SELECT seq, mac FROM "${schema}".audit_head WHERE id = 1`)).rejects.toThrow(/audit_head/);
+    await expect(sql(
       `INSERT INTO "${schema}".audit_log (seq, event, time, request_id, app_id, actor, subject, method, route, purposes, basis, categories, decision, reason, status, duration_ms, details, prev_mac, mac)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15, $16, NULL, $17, $18)`,
-      [seq, entry.event, entry.time, entry.requestId, entry.appId, entry.actor, entry.subject, entry.method, entry.route, JSON.stringify(entry.purposes), entry.basis,
-        JSON.stringify(entry.categories), entry.decision, entry.reason, entry.status, entry.durationMs, head?.mac, mac],
-    );
-    await sql(`INSERT INTO "${schema}".audit_head (id, seq, mac, head_mac) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`,
-      [seq, mac, auditHeadMac(key, seq, mac)]);
-    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 2, head: { version: 1, seq: 2 } }));
-    await store.appendAudit(sampleAuditEntry());
-    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 3, head: expect.objectContaining({ version: 2, count: 3 }) }));
+       VALUES (2, $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12, $13, $14, $15, NULL, '', 'x')`,
+      [entry.event, entry.time, entry.requestId, entry.appId, entry.actor, entry.subject, entry.method, entry.route, JSON.stringify(entry.purposes), entry.basis,
+        JSON.stringify(entry.categories), entry.decision, entry.reason, entry.status, entry.durationMs],
+    )).rejects.toThrow(/chain/);
+    expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 1 }));
+  });
+
+  describe('one chain per writer', () => {
+    const twoWriters = async (key: Buffer): Promise<[PostgresStore, PostgresStore]> => {
+      const a = storeOn(key, { auditChains: 1 });
+      const b = storeOn(key, { auditChains: 1 });
+      for (let i = 0; i < 3; i++) {
+        await a.appendAudit(sampleAuditEntry({ requestId: `a-${i}` }));
+        await b.appendAudit(sampleAuditEntry({ requestId: `b-${i}` }));
+      }
+      return [a, b];
+    };
+    const chainOf = async (requestId: string): Promise<string> =>
+      (await sql<{ chain: string }>(`SELECT chain FROM "${schema}".audit_log WHERE request_id = $1`, [requestId]))[0]?.chain ?? '';
+    const unguard = (): Promise<unknown> => sql(`DROP TRIGGER audit_log_append_only ON "${schema}".audit_log; DROP TRIGGER audit_checkpoints_append_only ON "${schema}".audit_checkpoints`);
+
+    it('names the chain and the position in it of a changed record', async () => {
+      const key = randomBytes(32);
+      await twoWriters(key);
+      const chain = await chainOf('b-1');
+      await unguard();
+      await sql(`UPDATE "${schema}".audit_log SET route = '/elsewhere' WHERE request_id = 'b-1'`);
+      const report = await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema });
+      expect(report).toEqual(expect.objectContaining({ ok: false, problem: 'changed', chain, firstBadSeq: 2, chains: 2 }));
+      expect(report.message).toContain(`Audit chain '${chain}' broken at position 2`);
+    });
+
+    it('finds a whole chain removed, records and registry entry, by the checkpoint the store keeps', async () => {
+      const key = randomBytes(32);
+      const [a] = await twoWriters(key);
+      await a.checkpoint();
+      const chain = await chainOf('b-0');
+      await unguard();
+      await sql(`DELETE FROM "${schema}".audit_log WHERE chain = $1`, [chain]);
+      await sql(`DELETE FROM "${schema}".audit_chains WHERE chain = $1`, [chain]);
+      expect(await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema })).toEqual(expect.objectContaining({ ok: false, problem: 'deleted', chain, firstBadSeq: 1 }));
+    });
+
+    it('finds a chain removed together with the stored checkpoints, given the published checkpoint', async () => {
+      const key = randomBytes(32);
+      const [a] = await twoWriters(key);
+      const published = await a.checkpoint();
+      const chain = await chainOf('b-0');
+      await unguard();
+      await sql(`DELETE FROM "${schema}".audit_log WHERE chain = $1`, [chain]);
+      await sql(`DELETE FROM "${schema}".audit_chains WHERE chain = $1`, [chain]);
+      await sql(`DELETE FROM "${schema}".audit_checkpoints`);
+      expect(await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema })).toEqual(expect.objectContaining({ ok: true, checked: 3 }));
+      expect(await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema, ...(published === undefined ? {} : { checkpoint: published }) }))
+        .toEqual(expect.objectContaining({ ok: false, problem: 'checkpoint' }));
+    });
+
+    it('reports the records of a chain whose registry entry was removed as a chain without its head', async () => {
+      const key = randomBytes(32);
+      await twoWriters(key);
+      const chain = await chainOf('a-0');
+      await sql(`DELETE FROM "${schema}".audit_chains WHERE chain = $1`, [chain]);
+      expect(await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema })).toEqual(expect.objectContaining({ ok: false, problem: 'head', chain }));
+    });
+
+    it('reports a forged stored checkpoint', async () => {
+      const key = randomBytes(32);
+      const [a] = await twoWriters(key);
+      await a.checkpoint();
+      await unguard();
+      await sql(`UPDATE "${schema}".audit_checkpoints SET count = count + 1`);
+      expect(await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema })).toEqual(expect.objectContaining({ ok: false, problem: 'checkpoint' }));
+    });
+
+    it('gives its chain back on close, and the next instance goes on with it instead of adding one', async () => {
+      const key = randomBytes(32);
+      const first = storeOn(key, { auditChains: 1 });
+      const one = await first.appendAudit(sampleAuditEntry());
+      await first.close();
+      const next = storeOn(key, { auditChains: 1 });
+      expect(await next.appendAudit(sampleAuditEntry())).toEqual(expect.objectContaining({ prevMac: one.mac }));
+      expect(await sql(`SELECT chain FROM "${schema}".audit_chains`)).toHaveLength(1);
+    });
   });
 
   describe('verifyPostgresAudit (read-only)', () => {
@@ -104,13 +175,13 @@ describe('PostgresStore audit head and anchors', () => {
       const key = randomBytes(32);
       const store = storeOn(key);
       for (let i = 0; i < 4; i++) await store.appendAudit(sampleAuditEntry());
-      const [olderHead] = await sql(`SELECT * FROM "${schema}".audit_head`);
+      const [olderHead] = await sql(`SELECT * FROM "${schema}".audit_chains`);
       for (let i = 0; i < 3; i++) await store.appendAudit(sampleAuditEntry());
       const checkpoint = await store.checkpoint();
       await sql(`DROP TRIGGER audit_log_append_only ON "${schema}".audit_log`);
-      await sql(`DELETE FROM "${schema}".audit_log WHERE seq > 4`);
-      await sql(`UPDATE "${schema}".audit_head SET seq = $1, mac = $2, head_mac = $3, count = $4, time = $5 WHERE id = 1`,
-        [olderHead?.seq, olderHead?.mac, olderHead?.head_mac, olderHead?.count, olderHead?.time]);
+      await sql(`DELETE FROM "${schema}".audit_log WHERE chain_seq > 4`);
+      await sql(`UPDATE "${schema}".audit_chains SET seq = $1, mac = $2, head_mac = $3, count = $4, time = $5 WHERE chain = $6`,
+        [olderHead?.seq, olderHead?.mac, olderHead?.head_mac, olderHead?.count, olderHead?.time, olderHead?.chain]);
       expect(await verifyPostgresAudit({ connectionString: databaseUrl(), auditKey: key, schema, ...(checkpoint === undefined ? {} : { checkpoint }) }))
         .toEqual(expect.objectContaining({ ok: false, problem: 'truncated', firstBadSeq: 5 }));
     });

@@ -19,7 +19,7 @@ async function closedPort(): Promise<number> {
 describe('createPostgresStore options', () => {
   it('applies the defaults', () => {
     expect(resolvePostgresStoreOptions({ connectionString: 'postgres://u@127.0.0.1/db', auditKey })).toEqual(
-      expect.objectContaining({ schema: DEFAULT_POSTGRES_SCHEMA, max: 10, connectionTimeoutMs: 5000, pool: undefined }),
+      expect.objectContaining({ schema: DEFAULT_POSTGRES_SCHEMA, max: 10, connectionTimeoutMs: 5000, auditChains: 2, pool: undefined }),
     );
   });
 
@@ -52,6 +52,13 @@ describe('createPostgresStore options', () => {
 
   it('refuses a pool size that is not a positive whole number', () => {
     expect(() => createPostgresStore({ auditKey, connectionString: 'postgres://u@127.0.0.1/db', max: 0 })).toThrow(/'max' must be a positive whole number; got 0/);
+  });
+
+  it('refuses more audit chains than the pool leaves connections for, saying what to change', () => {
+    expect(() => createPostgresStore({ auditKey, connectionString: 'postgres://u@127.0.0.1/db', max: 4, auditChains: 4 })).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/'auditChains' \(4\) must be smaller than 'max' \(4\)[\s\S]*Lower auditChains or raise max/) }),
+    );
+    expect(() => createPostgresStore({ auditKey, connectionString: 'postgres://u@127.0.0.1/db', auditChains: 0 })).toThrow(/'auditChains' must be a positive whole number; got 0/);
   });
 
   it('refuses a short audit key with a message that says how to make one', () => {

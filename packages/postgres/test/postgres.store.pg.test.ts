@@ -18,6 +18,8 @@ describeStoreContract('PostgresStore', {
   // Refused before anything connects, so no schema is made.
   createWithOptions: (extra) => createPostgresStore({ connectionString: databaseUrl(), auditKey: randomBytes(32), schema: freshSchema(), ...extra }),
   tamper: (store) => postgresTamper(store as PostgresStore),
+  gapFreeSeq: false,
+  storesCheckpoints: true,
   async failAuditWrites(store) {
     const s = `"${(store as PostgresStore).schema}"`;
     await sql(`CREATE FUNCTION ${s}.test_audit_fails() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION 'audit writes fail (test)'; END $fn$;
@@ -56,7 +58,7 @@ describe('PostgresStore specifics', () => {
     it('creates the schema on start and records each migration once', async () => {
       await storeOn().ready();
       const tables = await sql<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
-      expect(tables.map((t) => t.table_name)).toEqual(['audit_head', 'audit_log', 'consent_events', 'privacy_kit_migrations', 'rights_requests']);
+      expect(tables.map((t) => t.table_name)).toEqual(['audit_chains', 'audit_checkpoints', 'audit_log', 'consent_events', 'privacy_kit_migrations', 'rights_requests']);
       const applied = await sql<{ version: number }>(`SELECT version FROM "${schema}".privacy_kit_migrations ORDER BY version`);
       expect(applied.map((r) => r.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
     });
@@ -106,7 +108,7 @@ describe('PostgresStore specifics', () => {
   });
 
   describe('audit chain across instances', () => {
-    it('keeps one gap-free chain when two stores (two pools) append at the same time', async () => {
+    it('gives each of two stores (two pools) appending at the same time a gap-free chain of its own, and verifies both', async () => {
       const key = randomBytes(32);
       const a = storeOn({ auditKey: key });
       const b = storeOn({ auditKey: key });
@@ -115,7 +117,11 @@ describe('PostgresStore specifics', () => {
       const records = await a.readAudit();
       expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
       expect(new Set(records.map((r) => r.requestId)).size).toBe(60);
-      expect(await b.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 60 }));
+      const chains = await sql<{ chain: string; n: string; first: string; last: string }>(
+        `SELECT chain, count(*)::text AS n, min(chain_seq)::text AS first, max(chain_seq)::text AS last FROM "${schema}".audit_log GROUP BY chain`);
+      expect(chains.length).toBeGreaterThanOrEqual(2);
+      for (const c of chains) expect([c.first, c.last]).toEqual(['1', c.n]);
+      expect(await b.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 60, chains: chains.length }));
     });
 
     it('commits concurrent appends together, and one refused entry does not fail the others', async () => {
@@ -127,17 +133,33 @@ describe('PostgresStore specifics', () => {
       expect(await store.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 9 }));
     });
 
-    it('continues the chain when another instance appended since its own last append', async () => {
+    it('links each instance\'s record to that instance\'s previous one, whatever other instances appended in between', async () => {
       const key = randomBytes(32);
       const a = storeOn({ auditKey: key });
       const b = storeOn({ auditKey: key });
       expect((await a.appendAudit(sampleAuditEntry())).seq).toBe(1);
-      expect((await a.appendAudit(sampleAuditEntry())).seq).toBe(2);
-      expect((await b.appendAudit(sampleAuditEntry())).seq).toBe(3);
+      const second = await a.appendAudit(sampleAuditEntry());
+      expect(second.seq).toBe(2);
+      const third = await b.appendAudit(sampleAuditEntry());
+      expect(third).toEqual(expect.objectContaining({ seq: 3, prevMac: '' }));
       const fourth = await a.appendAudit(sampleAuditEntry());
-      expect(fourth.seq).toBe(4);
-      expect(fourth.prevMac).toBe((await a.readAudit({ afterSeq: 2, limit: 1 }))[0]?.mac);
-      expect(await a.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 4 }));
+      expect(fourth).toEqual(expect.objectContaining({ seq: 4, prevMac: second.mac }));
+      expect(await a.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 4, chains: 2 }));
+    });
+
+    it('shares a chain safely when two instances end up on the same one (a lost lease): they take turns', async () => {
+      const key = randomBytes(32);
+      const a = createPostgresStore({ connectionString: databaseUrl(), auditKey: key, schema, auditChains: 1 });
+      open.push(a);
+      await a.appendAudit(sampleAuditEntry({ requestId: 'a-0' }));
+      // Every lease expired: the next store claims the chain a still appends to.
+      await sql(`UPDATE "${schema}".audit_chains SET lease_until = now() - interval '1 second'`);
+      const b = createPostgresStore({ connectionString: databaseUrl(), auditKey: key, schema, auditChains: 1 });
+      open.push(b);
+      await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).appendAudit(sampleAuditEntry({ requestId: `ab-${i}` }))));
+      const [shared] = await sql<{ chains: string }>(`SELECT count(DISTINCT chain)::text AS chains FROM "${schema}".audit_log`);
+      expect(shared?.chains).toBe('1');
+      expect(await a.verifyAudit()).toEqual(expect.objectContaining({ ok: true, checked: 31 }));
     });
 
     it('stores quotes, backslashes and SQL-looking text verbatim', async () => {

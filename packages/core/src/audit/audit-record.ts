@@ -158,8 +158,12 @@ export interface AuditVerifyReport {
   readonly ok: boolean;
   /** Records checked. */
   readonly checked: number;
-  /** The first position (seq) where the chain is broken, if any. */
+  /** The first position (seq) where the chain is broken, if any (in the chain named by `chain`, when the log has several). */
   readonly firstBadSeq?: number;
+  /** The chain the problem is in, for a log kept as one chain per writer (the PostgreSQL store). */
+  readonly chain?: string;
+  /** How many chains the log has, for a log kept as one chain per writer. */
+  readonly chains?: number;
   readonly problem?: AuditProblem;
   /** One sentence for people. */
   readonly message: string;

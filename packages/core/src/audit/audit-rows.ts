@@ -1,5 +1,6 @@
 import { auditRecordFromRow, type AuditRow } from '../stores/store-rows';
 import { auditKeyId, summarizeAuditHead, verifyAuditChain } from './audit-chain';
+import { verifyAuditChains, type AuditChainLog, type AuditChainsCheckpoint } from './audit-chains';
 import type { AuditHead, AuditHeadV2, AuditRecord, AuditVerifyOptions, AuditVerifyReport } from './audit-record';
 
 /**
@@ -99,4 +100,58 @@ export function verifyAuditRows(
     records.push(read.record);
   }
   return verifyAuditChain(records, head, key, options);
+}
+
+/** A chain's head as the chain registry of a multi-chain store keeps it: the head columns, null until its first append. */
+export type AuditChainHeadRow = { chain: string } & { [C in keyof AuditHeadRow]: AuditHeadRow[C] | null };
+
+/**
+ * Verifies an audit log kept as one chain per writer, as the PostgreSQL store keeps it: maps every row (a row that
+ * cannot be read back is reported as tampering, naming its chain and position) and every registry head, then runs
+ * {@link verifyAuditChains}. Never throws for what it finds.
+ *
+ * @param rows - every audit_log row with its chain, `seq` being the position in the chain, in (chain, seq) order
+ * @param heads - every chain of the registry with its head columns
+ * @param checkpoints - the stored chains checkpoints, oldest first
+ * @param key - the audit key
+ * @param options - a published checkpoint and the empty-log policy
+ */
+export function verifyAuditChainRows(
+  rows: readonly (AuditRow & { chain: string })[],
+  heads: readonly AuditChainHeadRow[],
+  checkpoints: readonly AuditChainsCheckpoint[],
+  key: Buffer,
+  options: AuditVerifyOptions = {},
+): AuditVerifyReport {
+  const chains = new Map<string, { head: AuditHead | undefined; records: AuditRecord[] }>();
+  for (const h of heads) {
+    const head = h.head_mac === null || h.seq === null || h.mac === null ? undefined : auditHeadFromRow(h as AuditHeadRow);
+    chains.set(h.chain, { head, records: [] });
+  }
+  let checked = 0;
+  for (const row of rows) {
+    let log = chains.get(row.chain);
+    if (log === undefined) {
+      log = { head: undefined, records: [] };
+      chains.set(row.chain, log);
+    }
+    const read = readRow(row);
+    if (read.record === undefined) {
+      const seq = Number.isSafeInteger(Number(row.seq)) ? Number(row.seq) : log.records.length + 1;
+      return {
+        ok: false,
+        checked,
+        chain: row.chain,
+        firstBadSeq: seq,
+        problem: 'unparsable',
+        message: `Audit chain '${row.chain}' broken at position ${seq}: record ${seq} cannot be read: ${read.problem ?? 'unknown'}. Records are only ever written whole by the store, so it was changed after it was written.`,
+        keyId: auditKeyId(key),
+        chains: chains.size,
+      };
+    }
+    log.records.push(read.record);
+    checked += 1;
+  }
+  const logs: AuditChainLog[] = [...chains].map(([chain, log]) => ({ chain, head: log.head, records: log.records }));
+  return verifyAuditChains({ chains: logs, checkpoints }, key, options);
 }

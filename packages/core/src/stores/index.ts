@@ -22,10 +22,12 @@ export {
   verifyCheckpoint,
 } from '../audit/audit-chain';
 export type { AuditChainBatch, AuditCheckpointFile, CheckpointCheck } from '../audit/audit-chain';
+export { isAuditChainsCheckpointSigned, publishableChainsCheckpoint, signAuditChainsCheckpoint, verifyAuditChains } from '../audit/audit-chains';
+export type { AuditChainLog, AuditChainPosition, AuditChainsCheckpoint, AuditChainsSnapshot } from '../audit/audit-chains';
 export { AuditWriter } from '../audit/audit-writer';
 export type { AuditBatchAttempt, AuditBatchFailure, AuditWriterOptions } from '../audit/audit-writer';
-export { AUDIT_HEAD_COLUMNS, auditHeadColumns, auditHeadFromRow, verifyAuditRows } from '../audit/audit-rows';
-export type { AuditHeadRow } from '../audit/audit-rows';
+export { AUDIT_HEAD_COLUMNS, auditHeadColumns, auditHeadFromRow, verifyAuditChainRows, verifyAuditRows } from '../audit/audit-rows';
+export type { AuditChainHeadRow, AuditHeadRow } from '../audit/audit-rows';
 export { AuditCheckpointer, resolveAuditCheckpointOptions } from '../audit/audit-checkpointer';
 export type { AuditCheckpointOptions, ResolvedAuditCheckpointOptions } from '../audit/audit-checkpointer';
 
