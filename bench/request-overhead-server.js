@@ -3,6 +3,13 @@
 // mode: 'bare' (express + JWT verification) or 'privacy' (privacy() + consent check + durable audit on SQLite).
 // users: how many distinct users the load spreads over (`bench-user-1` ... `bench-user-N`); under privacy() each has
 // the route's consent granted before the load starts.
+// Several instances of one app (bench/postgres-scale.js) share a store; these settings make them one fleet:
+//   BENCH_PG_SCHEMA          the PostgreSQL schema (default: the store's)
+//   BENCH_AUDIT_KEY, BENCH_PSEUDONYM_KEY   hex keys every instance shares (default: random per process)
+//   BENCH_APP_ID             the appId in the audit records (default 'bench')
+//   BENCH_PG_STORE_OPTIONS   JSON merged into createPostgresStore()'s options (e.g. to select an audit design)
+//   BENCH_SEED_DATABASE_URL  record the consents through this URL instead of DATABASE_URL (e.g. directly, when
+//                            DATABASE_URL goes through a slow link); users=0 records none (another instance does)
 const { createSecretKey, randomBytes } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const { mkdtempSync } = require('node:fs');
@@ -17,6 +24,18 @@ const JWT = { secret, algorithms: ['HS256'], issuer: 'bench', audience: 'bench-a
 const app = express();
 app.disable('x-powered-by');
 const payload = { recommendations: ['BOOK-43', 'MUG-8', 'LAMP-3'], generatedAt: '2026-01-01T00:00:00+00:00' };
+
+const keys = new Map();
+function keyFromEnv(name) {
+  if (!keys.has(name)) keys.set(name, process.env[name] ? Buffer.from(process.env[name], 'hex') : randomBytes(32));
+  return keys.get(name);
+}
+
+function postgresOptions(connectionString) {
+  const schema = process.env.BENCH_PG_SCHEMA;
+  const extra = process.env.BENCH_PG_STORE_OPTIONS ? JSON.parse(process.env.BENCH_PG_STORE_OPTIONS) : {};
+  return { ...extra, connectionString, auditKey: keyFromEnv('BENCH_AUDIT_KEY'), ...(schema ? { schema } : {}) };
+}
 
 function send(_req, res) {
   res.json(payload);
@@ -47,17 +66,21 @@ async function main() {
       store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'pk-bench-')), 'bench.db'), auditKey: randomBytes(32), durability });
     } else {
       const { createPostgresStore } = require('@privacy-kit/postgres');
-      store = await createPostgresStore({ connectionString: process.env.DATABASE_URL, auditKey: randomBytes(32) });
+      store = createPostgresStore(postgresOptions(process.env.DATABASE_URL));
     }
-    const kit = privacy({ store, pseudonymKey: randomBytes(32), jwt: JWT, appId: 'bench', onError: () => {} });
+    const kit = privacy({ store, pseudonymKey: keyFromEnv('BENCH_PSEUDONYM_KEY'), jwt: JWT, appId: process.env.BENCH_APP_ID || 'bench', onError: () => {} });
     app.use(kit);
     app.get('/me/recommendations',
       personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),
       requiresConsent('personalize.content'),
       send);
+    const seedUrl = process.env.BENCH_SEED_DATABASE_URL;
+    const seedStore = storeKind === 'postgres' && seedUrl ? require('@privacy-kit/postgres').createPostgresStore(postgresOptions(seedUrl)) : store;
     for (let i = 1; i <= USERS; i++) {
-      await store.recordConsent({ subject: kit.pseudonym(`bench-user-${i}`), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
+      await seedStore.recordConsent({ subject: kit.pseudonym(`bench-user-${i}`), purpose: 'personalize.content', action: 'granted', policyVersion: 'v1', method: 'api' });
     }
+    if (seedStore !== store) await seedStore.close();
+    if (storeKind === 'postgres') await store.ready();
     process.on('message', async (msg) => {
       if (msg === 'count') {
         const records = await store.readAudit();
