@@ -98,7 +98,9 @@ async function main() {
   console.log(`audit records written: ${guarded.audit.audit} for ${guarded.audit.subjects} distinct data subjects`);
   const ratio = guarded.rps / bare.rps;
   const addedP99 = guarded.p99 - bare.p99;
-  console.log(`ratio ${ratio.toFixed(2)}x of bare throughput (target >= 0.90x); p99 added ${addedP99.toFixed(2)} ms (target <= 1 ms)`);
+  // On PostgreSQL (npm run bench:postgres) the target is >= 0.80x; the p99 and memory targets are the SQLite store's.
+  const onPostgres = process.env.BENCH_STORE === 'postgres';
+  console.log(`ratio ${ratio.toFixed(2)}x of bare throughput (target >= ${onPostgres ? '0.80' : '0.90'}x); p99 added ${addedP99.toFixed(2)} ms${onPostgres ? '' : ' (target <= 1 ms)'}`);
   console.log(`RSS after the load: +${(guarded.rssMb - bare.rssMb).toFixed(0)} MB over bare (target <= +50 MB with 1,000 users)`);
   console.log(`server CPU per request ${(guarded.cpuPerRequest / bare.cpuPerRequest).toFixed(2)}x of bare (+${(guarded.cpuPerRequest - bare.cpuPerRequest).toFixed(1)} µs): throughput on a shared 2-core machine varies between runs, CPU per request much less`);
   if (bare.non2xx > 0 || guarded.non2xx > 0) {

@@ -77,11 +77,13 @@ export class AuditChainRegistry {
     let row = claimed.rows[0];
     if (row === undefined) {
       const chain = `w-${randomBytes(9).toString('base64url')}`;
-      row = (await this.connections.pool.query<HeadRow>(
+      const registered = (await this.connections.pool.query<HeadRow>(
         `INSERT INTO ${s}.audit_chains (chain, created, holder, lease_until) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
          RETURNING chain, seq::text, mac, count::text`,
         [chain, isoTime(), this.holder, CHAIN_LEASE_SECONDS],
       )).rows[0];
+      if (registered === undefined) throw new Error(`registering audit chain '${chain}' returned no row`);
+      row = registered;
     }
     this.held.add(row.chain);
     this.startRenewing();

@@ -10,7 +10,7 @@ export const DEFAULT_POSTGRES_POOL_MAX = 10;
 /** How long to wait for a new connection before the operation fails (and the route answers 503), in ms. */
 export const DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS = 5000;
 /** Audit chains one store instance appends to at once, each with one commit in flight. */
-export const DEFAULT_POSTGRES_AUDIT_CHAINS = 2;
+export const DEFAULT_POSTGRES_AUDIT_CHAINS = 1;
 
 /** Options of {@link createPostgresStore}: exactly one of `connectionString` and `pool`. */
 export interface PostgresStoreOptions {

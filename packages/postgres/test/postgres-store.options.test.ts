@@ -19,7 +19,7 @@ async function closedPort(): Promise<number> {
 describe('createPostgresStore options', () => {
   it('applies the defaults', () => {
     expect(resolvePostgresStoreOptions({ connectionString: 'postgres://u@127.0.0.1/db', auditKey })).toEqual(
-      expect.objectContaining({ schema: DEFAULT_POSTGRES_SCHEMA, max: 10, connectionTimeoutMs: 5000, auditChains: 2, pool: undefined }),
+      expect.objectContaining({ schema: DEFAULT_POSTGRES_SCHEMA, max: 10, connectionTimeoutMs: 5000, auditChains: 1, pool: undefined }),
     );
   });
 
