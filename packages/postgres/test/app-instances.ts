@@ -58,3 +58,33 @@ export async function request(base: string, path: string, token: string, init: {
   }
   return { status: response.status, requestId: response.headers.get('x-request-id'), body };
 }
+
+const consentBody = (granted: boolean) => ({ method: 'PUT', body: { granted, policyVersion: 'v1' } });
+
+/**
+ * Grants a consent through `a`, has `b` answer from it (then from its cache), withdraws it through `a`, and polls
+ * `b` until it refuses; `rounds` times. Resolves with how long after `a` answered the withdrawal `b` first refused,
+ * per round, and `b`'s last answer of each round.
+ */
+export async function withdrawalLatencies(a: AppInstance, b: AppInstance, token: string, rounds = 5): Promise<{ latencies: number[]; answers: Awaited<ReturnType<typeof request>>[] }> {
+  const latencies: number[] = [];
+  const answers: Awaited<ReturnType<typeof request>>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    expect((await request(a.url, '/privacy/me/consents/personalize.content', token, consentBody(true))).status).toBe(200);
+    // B answers from the store, then from its cache (the TTL is 60 s, so only a notification can end it).
+    expect((await request(b.url, '/me/recommendations', token)).status).toBe(200);
+    expect((await request(b.url, '/me/recommendations', token)).status).toBe(200);
+
+    // The withdrawal is done when A has answered; from then on B must refuse within 100 ms.
+    expect((await request(a.url, '/privacy/me/consents/personalize.content', token, consentBody(false))).status).toBe(200);
+    const withdrawnAt = Date.now();
+    let answer = await request(b.url, '/me/recommendations', token);
+    for (let polls = 0; answer.status === 200 && polls < 200; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      answer = await request(b.url, '/me/recommendations', token);
+    }
+    latencies.push(Date.now() - withdrawnAt);
+    answers.push(answer);
+  }
+  return { latencies, answers };
+}
