@@ -76,6 +76,8 @@ export type {
   ConsentMethod,
   ConsentState,
   ConsentStore,
+  DataKeyListQuery,
+  DataKeyStore,
   PrivacyStore,
   RightsRequest,
   RightsRequestFilter,
@@ -85,6 +87,7 @@ export type {
   RightsRequestStatus,
   RightsRequestStep,
   RightsRequestStore,
+  WrappedDataKey,
 } from './stores/store-contracts';
 
 export { INVENTORY_SCHEMA_VERSION } from './inventory/inventory.model';

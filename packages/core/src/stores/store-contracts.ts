@@ -181,3 +181,62 @@ export interface PrivacyStore extends ConsentStore, AuditStore, RightsRequestSto
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A data subject's data key as a store keeps it: wrapped (encrypted) under a key-encryption key, never in the
+ * clear. Field encryption seals a subject's personal fields under the subject's current data key; destroying the
+ * subject's keys (crypto-shredding) leaves every copy of those fields, backups included, unreadable.
+ */
+export interface WrappedDataKey {
+  /** The data subject's pseudonym. */
+  readonly subject: string;
+  /** The data key's id (random, base64url), carried by every envelope it sealed. */
+  readonly keyId: string;
+  /** The id of the key-encryption key that wrapped it (the key provider's, e.g. `local-…`). */
+  readonly kekId: string;
+  /** The wrapped key, in the key provider's format (text). */
+  readonly wrapped: string;
+  /** When the key was created (ISO 8601 with offset). */
+  readonly createdAt: string;
+  /** Whether new seals of the subject use it; a subject's earlier keys only open what they sealed. */
+  readonly current: boolean;
+}
+
+/** Which wrapped data keys to list, for re-wrapping them under a new key-encryption key. */
+export interface DataKeyListQuery {
+  /** Only keys wrapped under another key-encryption key than this one. */
+  readonly notKekId?: string;
+  /** Only keys after this one, in (subject, keyId) order: the cursor of a resumable walk. */
+  readonly after?: { readonly subject: string; readonly keyId: string };
+  /** At most this many. */
+  readonly limit: number;
+}
+
+/**
+ * Where the wrapped data keys live (both stores implement it; `describeDataKeyStoreContract` of
+ * `@privacy-kit/core/testing` is its contract suite). Unwrapped keys never reach the store.
+ */
+export interface DataKeyStore {
+  /**
+   * Adds a data key for its subject and makes it the subject's current key (earlier keys stay, not current). With
+   * `ifNoCurrent`, adds it only if the subject has no current key. Resolves with the subject's current key after
+   * the call: the given key, or (with `ifNoCurrent`) the one that was already there, e.g. added by another instance.
+   */
+  addDataKey(key: Omit<WrappedDataKey, 'current'>, options?: { readonly ifNoCurrent?: boolean }): Promise<WrappedDataKey>;
+  /** The subject's key with this id (current or earlier), or undefined (never added, or destroyed). */
+  dataKey(subject: string, keyId: string): Promise<WrappedDataKey | undefined>;
+  /** The subject's current key, or undefined. */
+  currentDataKey(subject: string): Promise<WrappedDataKey | undefined>;
+  /**
+   * Destroys every data key of the subject, for good (crypto-shredding); resolves with how many were destroyed.
+   * A later `addDataKey` for the subject works (new data gets a new key); what the destroyed keys sealed never opens.
+   */
+  destroyDataKeys(subject: string): Promise<number>;
+  /** Wrapped keys in (subject, keyId) order, filtered: the walk of a key-encryption-key rotation. */
+  listDataKeys(query: DataKeyListQuery): Promise<readonly WrappedDataKey[]>;
+  /**
+   * Replaces a key's wrapping if it is still wrapped under `fromKekId` (compare and set, so two rotations never
+   * overwrite each other); resolves whether it replaced it.
+   */
+  rewrapDataKey(subject: string, keyId: string, fromKekId: string, wrapped: string, kekId: string): Promise<boolean>;
+}
