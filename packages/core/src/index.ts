@@ -123,3 +123,11 @@ export { checkInventory, matchesRoutePattern, parseAllowList } from './inventory
 export type { AllowRule, CheckFinding, CheckOptions, CheckReport } from './inventory/inventory.check';
 export { coverageOf } from './inventory/test-coverage';
 export type { AuditRouteHit, CoverageReport, CoveredRoute } from './inventory/test-coverage';
+
+export { createFieldCipher, DEFAULT_DATA_KEY_CACHE_MAX, DEFAULT_DATA_KEY_CACHE_TTL_MS } from './crypto/field-cipher';
+export type { EncryptedModel, FieldCipher, FieldCipherOptions } from './crypto/field-cipher';
+export { localKeyProvider } from './crypto/key-provider';
+export type { DataKeyContext, KeyProvider } from './crypto/key-provider';
+export { rewrapDataKeys } from './crypto/key-rotation';
+export type { RotationProgress } from './crypto/key-rotation';
+export { isEnvelope } from './crypto/envelope';

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   PK_AUDIT_CHECKPOINT: 'a signed audit checkpoint could not be published (its file or hook failed)',
   PK_NOT_FOUND: 'something named by its id (a rights request, a source, a file) does not exist',
   PK_IO: 'a file could not be read or written',
+  PK_DECRYPT: 'an encrypted value cannot be opened: it was changed, moved to another field or record, or sealed under another key; it is never passed through',
+  PK_KEY_DESTROYED: "the data key that sealed a value is gone (the subject's keys were destroyed by an erasure): the value can never be opened again",
   PK_SOURCE_FAILED: "an app's data source function (export, erase, rectify or purge) threw or returned unusable data",
 } as const;
 

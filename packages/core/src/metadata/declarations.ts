@@ -11,6 +11,11 @@ export interface PersonalFieldOptions {
   /** Mark as an Art. 9 special category even when the category key is not one. */
   readonly special?: boolean;
   readonly description?: string;
+  /**
+   * Encrypt the field at rest: `createFieldCipher().seal()` seals it under the data subject's key before the app
+   * stores it, `open()` opens it after the app reads it (AES-256-GCM bound to class, field and subject).
+   */
+  readonly encrypt?: boolean;
 }
 
 /** A resolved personal field of a class. */
@@ -20,6 +25,8 @@ export interface PersonalFieldDeclaration {
   readonly retention?: Retention;
   readonly special: boolean;
   readonly description?: string;
+  /** Whether the field is encrypted at rest (see `PersonalFieldOptions.encrypt`). */
+  readonly encrypt?: boolean;
 }
 
 /**

@@ -18,7 +18,7 @@ import type {
   ProcessingOptions,
 } from './declarations';
 
-const FIELD_OPTION_KEYS = defineOptionKeys<PersonalFieldOptions>({ category: true, retention: true, special: true, description: true });
+const FIELD_OPTION_KEYS = defineOptionKeys<PersonalFieldOptions>({ category: true, retention: true, special: true, description: true, encrypt: true });
 const PROCESSING_OPTION_KEYS = defineOptionKeys<ProcessingOptions>({
   categories: true, models: true, purpose: true, basis: true, subject: true, subjectTypes: true, roles: true, retention: true,
   recipients: true, consent: true, description: true, caller: true,
@@ -68,7 +68,14 @@ export function resolveFieldOptions(property: string, options: PersonalFieldOpti
     special,
     ...(options.retention === undefined ? {} : { retention: parseRetention(options.retention, where) }),
     ...(options.description === undefined ? {} : { description: String(options.description) }),
+    ...encryptOption(options.encrypt, where),
   };
+}
+
+function encryptOption(value: unknown, where: string): { encrypt?: true } {
+  if (value === undefined || value === false) return {};
+  if (value === true) return { encrypt: true };
+  throw invalid(where, `'encrypt' must be true or false; got ${JSON.stringify(value)}.`);
 }
 
 function conditionList(value: unknown, where: string): readonly string[] {
