@@ -82,7 +82,7 @@ describe('@PersonalData on properties', () => {
 
   it('refuses a misspelt field option and suggests the one it meant', () => {
     expect(() => definePersonalData(class X {}, 'a', { categroy: 'user.name' } as never)).toThrow(
-      /definePersonalData on X\.a: unknown option 'categroy'\. Did you mean 'category'\? Known options: category, retention, special, description\./,
+      /definePersonalData on X\.a: unknown option 'categroy'\. Did you mean 'category'\? Known options: category, retention, special, description, encrypt\./,
     );
   });
 
