@@ -25,7 +25,7 @@ describe('examples/shop end to end', () => {
     shop = createShopApp({ ...config, dbFile: join(dir, 'shop.db') }, logger);
   });
   afterEach(async () => {
-    await shop.store.close();
+    await shop.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type winston from 'winston';
 import { deriveKey } from '@privacy-kit/core';
 import { mountController, personalData, privacy, privacyInfo, requiresConsent, type PrivacyKit } from '@privacy-kit/express';
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
-import { JWT_AUDIENCE, JWT_ISSUER, defaultCheckpointFile, loadConfig, type ShopConfig } from './config';
+import { JWT_AUDIENCE, JWT_ISSUER, defaultCheckpointFile, defaultShopDbFile, loadConfig, type ShopConfig } from './config';
 import { ShopData } from './data/shop-data';
 import { shopSources } from './data/shop-sources';
 import { createLogger } from './logger';
@@ -17,6 +18,8 @@ export interface Shop {
   readonly store: SqliteStore;
   readonly data: ShopData;
   readonly logger: winston.Logger;
+  /** Stops privacy()'s timers and closes the privacy-kit store and the shop database (once; later calls wait for it). */
+  close(): Promise<void>;
 }
 
 /**
@@ -29,12 +32,23 @@ export interface Shop {
  */
 export function createShopApp(config: ShopConfig = loadConfig(), logger: winston.Logger = createLogger()): Shop {
   const checkpointFile = config.checkpointFile ?? defaultCheckpointFile(config.dbFile);
-  const store = createSqliteStore({
-    filename: config.dbFile,
-    auditKey: deriveKey(config.privacySecret, 'audit'),
-    ...(checkpointFile === undefined ? {} : { checkpoints: { file: checkpointFile } }),
-  });
-  const data = new ShopData();
+  const shopDbFile = config.shopDbFile ?? defaultShopDbFile(config.dbFile);
+  if (shopDbFile !== ':memory:' && resolve(shopDbFile) === resolve(config.dbFile)) {
+    throw new Error(`examples/shop: SHOP_DB_FILE (${shopDbFile}) must not be the privacy-kit store's file (PRIVACY_KIT_DB); unset it to use ${defaultShopDbFile(config.dbFile)}, or name another file.`);
+  }
+  // The shop's own data lives in a database of its own, as an app's would; privacy-kit's store is the other file.
+  const data = new ShopData(shopDbFile);
+  let store: SqliteStore;
+  try {
+    store = createSqliteStore({
+      filename: config.dbFile,
+      auditKey: deriveKey(config.privacySecret, 'audit'),
+      ...(checkpointFile === undefined ? {} : { checkpoints: { file: checkpointFile } }),
+    });
+  } catch (error) {
+    data.close();
+    throw error;
+  }
   const app = express();
   app.disable('x-powered-by');
   // Behind a reverse proxy on the same host, req.ip is the client's address from X-Forwarded-For.
@@ -45,7 +59,7 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     const started = Date.now();
     res.on('finish', () => {
       const subject = privacyInfo(req).actor?.id;
-      const email = subject === undefined ? undefined : data.users.get(subject)?.email;
+      const email = subject === undefined ? undefined : data.userById(subject)?.email;
       logger.info(`${req.method} ${req.originalUrl} ${res.statusCode} from ${req.ip} user=${email ?? '-'}`, { ms: Date.now() - started, requestId: privacyInfo(req).requestId });
     });
     next();
@@ -70,7 +84,7 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     '/me/profile',
     personalData({ models: [UserProfile], purpose: 'essential.service', basis: 'contract', subject: 'self' }),
     function getMyProfile(req: Request, res: Response) {
-      const user = data.users.get(privacyInfo(req).subject as string);
+      const user = data.userById(privacyInfo(req).subject as string);
       if (user === undefined) res.status(404).json({ error: 'not_found' });
       else res.json(user);
     },
@@ -86,7 +100,7 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
       subject: (req: Request) => req.params.id,
     }),
     function getUserForSupport(req: Request, res: Response) {
-      const user = data.users.get(privacyInfo(req).subject as string);
+      const user = data.userById(privacyInfo(req).subject as string);
       if (user === undefined) res.status(404).json({ error: 'not_found' });
       else res.json(user);
     },
@@ -106,12 +120,25 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     personalData({ categories: ['user.name', 'user.contact.email'], purpose: 'marketing.communications.email', recipients: ['E-mail service provider'] }),
     requiresConsent('marketing.communications.email'),
     function previewNewsletter(req: Request, res: Response) {
-      const user = data.users.get(privacyInfo(req).subject as string);
+      const user = data.userById(privacyInfo(req).subject as string);
       res.json({ to: user?.email ?? null, subject: `News for ${user?.name ?? 'you'}`, items: data.recommendationsFor(user?.id ?? '') });
     },
   );
 
   mountController(app, new OrdersController(data));
 
-  return { app, kit, store, data, logger };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      kit.dispose();
+      try {
+        await store.close();
+      } finally {
+        data.close();
+      }
+    })();
+    return closing;
+  };
+
+  return { app, kit, store, data, logger, close };
 }

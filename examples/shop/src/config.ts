@@ -23,6 +23,12 @@ export interface ShopConfig {
    * rewrite it (another volume or host, append-only).
    */
   readonly checkpointFile: string | undefined;
+  /**
+   * SHOP_DB_FILE: the shop's own SQLite file (its users and orders), apart from the privacy-kit store's. Unset: the
+   * app uses {@link defaultShopDbFile} of the store's file (`shop-data.db` next to it; ':memory:' with a store in
+   * memory).
+   */
+  readonly shopDbFile: string | undefined;
   /** PRIVACY_KIT_SECRET: the secret the audit and pseudonym keys are derived from, at least 32 bytes. */
   readonly privacySecret: string;
   /** Which defaults were used, to warn about them. */
@@ -37,6 +43,11 @@ export const JWT_AUDIENCE = 'shop-api';
 /** The demo's checkpoint file: `privacy-kit-checkpoints.jsonl` next to the database; none for ':memory:'. */
 export function defaultCheckpointFile(dbFile: string): string | undefined {
   return dbFile === ':memory:' ? undefined : join(dirname(dbFile), 'privacy-kit-checkpoints.jsonl');
+}
+
+/** The shop's database by default: `shop-data.db` next to the privacy-kit store's file; in memory with a store in memory. */
+export function defaultShopDbFile(dbFile: string): string {
+  return dbFile === ':memory:' ? ':memory:' : join(dirname(dbFile), 'shop-data.db');
 }
 
 /** Reads the configuration from `env` (default `process.env`). */
@@ -56,12 +67,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     throw new Error(`examples/shop: PORT must be a port number (0-65535); got ${JSON.stringify(portText)}.`);
   }
   const checkpoints = env.PRIVACY_KIT_CHECKPOINTS;
+  const shopDb = env.SHOP_DB_FILE;
   return {
     port,
     host: pick('HOST', 'localhost'),
     jwtSecret: pick('JWT_SECRET', DEMO_JWT_SECRET),
     dbFile: pick('PRIVACY_KIT_DB', 'privacy-kit.db'),
     checkpointFile: checkpoints === undefined || checkpoints === '' ? undefined : checkpoints,
+    shopDbFile: shopDb === undefined || shopDb === '' ? undefined : shopDb,
     privacySecret: pick('PRIVACY_KIT_SECRET', DEMO_PRIVACY_SECRET),
     defaulted,
   };

@@ -2,7 +2,8 @@ import { loadConfig } from './config';
 import { createShopApp } from './app';
 
 const config = loadConfig();
-const { app, store, logger } = createShopApp(config);
+const shop = createShopApp(config);
+const { app, logger } = shop;
 if (config.defaulted.some((name) => name.endsWith('SECRET'))) {
   const names = config.defaulted.filter((n) => n.endsWith('SECRET')).join(' and ');
   logger.warn(`Using the public demo values of ${names} (fine on your machine, never in production); set them before exposing the app.`);
@@ -14,12 +15,12 @@ const server = app.listen(config.port, config.host, () => {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const loopback = /^127\./.test(bound) || bound === '::1';
   const where = loopback ? `bound to ${bound} only; set HOST to listen elsewhere` : `bound to ${bound}: reachable from other machines`;
-  logger.info(`shop listening on ${url} (${where}; store: ${config.dbFile}); get a token with: npm run token -- --sub user-1`);
+  logger.info(`shop listening on ${url} (${where}; store: ${config.dbFile}; shop data: ${shop.data.filename}); get a token with: npm run token -- --sub user-1`);
 });
 
 function shutdown(): void {
   server.close(() => {
-    void store.close().then(() => process.exit(0));
+    void shop.close().then(() => process.exit(0));
   });
 }
 process.once('SIGINT', shutdown);

@@ -79,8 +79,7 @@ describe('privacy-kit on the example shop', () => {
       await request(shop.app).get('/me/profile').set('Authorization', token('user-1')).expect(200);
       await request(shop.app).get('/users/user-2').set('Authorization', token('staff-1', ['support'])).expect(200);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      shop.kit.dispose();
-      await shop.store.close();
+      await shop.close();
       const run = runCli(['coverage', MODULE, '--db', config.dbFile, '--json']);
       expect(run.status).toBe(0);
       const report = JSON.parse(run.stdout) as { exercised: { id: string }[]; missed: string[]; total: number };

@@ -4,7 +4,7 @@ import { UserProfile } from '../models/user-profile.dto';
 import type { ShopData } from './shop-data';
 
 /**
- * The shop's data sources for privacy-kit's rights API and retention sweep.
+ * The shop's data sources for privacy-kit's rights API and retention sweep, over the shop's SQLite tables.
  *
  * - `users`: the profile. Exported, erased, and corrected field by field (patches are checked against
  *   `UserProfile`'s class-validator rules; the id is not correctable).
@@ -16,13 +16,12 @@ export function shopSources(data: ShopData): DataSources {
     users: {
       model: UserProfile,
       description: 'Customer profiles',
-      export: (id) => data.users.get(id) ?? null,
+      export: (id) => data.userById(id) ?? null,
       erase: (id) => {
-        data.users.delete(id);
+        data.deleteUser(id);
       },
       rectify: (id, patch) => {
-        const user = data.users.get(id);
-        if (user !== undefined) Object.assign(user, patch);
+        data.updateUser(id, patch);
       },
     },
     orders: {
@@ -31,21 +30,9 @@ export function shopSources(data: ShopData): DataSources {
       retention: '10y',
       export: (id) => data.ordersOf(id),
       erase: (id) => {
-        for (const order of data.ordersOf(id)) {
-          order.customerId = 'erased';
-          order.shipTo = '';
-        }
+        data.unlinkOrdersOf(id);
       },
-      purge: (olderThan) => {
-        let removed = 0;
-        for (const [key, order] of data.orders) {
-          if (Date.parse(order.placedAt) < olderThan.getTime()) {
-            data.orders.delete(key);
-            removed++;
-          }
-        }
-        return removed;
-      },
+      purge: (olderThan) => data.purgeOrdersPlacedBefore(olderThan),
     },
   };
 }
