@@ -47,6 +47,16 @@ export type { AuditRow, ConsentRow, NewConsentRow, RightsRow } from './store-row
 export { auditQuerySql, dueBefore, rightsRequestsQuerySql } from './store-queries';
 export type { SqlPlaceholder, SqlSelectTail } from './store-queries';
 export { deriveConsentStates, validateConsentEvent, validateConsentEvents } from './consent-events';
+export {
+  DATA_KEY_COLUMNS,
+  dataKeyFromRow,
+  dataKeyIdTaken,
+  validateDataKey,
+  validateDataKeyListQuery,
+  validateDataKeyRewrap,
+  validateDataKeySubject,
+} from './data-keys';
+export type { DataKeyRow } from './data-keys';
 
 export type {
   AuditQuery,
@@ -58,6 +68,8 @@ export type {
   ConsentMethod,
   ConsentState,
   ConsentStore,
+  DataKeyListQuery,
+  DataKeyStore,
   PrivacyStore,
   RightsRequest,
   RightsRequestFilter,
@@ -67,6 +79,7 @@ export type {
   RightsRequestStatus,
   RightsRequestStep,
   RightsRequestStore,
+  WrappedDataKey,
 } from './store-contracts';
 export type {
   AuditCheckpoint,

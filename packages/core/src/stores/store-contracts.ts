@@ -232,7 +232,10 @@ export interface DataKeyStore {
    * A later `addDataKey` for the subject works (new data gets a new key); what the destroyed keys sealed never opens.
    */
   destroyDataKeys(subject: string): Promise<number>;
-  /** Wrapped keys in (subject, keyId) order, filtered: the walk of a key-encryption-key rotation. */
+  /**
+   * Wrapped keys in (subject, keyId) order, filtered: the walk of a key-encryption-key rotation. The order is that
+   * of the text's code points (byte order of its UTF-8, never a locale's), the same in every store.
+   */
   listDataKeys(query: DataKeyListQuery): Promise<readonly WrappedDataKey[]>;
   /**
    * Replaces a key's wrapping if it is still wrapped under `fromKekId` (compare and set, so two rotations never

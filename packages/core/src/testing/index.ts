@@ -1,3 +1,5 @@
 export { AUDIT_LOG_COLUMNS, auditLogColumn, describeStoreContract, sampleAuditEntry } from './store-contract';
 export type { AuditTamper, StoreContractHarness } from './store-contract';
+export { describeDataKeyStoreContract, sampleDataKey } from './data-key-store-contract';
+export type { ClosableDataKeyStore, DataKeyStoreContractHarness } from './data-key-store-contract';
 export { V1_AUDIT_FIXTURE, testVectorKey } from './audit-fixtures';
