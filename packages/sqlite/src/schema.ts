@@ -89,4 +89,19 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS audit_log_subject;
   `,
+  // 4: wrapped data keys, one per data subject and key id (field encryption, crypto-shredding). The partial unique
+  // index lets a subject have at most one current key whoever writes. The store's connection runs with secure_delete,
+  // so a destroyed key's bytes are overwritten in the file, not left in a free page.
+  `
+  CREATE TABLE data_keys (
+    subject TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    kek_id TEXT NOT NULL,
+    wrapped TEXT NOT NULL CHECK (typeof(wrapped) = 'text'),
+    created_at TEXT NOT NULL,
+    current INTEGER NOT NULL CHECK (current IN (0, 1)),
+    PRIMARY KEY (subject, key_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX data_keys_one_current ON data_keys (subject) WHERE current = 1;
+  `,
 ];
