@@ -10,6 +10,11 @@ export interface PostgresSchemaNames {
   readonly migrationLockKey: string;
   /** The LISTEN/NOTIFY channel of consent changes. */
   readonly consentChannel: string;
+  /**
+   * The first half of the two-key advisory locks that serialise the data-key writes of one subject (the second is
+   * the server's hash of the subject). The two-key locks are a key space of their own, apart from the migration lock.
+   */
+  readonly dataKeyLockSpace: number;
 }
 
 /** A stable signed 64-bit advisory lock key for one purpose and schema (computed here, not by the server). */
@@ -28,5 +33,6 @@ export function postgresSchemaNames(schema: string): PostgresSchemaNames {
     quoted: `"${schema}"`,
     migrationLockKey: lockKey('migrate', schema),
     consentChannel: `privacy_kit_consents_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`,
+    dataKeyLockSpace: createHash('sha256').update(`privacy-kit:data-keys:${schema}`).digest().readInt32BE(0),
   };
 }

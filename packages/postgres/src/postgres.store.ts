@@ -12,11 +12,14 @@ import {
   type ConsentEvent,
   type ConsentEventInput,
   type ConsentState,
+  type DataKeyListQuery,
+  type DataKeyStore,
   type PrivacyStore,
   type RightsRequest,
   type RightsRequestFilter,
   type RightsRequestInput,
   type RightsRequestPatch,
+  type WrappedDataKey,
 } from '@privacy-kit/core';
 import {
   AuditWriter,
@@ -26,6 +29,10 @@ import {
   newConsentRow,
   validateConsentEvent,
   validateConsentEvents,
+  validateDataKey,
+  validateDataKeyListQuery,
+  validateDataKeyRewrap,
+  validateDataKeySubject,
   verifyAuditChainRows,
   type AuditBatchFailure,
 } from '@privacy-kit/core/store';
@@ -35,6 +42,7 @@ import { AuditChainRegistry } from './postgres-audit-chains';
 import { ChainsCheckpointer } from './postgres-audit-checkpoints';
 import { selectAuditChains, selectAuditRecords } from './postgres-audit-read';
 import { insertConsentEvent, selectConsentHistory } from './postgres-consents';
+import { PostgresDataKeys } from './postgres-data-keys';
 import { PACKAGE, isConnectionError, postgresError, storeClosed, storeUnavailable } from './postgres-errors';
 import { applyMigrations } from './postgres-migrations';
 import { postgresSchemaNames, type PostgresSchemaNames } from './postgres-names';
@@ -65,7 +73,7 @@ const ignore = (): void => undefined;
  *
  * Create it with {@link createPostgresStore}.
  */
-export class PostgresStore implements PrivacyStore {
+export class PostgresStore implements PrivacyStore, DataKeyStore {
   /** The connection pool; for tests and tools that need raw access. */
   readonly pool: Pool;
   /** The schema of the store's tables. */
@@ -80,6 +88,7 @@ export class PostgresStore implements PrivacyStore {
   private readonly lanes: readonly { readonly appender: PostgresChainAppender; readonly writer: AuditWriter }[];
   private nextLane = 0;
   private readonly rights: PostgresRightsRequests;
+  private readonly dataKeys: PostgresDataKeys;
   private migrated: Promise<string> | undefined;
   private closed = false;
   private readonly checkpointer: ChainsCheckpointer;
@@ -112,6 +121,7 @@ export class PostgresStore implements PrivacyStore {
       return { appender, writer };
     });
     this.rights = new PostgresRightsRequests(this.connections, this.names);
+    this.dataKeys = new PostgresDataKeys(this.connections, this.names);
     // Migrate right away; a failure here is reported by the first operation, which tries again.
     this.migrate().catch(ignore);
   }
@@ -297,6 +307,49 @@ export class PostgresStore implements PrivacyStore {
 
   listRightsRequests(filter: RightsRequestFilter = {}): Promise<readonly RightsRequest[]> {
     return this.run('listRightsRequests', () => this.rights.list(filter));
+  }
+
+  /**
+   * Adds a wrapped data key and makes it the subject's current key (see `DataKeyStore.addDataKey`): one transaction
+   * under an advisory lock on the subject, so instances racing for one subject are serialised and, with
+   * `ifNoCurrent`, all get the one key that won; the `data_keys_one_current` index refuses a second current key.
+   */
+  addDataKey(key: Omit<WrappedDataKey, 'current'>, options: { readonly ifNoCurrent?: boolean } = {}): Promise<WrappedDataKey> {
+    return this.run('addDataKey', () => this.dataKeys.add(key, options?.ifNoCurrent === true), () => validateDataKey(key, PACKAGE));
+  }
+
+  /** The subject's key with this id, current or earlier; undefined when never added or destroyed. */
+  dataKey(subject: string, keyId: string): Promise<WrappedDataKey | undefined> {
+    return this.run('dataKey', () => this.dataKeys.get(subject, keyId), () => validateDataKeySubject('dataKey', PACKAGE, subject, keyId));
+  }
+
+  /** The subject's current data key, or undefined. */
+  currentDataKey(subject: string): Promise<WrappedDataKey | undefined> {
+    return this.run('currentDataKey', () => this.dataKeys.currentOf(subject), () => validateDataKeySubject('currentDataKey', PACKAGE, subject));
+  }
+
+  /**
+   * Destroys every data key of the subject (crypto-shredding): one DELETE, committed before it resolves with how
+   * many. The rows are gone for every query at once; PostgreSQL frees their space when (auto)vacuum passes, and
+   * copies made before (base backups, WAL archives, replicas' history) still hold them, which is why the keys are
+   * wrapped: rotate the key-encryption key so those copies stay unreadable.
+   */
+  destroyDataKeys(subject: string): Promise<number> {
+    return this.run('destroyDataKeys', () => this.dataKeys.destroy(subject), () => validateDataKeySubject('destroyDataKeys', PACKAGE, subject));
+  }
+
+  /** Wrapped data keys in (subject, keyId) code point order (COLLATE "C"), filtered: the walk of a KEK rotation. */
+  listDataKeys(query: DataKeyListQuery): Promise<readonly WrappedDataKey[]> {
+    return this.run('listDataKeys', () => this.dataKeys.list(query), () => validateDataKeyListQuery(query, PACKAGE));
+  }
+
+  /** Replaces a key's wrapping if it is still under `fromKekId` (one UPDATE: compare and set); resolves whether it did. */
+  rewrapDataKey(subject: string, keyId: string, fromKekId: string, wrapped: string, kekId: string): Promise<boolean> {
+    return this.run(
+      'rewrapDataKey',
+      () => this.dataKeys.rewrap(subject, keyId, fromKekId, wrapped, kekId),
+      () => validateDataKeyRewrap(PACKAGE, subject, keyId, fromKekId, wrapped, kekId),
+    );
   }
 }
 

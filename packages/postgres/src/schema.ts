@@ -178,6 +178,25 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.privacy_kit_append_only();
     `,
   },
+  {
+    version: 4,
+    name: 'wrapped data keys, at most one current per subject',
+    // Field encryption keeps a data key per subject here, wrapped (never in the clear). subject and key_id compare
+    // by code point (COLLATE "C"), the order listDataKeys walks in on every store, whatever the database's locale.
+    sql: (s) => `
+      CREATE TABLE ${s}.data_keys (
+        subject text COLLATE "C" NOT NULL,
+        key_id text COLLATE "C" NOT NULL,
+        kek_id text NOT NULL,
+        wrapped text NOT NULL,
+        created_at text NOT NULL,
+        current boolean NOT NULL,
+        PRIMARY KEY (subject, key_id)
+      );
+      -- At most one current key per subject, whoever writes.
+      CREATE UNIQUE INDEX data_keys_one_current ON ${s}.data_keys (subject) WHERE current;
+    `,
+  },
 ];
 
 /** The schema version this package writes and reads. */
