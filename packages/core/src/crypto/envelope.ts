@@ -30,7 +30,7 @@ export interface SealContext {
   readonly subject: string;
 }
 
-/** The parts of an envelope `pk1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url). */
+/** The parts of an envelope `pk1.<keyId>.<base64url(iv ‖ ciphertext ‖ tag)>`. */
 export interface ParsedEnvelope {
   readonly keyId: string;
   readonly iv: Buffer;
@@ -45,7 +45,8 @@ function aad(context: SealContext, keyId: string): Buffer {
 
 /**
  * Seals a value (any JSON value) under a data key with AES-256-GCM: a random 96-bit IV, the AAD of
- * {@link SealContext} and the key id, and a versioned text envelope `pk1.<keyId>.<iv>.<ciphertext>.<tag>`.
+ * {@link SealContext} and the key id, and a versioned text envelope `pk1.<keyId>.<payload>`, the payload being the
+ * base64url of IV, ciphertext and tag together.
  *
  * @param key - the 32-byte data key
  * @param keyId - its id (base64url), written into the envelope
@@ -56,8 +57,9 @@ export function sealEnvelope(key: Buffer, keyId: string, context: SealContext, v
   const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(context, keyId));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return `${ENVELOPE_PREFIX}.${keyId}.${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
+  const ciphertext = cipher.update(JSON.stringify(value), 'utf8');
+  cipher.final();
+  return `${ENVELOPE_PREFIX}.${keyId}.${Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64url')}`;
 }
 
 /** Whether a stored value is an envelope (what an encrypted field must hold). */
@@ -77,16 +79,20 @@ export function parseEnvelope(value: unknown, context: SealContext): ParsedEnvel
     const what = typeof value === 'string' ? 'text that is not an envelope (clear text?)' : value === null ? 'null' : typeof value;
     throw coreError('PK_DECRYPT', `${where} is marked encrypt: true but holds ${what}; it is not passed through. Seal it with seal() before storing it.`);
   }
-  const parts = value.split('.');
-  const [, keyId, iv, ciphertext, tag] = parts;
-  if (parts.length !== 5 || [keyId, iv, ciphertext, tag].some((p) => p === undefined || !B64URL.test(p))) {
-    throw coreError('PK_DECRYPT', `${where}: the envelope is malformed (expected pk1.<keyId>.<iv>.<ciphertext>.<tag>): it was changed or cut short.`);
+  const dot = value.indexOf('.', ENVELOPE_PREFIX.length + 1);
+  const keyId = value.slice(ENVELOPE_PREFIX.length + 1, dot);
+  const payload = dot < 0 ? '' : value.slice(dot + 1);
+  // A changed character that base64url decoding would skip still fails authentication; this catches a cut value.
+  if (dot < 0 || keyId === '' || !B64URL.test(keyId) || payload.length < Math.ceil(((IV_BYTES + TAG_BYTES) * 4) / 3) || payload.includes('.')) {
+    throw coreError('PK_DECRYPT', `${where}: the envelope is malformed (expected pk1.<keyId>.<payload>): it was changed or cut short.`);
   }
-  const parsed = { keyId: keyId as string, iv: Buffer.from(iv as string, 'base64url'), ciphertext: Buffer.from(ciphertext as string, 'base64url'), tag: Buffer.from(tag as string, 'base64url') };
-  if (parsed.iv.length !== IV_BYTES || parsed.tag.length !== TAG_BYTES) {
-    throw coreError('PK_DECRYPT', `${where}: the envelope is malformed (its IV or tag has the wrong length): it was changed.`);
-  }
-  return parsed;
+  const bytes = Buffer.from(payload, 'base64url');
+  return {
+    keyId,
+    iv: bytes.subarray(0, IV_BYTES),
+    ciphertext: bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES),
+    tag: bytes.subarray(bytes.length - TAG_BYTES),
+  };
 }
 
 /**
@@ -103,7 +109,9 @@ export function openEnvelope(key: Buffer, envelope: ParsedEnvelope, context: Sea
     const decipher = createDecipheriv('aes-256-gcm', key, envelope.iv);
     decipher.setAAD(aad(context, envelope.keyId));
     decipher.setAuthTag(envelope.tag);
-    text = Buffer.concat([decipher.update(envelope.ciphertext), decipher.final()]).toString('utf8');
+    const clear = decipher.update(envelope.ciphertext);
+    decipher.final();
+    text = clear.toString('utf8');
   } catch {
     throw coreError(
       'PK_DECRYPT',
