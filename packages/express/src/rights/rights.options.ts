@@ -1,4 +1,4 @@
-import { defineOptionKeys, parseRetention, rejectUnknownOptions, type Retention, type RightsRequestKind } from '@privacy-kit/core';
+import { defineOptionKeys, parseRetention, rejectUnknownOptions, type FieldCipher, type Retention, type RightsRequestKind } from '@privacy-kit/core';
 import { expressError } from '../errors';
 
 /** How long the controller has to answer a data subject request by default: one month (Art. 12(3) GDPR). */
@@ -24,6 +24,13 @@ export interface RightsOptions {
   readonly onManualStep?: (notice: ManualStepNotice) => void | Promise<void>;
   /** The clock used for receipt, due and overdue times. Default `() => new Date()`; tests pass their own. */
   readonly clock?: () => Date;
+  /**
+   * The app's field cipher (`createFieldCipher`), when it encrypts fields at rest with keys per data subject
+   * (sealed under the subject's pseudonym, `kit.pseudonym(id)`): an erasure destroys the subject's data keys once its
+   * erasers ran (crypto-shredding, audited), so every remaining copy stays unreadable; an export opens the sealed
+   * values the sources return.
+   */
+  readonly fieldCipher?: FieldCipher;
 }
 
 /** {@link RightsOptions} with the defaults applied. */
@@ -31,10 +38,11 @@ export interface ResolvedRightsOptions {
   readonly dueIn: Retention;
   readonly onManualStep: ((notice: ManualStepNotice) => void | Promise<void>) | undefined;
   readonly clock: () => Date;
+  readonly fieldCipher: FieldCipher | undefined;
 }
 
 /** Every option of {@link RightsOptions}, checked against the interface when the package is built. */
-const RIGHTS_OPTION_KEYS = defineOptionKeys<RightsOptions>({ dueIn: true, onManualStep: true, clock: true });
+const RIGHTS_OPTION_KEYS = defineOptionKeys<RightsOptions>({ dueIn: true, onManualStep: true, clock: true, fieldCipher: true });
 
 /**
  * Validates the `rights` options and applies the defaults.
@@ -49,9 +57,14 @@ export function resolveRightsOptions(options: RightsOptions | undefined): Resolv
   rejectUnknownOptions(given, RIGHTS_OPTION_KEYS, 'privacy({ rights })', expressError);
   if (given.onManualStep !== undefined && typeof given.onManualStep !== 'function') throw expressError('PK_INVALID_OPTION', "privacy({ rights }): 'onManualStep' must be a function.");
   if (given.clock !== undefined && typeof given.clock !== 'function') throw expressError('PK_INVALID_OPTION', "privacy({ rights }): 'clock' must be a function that returns a Date.");
+  const cipher = given.fieldCipher as Partial<FieldCipher> | undefined;
+  if (cipher !== undefined && (typeof cipher !== 'object' || cipher === null || typeof cipher.shred !== 'function' || typeof cipher.openValue !== 'function')) {
+    throw expressError('PK_INVALID_OPTION', "privacy({ rights }): 'fieldCipher' must be the app's createFieldCipher({ keys, keyProvider }) from @privacy-kit/core.");
+  }
   return {
     dueIn: parseRetention(given.dueIn ?? DEFAULT_RIGHTS_DUE_IN, 'privacy({ rights: { dueIn } })'),
     onManualStep: given.onManualStep,
     clock: given.clock ?? (() => new Date()),
+    fieldCipher: given.fieldCipher,
   };
 }

@@ -1,5 +1,6 @@
 import {
   deriveKey,
+  isEnvelope,
   isPrivacyKitError,
   isoTime,
   type AuditEntry,
@@ -254,6 +255,12 @@ export class RightsService {
     } else if (request.steps.some((s) => s.status === 'manual' || s.status === 'pending')) {
       settled = await this.store.updateRightsRequest(request.id, { status: 'waiting_manual', error: null });
     } else {
+      const shredFailure = request.kind === 'erasure' ? await this.destroyDataKeys(request, by) : undefined;
+      if (shredFailure !== undefined) {
+        const open = await this.store.updateRightsRequest(request.id, { status: 'open', error: shredFailure });
+        await this.audit(by, request.subject, { event: 'rights', details: { requestId: request.id, kind: request.kind, status: open.status } });
+        return open;
+      }
       // Data minimisation: the raw identifier and patch were only needed to run the steps.
       const { pending: _dropped, ...rest } = request.details ?? {};
       settled = await this.store.updateRightsRequest(request.id, { status: 'completed', error: null, details: { ...rest, completedAt: isoTime(this.now()) } });
@@ -262,6 +269,39 @@ export class RightsService {
       await this.audit(by, request.subject, { event: 'rights', details: { requestId: request.id, kind: request.kind, status: settled.status } });
     }
     return settled;
+  }
+
+  /**
+   * Crypto-shredding, once an erasure's erasers ran: destroys the subject's data keys (with a field cipher), so every
+   * copy of what they sealed, backups included, stays unreadable; audited. Resolves with the error text when it
+   * failed (the request then stays open, and a resume tries again), undefined when done or not configured.
+   */
+  private async destroyDataKeys(request: RightsRequest, by: RightsActor): Promise<string | undefined> {
+    const cipher = this.options.fieldCipher;
+    if (cipher === undefined) return undefined;
+    try {
+      const destroyed = await cipher.shred(request.subject);
+      await this.audit(by, request.subject, { event: 'rights', details: { requestId: request.id, kind: request.kind, step: 'data-keys-destroyed', keys: destroyed } });
+      return undefined;
+    } catch (error) {
+      const text = "the data subject's data keys could not be destroyed (crypto-shredding); resume the request to try again.";
+      this.engine.report(isPrivacyKitError(error) ? error : expressError('PK_STORE_UNAVAILABLE', text, { cause: error }), 'destroying the data keys of an erasure');
+      return text;
+    }
+  }
+
+  /** A source's export with its sealed values opened (with a field cipher and a model); other values as they are. */
+  private async openSealed(value: unknown, model: Function, subject: string): Promise<unknown> {
+    const cipher = this.options.fieldCipher;
+    if (cipher === undefined || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return Promise.all(value.map((item) => this.openSealed(item, model, subject)));
+    const fields = cipher.encryptedFields(model);
+    if (!fields.some((f) => isEnvelope((value as Record<string, unknown>)[f]))) return value;
+    const opened: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const field of fields) {
+      if (isEnvelope(opened[field])) opened[field] = await cipher.openValue(model, field, subject, opened[field]);
+    }
+    return opened;
   }
 
   /**
@@ -287,7 +327,7 @@ export class RightsService {
         const name = involved.find((s) => s.source === source)?.name ?? '?';
         throw expressError('PK_SOURCE_FAILED', `export() of source '${name}' returned data that cannot be written as JSON (a cycle or a BigInt); return plain data.`, { cause });
       }
-      data.set(source, value ?? null);
+      data.set(source, await this.openSealed(value ?? null, source.model, this.pseudonym(pending.subjectId)));
     }));
     await this.notifyManual(request);
     if (request.status === 'open') return { request };
