@@ -79,6 +79,12 @@ export interface PrivacyOptions {
   readonly rights?: RightsOptions;
   /** Global Privacy Control: record the signal as consent events, serve `/.well-known/gpc.json`. */
   readonly gpc?: GpcOptions;
+  /**
+   * Personal-data routes refuse plain HTTP (403 `tls_required`, audited) unless `req.secure` (behind a proxy that
+   * ends TLS: `app.set('trust proxy', …)` so X-Forwarded-Proto counts), and send `Strict-Transport-Security` on their
+   * responses. Default: on when `NODE_ENV=production`. `{ hstsMaxAgeSeconds }` sets HSTS's max-age (default one year).
+   */
+  readonly requireTls?: boolean | { readonly hstsMaxAgeSeconds?: number };
   /** Retention: periods per data category, scheduled sweeps. */
   readonly retention?: RetentionOptions;
   /**
@@ -115,8 +121,25 @@ export interface ResolvedPrivacyOptions extends EngineOptions {
 const PRIVACY_OPTION_KEYS = defineOptionKeys<PrivacyOptions>({
   store: true, pseudonymKey: true, jwt: true, identify: true, appId: true, basePath: true, adminRoles: true, consentCacheTtlMs: true,
   consentCacheSize: true, failOpen: true, storeTimeoutMs: true, onError: true, sources: true, rights: true, gpc: true, retention: true,
-  drift: true, consentPurposes: true, onDenied: true, measures: true,
+  drift: true, consentPurposes: true, onDenied: true, measures: true, requireTls: true,
 });
+
+/** HSTS max-age when TLS is required: one year, as HSTS preload lists ask. */
+export const DEFAULT_HSTS_MAX_AGE_SECONDS = 31_536_000;
+
+function resolveRequireTls(value: PrivacyOptions['requireTls']): { readonly hstsMaxAgeSeconds: number } | undefined {
+  const on = value ?? process.env.NODE_ENV === 'production';
+  if (on === false) return undefined;
+  if (on === true) return { hstsMaxAgeSeconds: DEFAULT_HSTS_MAX_AGE_SECONDS };
+  if (typeof on !== 'object' || on === null) {
+    throw expressError('PK_INVALID_OPTION', `privacy(): 'requireTls' must be true, false or { hstsMaxAgeSeconds }; got ${typeof on}.`);
+  }
+  const age = on.hstsMaxAgeSeconds ?? DEFAULT_HSTS_MAX_AGE_SECONDS;
+  if (typeof age !== 'number' || !Number.isSafeInteger(age) || age < 0) {
+    throw expressError('PK_INVALID_OPTION', `privacy(): 'requireTls.hstsMaxAgeSeconds' must be a whole number of seconds ≥ 0; got ${typeof age === 'number' ? String(age) : typeof age}.`);
+  }
+  return { hstsMaxAgeSeconds: age };
+}
 
 function defaultOnError(error: PrivacyKitError): void {
   // Messages of privacy-kit errors never carry personal data; the cause (a driver error) is left out on purpose.
@@ -195,5 +218,6 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     drift: resolveDriftOptions(options.drift),
     measures: resolveMeasuresOptions(options.measures),
     consentPurposes: [...new Set(consentPurposes as string[])],
+    requireTls: resolveRequireTls(options.requireTls),
   };
 }

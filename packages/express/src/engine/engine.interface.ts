@@ -32,6 +32,8 @@ export interface EngineOptions {
   /** Sends the refusals of annotated routes in the app's shape; undefined for the default JSON bodies. */
   readonly onDenied: DenialHandler | undefined;
   readonly consentPurposes: readonly string[];
+  /** Personal-data routes refuse plain HTTP and send HSTS with this max-age (seconds); undefined when TLS is not required. */
+  readonly requireTls: { readonly hstsMaxAgeSeconds: number } | undefined;
 }
 
 /** Who an audit record is about: the actor's and the subject's pseudonyms (null when unknown). */

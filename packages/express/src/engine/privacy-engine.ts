@@ -497,6 +497,14 @@ export class PrivacyEngine implements Engine, RouteEnforcer {
       return;
     }
     const { declaration } = compiled;
+    const tls = this.options.requireTls;
+    if (tls !== undefined) {
+      if (req.secure !== true) {
+        await this.deny(req, res, ctx, compiled, started, 403, { actor: null, subject: null }, 'tls_required', { error: 'tls_required' });
+        return;
+      }
+      res.setHeader('Strict-Transport-Security', `max-age=${tls.hstsMaxAgeSeconds}; includeSubDomains`);
+    }
 
     let identity: Identity | undefined;
     if (declaration.caller !== 'anonymous') {

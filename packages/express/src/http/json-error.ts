@@ -9,6 +9,7 @@ export type HttpErrorCode =
   | 'forbidden'
   | 'consent_required'
   | 'subject_required'
+  | 'tls_required'
   | 'privacy_store_unavailable'
   | 'privacy_misconfigured'
   | 'privacy_not_mounted'
