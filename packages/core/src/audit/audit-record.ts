@@ -13,7 +13,9 @@ export type AuditEvent =
   /** A consent was granted or withdrawn. */
   | 'consent'
   /** Retention removed data. */
-  | 'retention';
+  | 'retention'
+  /** Data keys were rotated or destroyed. */
+  | 'keys';
 
 /** The facts of one audit record, as a caller appends it. Identifiers are pseudonyms, never raw values. */
 export interface AuditEntry {
