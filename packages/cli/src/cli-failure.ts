@@ -47,5 +47,5 @@ export function ioReason(error: unknown): string {
 /** The exit code an error asks for (usage error when it says nothing). */
 export function exitCodeOf(error: unknown): ExitCode {
   const code = (error as { exitCode?: unknown } | null)?.exitCode;
-  return code === EXIT_CODES.FAILED || code === EXIT_CODES.USAGE || code === EXIT_CODES.MODULE ? code : EXIT_CODES.USAGE;
+  return code === EXIT_CODES.FAILED || code === EXIT_CODES.USAGE || code === EXIT_CODES.MODULE || code === EXIT_CODES.WRONG_KEY ? code : EXIT_CODES.USAGE;
 }

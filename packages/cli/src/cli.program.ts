@@ -4,6 +4,7 @@ import { exitCodeOf, problemOf } from './cli-failure';
 import { registerAuditCommand } from './commands/audit.command';
 import { registerCheckCommand } from './commands/check.command';
 import { registerCoverageCommand } from './commands/coverage.command';
+import { registerKeysCommand } from './commands/keys.command';
 import { registerMapCommand } from './commands/map.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSweepCommand } from './commands/sweep.command';
@@ -16,6 +17,8 @@ export interface CliEnvironment {
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
   readonly isTTY?: boolean;
+  /** Standard error is a terminal (where progress bars are drawn). */
+  readonly stderrIsTTY?: boolean;
   readonly columns?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
@@ -25,7 +28,7 @@ export interface CliEnvironment {
 const VERSION = (require('../package.json') as { version: string }).version;
 
 /**
- * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema.
+ * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema, sweep, keys rotate.
  *
  * @param ctx - output, styles, working directory, environment, exit code
  */
@@ -42,7 +45,7 @@ Exit codes:
   1  check found problems, coverage below --min, or the audit chain is broken
   2  usage or configuration error
   3  the app module could not be loaded, or exports no Express app
-  4  audit verify: the audit log was written under another key (wrong secret)
+  4  audit verify, keys rotate: the audit log was written under another key (wrong secret)
 
 Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerMapCommand(program, ctx);
@@ -51,6 +54,7 @@ Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerAuditCommand(program, ctx);
   registerSchemaCommand(program, ctx);
   registerSweepCommand(program, ctx);
+  registerKeysCommand(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   return program;
 }
@@ -71,6 +75,7 @@ export async function run(argv: readonly string[], environment: CliEnvironment =
     out: environment.stdout ?? ((text) => void process.stdout.write(text)),
     err: environment.stderr ?? ((text) => void process.stderr.write(text)),
     isTTY,
+    errIsTTY: environment.stderrIsTTY ?? (environment.stderr === undefined && process.stderr.isTTY === true),
     columns: environment.columns ?? (isTTY ? process.stdout.columns : undefined),
     color: shouldColor(isTTY, env),
   };

@@ -6,6 +6,8 @@ export interface CliOutput {
   err(text: string): void;
   /** Standard output is a terminal (tables are fitted to its width, the default map format is a table). */
   readonly isTTY: boolean;
+  /** Standard error is a terminal (progress bars are drawn there); unknown counts as not. */
+  readonly errIsTTY?: boolean;
   /** Width of the terminal, when known. */
   readonly columns: number | undefined;
   /** Colour is on: a terminal, and NO_COLOR not set (FORCE_COLOR forces it on elsewhere). */
