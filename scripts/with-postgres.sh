@@ -5,7 +5,8 @@
 #
 # Installs PostgreSQL when missing (scripts/install-postgres.sh), creates a cluster in a temporary folder
 # (trust auth on loopback only, a free port, its unix socket in the same folder), exports
-#   DATABASE_URL, PGHOST, PGPORT, PGUSER, PGDATABASE
+#   DATABASE_URL (TLS, the server verified against a CA made for the run), PGHOST, PGPORT, PGUSER, PGDATABASE,
+#   PGSSLMODE, PGSSLROOTCERT
 #   PRIVACY_KIT_PG_CTL   a wrapper around pg_ctl for this cluster (e.g. "$PRIVACY_KIT_PG_CTL" restart),
 #                        used by the fault tests to stop and start the server mid-test
 #   PRIVACY_KIT_PG_DIR   the temporary folder (data/, server.log, socket)
@@ -65,6 +66,19 @@ free_port() {
   exit 1
 }
 
+# TLS: a throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made here; clients verify
+# the server against the CA (DATABASE_URL carries sslmode=verify-full and the CA's path).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=privacy-kit throwaway CA" \
+  -keyout "$workdir/ca.key" -out "$workdir/ca.crt" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$data/server.key" -out "$workdir/server.csr" >/dev/null 2>&1
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$workdir/san.ext"
+openssl x509 -req -in "$workdir/server.csr" -CA "$workdir/ca.crt" -CAkey "$workdir/ca.key" -CAcreateserial -days 2 \
+  -extfile "$workdir/san.ext" -out "$data/server.crt" >/dev/null 2>&1
+rm -f "$workdir/ca.key" "$workdir/server.csr"
+chmod 600 "$data/server.key"
+if [[ "$(id -u)" -eq 0 ]]; then chown "$run_user" "$data/server.key" "$data/server.crt"; fi
+chmod 644 "$workdir/ca.crt"
+
 # pg_hba.conf from initdb --auth=trust trusts local sockets and 127.0.0.1/::1 only; listen on loopback only.
 started=0
 for attempt in 1 2 3; do
@@ -76,6 +90,9 @@ for attempt in 1 2 3; do
     echo "max_connections = 200"
     echo "shared_buffers = 64MB"
     echo "logging_collector = off"
+    echo "ssl = on"
+    echo "ssl_cert_file = 'server.crt'"
+    echo "ssl_key_file = 'server.key'"
   } >>"$data/postgresql.conf"
   if "${as_pg[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null; then
     started=1
@@ -99,7 +116,8 @@ printf '#!/usr/bin/env bash\n# pg_ctl for the throwaway cluster: "%s" restart | 
 chmod 755 "$ctl"
 
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGDATABASE=privacy_kit_test
-export DATABASE_URL="postgres://postgres@127.0.0.1:$port/privacy_kit_test"
+export DATABASE_URL="postgres://postgres@127.0.0.1:$port/privacy_kit_test?sslmode=verify-full&sslrootcert=$workdir/ca.crt"
+export PGSSLMODE=verify-full PGSSLROOTCERT="$workdir/ca.crt"
 export PRIVACY_KIT_PG_CTL="$ctl" PRIVACY_KIT_PG_DIR="$workdir"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (temporary cluster in $workdir)" >&2
 

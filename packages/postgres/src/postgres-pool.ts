@@ -20,7 +20,7 @@ export class PostgresConnections {
   /** Opens a dedicated connection for LISTEN, never reused after it. */
   readonly listen: () => Promise<ListenConnection>;
 
-  constructor(options: Pick<ResolvedPostgresStoreOptions, 'pool' | 'connectionString' | 'connectionTimeoutMs' | 'max'>) {
+  constructor(options: Pick<ResolvedPostgresStoreOptions, 'pool' | 'connectionString' | 'connectionTimeoutMs' | 'max'> & { readonly ssl?: ResolvedPostgresStoreOptions['ssl'] }) {
     if (options.pool !== undefined) {
       const pool = options.pool;
       this.pool = pool;
@@ -36,6 +36,7 @@ export class PostgresConnections {
       connectionTimeoutMillis: options.connectionTimeoutMs,
       keepAlive: true,
       application_name: APPLICATION_NAME,
+      ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
     };
     this.pool = new Pool({ ...config, max: options.max, idleTimeoutMillis: IDLE_TIMEOUT_MS });
     // pg reports idle connections the server closed (e.g. a restart) here; the pool drops them and the

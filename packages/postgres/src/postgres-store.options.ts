@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Pool } from 'pg';
 import { defineOptionKeys, keyBytes, rejectUnknownOptions, type AuditCheckpointOptions, type PrivacyKitError } from '@privacy-kit/core';
 import { resolveAuditCheckpointOptions, type ResolvedAuditCheckpointOptions } from '@privacy-kit/core/store';
@@ -30,6 +31,13 @@ export interface PostgresStoreOptions {
   /** Connection timeout when the store makes the pool, in ms. Default {@link DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS}. */
   readonly connectionTimeoutMs?: number;
   /**
+   * TLS to the server: `false` to connect in the clear (refused in production unless said explicitly), or Node's
+   * `tls.connect` options (e.g. `{ ca }`). Default: what the connection string says (`?sslmode=verify-full&sslrootcert=…`).
+   * With `NODE_ENV=production` the store refuses a connection string without `sslmode=require|verify-ca|verify-full`
+   * (or a pool without `ssl`) unless `ssl` is given.
+   */
+  readonly ssl?: false | ConnectionOptions;
+  /**
    * How many audit chains this instance appends to at once: each is its own chain in the log with one group commit
    * in flight, so more chains keep more commits going while the round trip to the server is long. Default
    * {@link DEFAULT_POSTGRES_AUDIT_CHAINS}; at most `max` (the pool size) minus one.
@@ -51,13 +59,14 @@ export interface ResolvedPostgresStoreOptions {
   readonly max: number;
   readonly connectionTimeoutMs: number;
   readonly auditChains: number;
+  readonly ssl: false | ConnectionOptions | undefined;
   readonly checkpoints: ResolvedAuditCheckpointOptions | undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** Every option of {@link PostgresStoreOptions}, checked against the interface at compile time. */
 const POSTGRES_STORE_OPTION_KEYS = defineOptionKeys<PostgresStoreOptions>({
-  connectionString: true, pool: true, auditKey: true, schema: true, max: true, connectionTimeoutMs: true, auditChains: true, checkpoints: true,
+  connectionString: true, pool: true, auditKey: true, schema: true, max: true, connectionTimeoutMs: true, auditChains: true, ssl: true, checkpoints: true,
 });
 /** Names people pass for an option that no spelling rule finds. */
 const ALIASES: Readonly<Record<string, string>> = { url: 'connectionString', databaseUrl: 'connectionString', connection: 'connectionString', key: 'auditKey', searchPath: 'schema' };
@@ -99,6 +108,16 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     const fixed = typeof schema === 'string' ? schema.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_').slice(0, 63) : '';
     throw invalid(`'schema' must be a plain identifier (letters, digits and _, not starting with a digit, at most 63 characters); got ${shown}.${fixed !== '' && IDENTIFIER.test(fixed) ? ` Did you mean '${fixed}'?` : ''}`);
   }
+  const ssl = options.ssl;
+  if (ssl !== undefined && ssl !== false && (typeof ssl !== 'object' || ssl === null)) {
+    throw invalid(`'ssl' must be false or TLS options such as { ca }; got ${typeof ssl}.`);
+  }
+  if (ssl === undefined && process.env.NODE_ENV === 'production' && !usesTls(connectionString, pool)) {
+    throw invalid(
+      'the connection to PostgreSQL is not encrypted, and NODE_ENV=production: add ?sslmode=verify-full&sslrootcert=/path/to/ca.crt to the connection string ' +
+      "(or pass ssl: { ca }), or say ssl: false explicitly if the connection never leaves a trusted host.",
+    );
+  }
   const max = positiveInteger(options.max, 'max', DEFAULT_POSTGRES_POOL_MAX);
   const auditChains = positiveInteger(options.auditChains, 'auditChains', DEFAULT_POSTGRES_AUDIT_CHAINS);
   if (pool === undefined && auditChains >= max) {
@@ -112,6 +131,20 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     max,
     connectionTimeoutMs: positiveInteger(options.connectionTimeoutMs, 'connectionTimeoutMs', DEFAULT_POSTGRES_CONNECTION_TIMEOUT_MS),
     auditChains,
+    ssl,
     checkpoints: options.checkpoints === undefined ? undefined : resolveAuditCheckpointOptions(options.checkpoints, PACKAGE),
   };
+}
+
+/** Whether a connection string or a borrowed pool asks for TLS (sslmode require, verify-ca or verify-full, or ssl=true). */
+function usesTls(connectionString: string | undefined, pool: Pool | undefined): boolean {
+  if (pool !== undefined) return Boolean((pool as unknown as { options?: { ssl?: unknown } }).options?.ssl);
+  let params: URLSearchParams;
+  try {
+    params = new URL(connectionString ?? '').searchParams;
+  } catch {
+    return false;
+  }
+  const mode = params.get('sslmode');
+  return (mode !== null && ['require', 'verify-ca', 'verify-full'].includes(mode)) || params.get('ssl') === 'true' || params.get('ssl') === '1';
 }

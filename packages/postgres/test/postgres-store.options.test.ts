@@ -54,6 +54,30 @@ describe('createPostgresStore options', () => {
     expect(() => createPostgresStore({ auditKey, connectionString: 'postgres://u@127.0.0.1/db', max: 0 })).toThrow(/'max' must be a positive whole number; got 0/);
   });
 
+  describe('TLS in production', () => {
+    const before = process.env.NODE_ENV;
+    beforeEach(() => { process.env.NODE_ENV = 'production'; });
+    afterEach(() => { process.env.NODE_ENV = before; });
+
+    it('refuses a connection string without TLS, saying how to add it or how to opt out', () => {
+      expect(() => resolvePostgresStoreOptions({ connectionString: 'postgres://u@db.internal/app', auditKey })).toThrow(
+        expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/not encrypted, and NODE_ENV=production: add \?sslmode=verify-full&sslrootcert=[\s\S]*ssl: false explicitly/) }),
+      );
+    });
+
+    it('takes a connection string that asks for TLS, TLS options, or an explicit ssl: false', () => {
+      expect(resolvePostgresStoreOptions({ connectionString: 'postgres://u@db.internal/app?sslmode=verify-full', auditKey }).ssl).toBeUndefined();
+      expect(resolvePostgresStoreOptions({ connectionString: 'postgres://u@db.internal/app', auditKey, ssl: { rejectUnauthorized: true } }).ssl).toEqual({ rejectUnauthorized: true });
+      expect(resolvePostgresStoreOptions({ connectionString: 'postgres://u@127.0.0.1/app', auditKey, ssl: false }).ssl).toBe(false);
+    });
+
+    it('refuses a borrowed pool without ssl', async () => {
+      const pool = new Pool({ connectionString: 'postgres://u@db.internal/app' });
+      expect(() => resolvePostgresStoreOptions({ pool, auditKey })).toThrow(/not encrypted/);
+      await pool.end();
+    });
+  });
+
   it('refuses more audit chains than the pool leaves connections for, saying what to change', () => {
     expect(() => createPostgresStore({ auditKey, connectionString: 'postgres://u@127.0.0.1/db', max: 4, auditChains: 4 })).toThrow(
       expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/'auditChains' \(4\) must be smaller than 'max' \(4\)[\s\S]*Lower auditChains or raise max/) }),
