@@ -70,15 +70,15 @@ describe('examples/shop keeps its users and orders in a SQLite file of its own',
     }
   });
 
-  it('writes a user added through the API shape to the file, and reads rows back as UserProfile and Order instances', () => {
+  it('writes a user added through the API shape to the file, and reads rows back as UserProfile and Order instances', async () => {
     const shop = start();
-    shop.data.addUser({ id: 'user-3', name: 'Test User Three', email: 'user-3@example.com' });
-    shop.data.addOrder({ id: 'order-3001', customerId: 'user-3', lines: [{ sku: 'PEN-1', quantity: 3, unitPrice: 1.5 }], total: 4.5, shipTo: '3 Test Street', placedAt: '2026-12-01T08:00:00Z' });
+    await shop.data.addUser({ id: 'user-3', name: 'Test User Three', email: 'user-3@example.com' });
+    await shop.data.addOrder({ id: 'order-3001', customerId: 'user-3', lines: [{ sku: 'PEN-1', quantity: 3, unitPrice: 1.5 }], total: 4.5, shipTo: '3 Test Street', placedAt: '2026-12-01T08:00:00Z' });
 
-    expect(readShopFile<{ email: string; street: string | null }>('SELECT email, street FROM users WHERE id = ?', 'user-3')).toEqual([{ email: 'user-3@example.com', street: null }]);
-    expect(shop.data.userById('user-3')).toBeInstanceOf(UserProfile);
-    expect(shop.data.userById('user-3')).toEqual(Object.assign(new UserProfile(), { id: 'user-3', name: 'Test User Three', email: 'user-3@example.com' }));
-    const [order] = shop.data.ordersOf('user-3');
+    expect(readShopFile<{ email: string; street: string | null }>('SELECT email, street FROM users WHERE id = ?', 'user-3')).toEqual([{ email: expect.stringMatching(/^pk1\./), street: null }]);
+    expect(await shop.data.userById('user-3')).toBeInstanceOf(UserProfile);
+    expect(await shop.data.userById('user-3')).toEqual(Object.assign(new UserProfile(), { id: 'user-3', name: 'Test User Three', email: 'user-3@example.com' }));
+    const [order] = await shop.data.ordersOf('user-3');
     expect(order).toBeInstanceOf(Order);
     expect(order?.lines).toEqual([{ sku: 'PEN-1', quantity: 3, unitPrice: 1.5 }]);
   });
@@ -89,9 +89,9 @@ describe('examples/shop keeps its users and orders in a SQLite file of its own',
     await first.close();
 
     const second = start();
-    expect(second.data.userById('user-1')).toBeUndefined();
-    expect(second.data.userById('user-2')).toBeDefined();
-    expect(second.data.orderById('order-1001')).toEqual(expect.objectContaining({ customerId: 'erased', shipTo: '' }));
+    expect(await second.data.userById('user-1')).toBeUndefined();
+    expect(await second.data.userById('user-2')).toBeDefined();
+    expect(await second.data.orderById('order-1001')).toEqual(expect.objectContaining({ customerId: 'erased', shipTo: '' }));
     expect(readShopFile<{ n: number }>('SELECT count(*) AS n FROM orders')).toEqual([{ n: 3 }]);
     expect((await request(second.app).get('/me/profile').set('Authorization', tokenFor('user-1'))).status).toBe(404);
   });
@@ -114,13 +114,13 @@ describe('examples/shop keeps its users and orders in a SQLite file of its own',
 
     const second = start();
     expect(readShopFile<{ id: string }>('SELECT id FROM orders ORDER BY id')).toEqual([{ id: 'order-1002' }]);
-    expect(second.data.ordersOf('user-1').map((o) => o.id)).toEqual(['order-1002']);
+    expect((await second.data.ordersOf('user-1')).map((o) => o.id)).toEqual(['order-1002']);
   });
 
   it('closes the shop database with the app', async () => {
     const shop = start();
     await shop.close();
-    expect(() => shop.data.userById('user-1')).toThrow(/database connection is not open/);
+    await expect(shop.data.userById('user-1')).rejects.toThrow(/database connection is not open/);
   });
 
   it('keeps a throwaway shop in memory when the store is in memory', async () => {

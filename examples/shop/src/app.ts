@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type winston from 'winston';
-import { deriveKey } from '@privacy-kit/core';
+import { createFieldCipher, createPseudonymizer, deriveKey, localKeyProvider, type FieldCipher } from '@privacy-kit/core';
 import { mountController, personalData, privacy, privacyInfo, requiresConsent, type PrivacyKit } from '@privacy-kit/express';
 import { createSqliteStore, type SqliteStore } from '@privacy-kit/sqlite';
 import { JWT_AUDIENCE, JWT_ISSUER, defaultCheckpointFile, defaultShopDbFile, loadConfig, type ShopConfig } from './config';
@@ -17,8 +17,10 @@ export interface Shop {
   readonly kit: PrivacyKit;
   readonly store: SqliteStore;
   readonly data: ShopData;
+  /** The field cipher the shop seals its personal columns with (its data keys live in `store`). */
+  readonly cipher: FieldCipher;
   readonly logger: winston.Logger;
-  /** Stops privacy()'s timers and closes the privacy-kit store and the shop database (once; later calls wait for it). */
+  /** Stops privacy()'s timers and closes the shop database and the privacy-kit store (once; later calls wait for it). */
   close(): Promise<void>;
 }
 
@@ -36,17 +38,25 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
   if (shopDbFile !== ':memory:' && resolve(shopDbFile) === resolve(config.dbFile)) {
     throw new Error(`examples/shop: SHOP_DB_FILE (${shopDbFile}) must not be the privacy-kit store's file (PRIVACY_KIT_DB); unset it to use ${defaultShopDbFile(config.dbFile)}, or name another file.`);
   }
+  const store: SqliteStore = createSqliteStore({
+    filename: config.dbFile,
+    auditKey: deriveKey(config.privacySecret, 'audit'),
+    ...(checkpointFile === undefined ? {} : { checkpoints: { file: checkpointFile } }),
+  });
+  // One cipher: the store keeps the customers' data keys, wrapped under a key derived from the app secret.
+  const cipher = createFieldCipher({
+    keys: store,
+    keyProvider: localKeyProvider({ secret: config.privacySecret }),
+    blindIndexKey: deriveKey(config.privacySecret, 'blind-index'),
+  });
+  const pseudonymKey = deriveKey(config.privacySecret, 'pseudonym');
   // The shop's own data lives in a database of its own, as an app's would; privacy-kit's store is the other file.
-  const data = new ShopData(shopDbFile);
-  let store: SqliteStore;
+  // It seals under the customer's pseudonym, the subject privacy() gives the cipher when it erases (same key).
+  let data: ShopData;
   try {
-    store = createSqliteStore({
-      filename: config.dbFile,
-      auditKey: deriveKey(config.privacySecret, 'audit'),
-      ...(checkpointFile === undefined ? {} : { checkpoints: { file: checkpointFile } }),
-    });
+    data = new ShopData(shopDbFile, { cipher, subjectOf: createPseudonymizer(pseudonymKey) });
   } catch (error) {
-    data.close();
+    void store.close().catch(() => undefined);
     throw error;
   }
   const app = express();
@@ -59,8 +69,11 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     const started = Date.now();
     res.on('finish', () => {
       const subject = privacyInfo(req).actor?.id;
-      const email = subject === undefined ? undefined : data.userById(subject)?.email;
-      logger.info(`${req.method} ${req.originalUrl} ${res.statusCode} from ${req.ip} user=${email ?? '-'}`, { ms: Date.now() - started, requestId: privacyInfo(req).requestId });
+      // The profile is opened to name the caller: a failure to (a shut-down shop, a shredded key) only drops the name.
+      const lookup = subject === undefined ? Promise.resolve(undefined) : data.userById(subject).then((user) => user?.email, () => undefined);
+      void lookup.then((email) => {
+        logger.info(`${req.method} ${req.originalUrl} ${res.statusCode} from ${req.ip} user=${email ?? '-'}`, { ms: Date.now() - started, requestId: privacyInfo(req).requestId });
+      });
     });
     next();
   });
@@ -68,10 +81,12 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
   const kit = privacy({
     appId: 'shop',
     store,
-    pseudonymKey: deriveKey(config.privacySecret, 'pseudonym'),
+    pseudonymKey,
     jwt: { secret: config.jwtSecret, algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     // Users and orders, for the rights API (/privacy/me/export, /erasure, /rectification) and retention sweeps.
     sources: shopSources(data),
+    // Erasure destroys the customer's data keys once the sources erased; the export opens what is still sealed.
+    rights: { fieldCipher: cipher },
   });
   app.use(kit);
   app.use(express.json({ limit: '32kb' }));
@@ -83,8 +98,8 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
   app.get(
     '/me/profile',
     personalData({ models: [UserProfile], purpose: 'essential.service', basis: 'contract', subject: 'self' }),
-    function getMyProfile(req: Request, res: Response) {
-      const user = data.userById(privacyInfo(req).subject as string);
+    async function getMyProfile(req: Request, res: Response) {
+      const user = await data.userById(privacyInfo(req).subject as string);
       if (user === undefined) res.status(404).json({ error: 'not_found' });
       else res.json(user);
     },
@@ -99,8 +114,8 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
       roles: ['support'],
       subject: (req: Request) => req.params.id,
     }),
-    function getUserForSupport(req: Request, res: Response) {
-      const user = data.userById(privacyInfo(req).subject as string);
+    async function getUserForSupport(req: Request, res: Response) {
+      const user = await data.userById(privacyInfo(req).subject as string);
       if (user === undefined) res.status(404).json({ error: 'not_found' });
       else res.json(user);
     },
@@ -110,8 +125,8 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     '/me/recommendations',
     personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),
     requiresConsent('personalize.content'),
-    function getRecommendations(req: Request, res: Response) {
-      res.json({ recommendations: data.recommendationsFor(privacyInfo(req).subject as string) });
+    async function getRecommendations(req: Request, res: Response) {
+      res.json({ recommendations: await data.recommendationsFor(privacyInfo(req).subject as string) });
     },
   );
 
@@ -119,9 +134,9 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     '/me/newsletter/preview',
     personalData({ categories: ['user.name', 'user.contact.email'], purpose: 'marketing.communications.email', recipients: ['E-mail service provider'] }),
     requiresConsent('marketing.communications.email'),
-    function previewNewsletter(req: Request, res: Response) {
-      const user = data.userById(privacyInfo(req).subject as string);
-      res.json({ to: user?.email ?? null, subject: `News for ${user?.name ?? 'you'}`, items: data.recommendationsFor(user?.id ?? '') });
+    async function previewNewsletter(req: Request, res: Response) {
+      const user = await data.userById(privacyInfo(req).subject as string);
+      res.json({ to: user?.email ?? null, subject: `News for ${user?.name ?? 'you'}`, items: await data.recommendationsFor(user?.id ?? '') });
     },
   );
 
@@ -132,13 +147,14 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     closing ??= (async () => {
       kit.dispose();
       try {
-        await store.close();
+        // The shop file first: a seeding under way still needs the store's data keys.
+        await data.close();
       } finally {
-        data.close();
+        await store.close();
       }
     })();
     return closing;
   };
 
-  return { app, kit, store, data, logger, close };
+  return { app, kit, store, data, cipher, logger, close };
 }

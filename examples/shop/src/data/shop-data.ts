@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { FieldCipher } from '@privacy-kit/core';
 import { Order, type OrderLine } from '../models/order.dto';
 import { UserProfile } from '../models/user-profile.dto';
 
@@ -7,12 +8,21 @@ const CATALOGUE = ['BOOK-42', 'BOOK-43', 'MUG-7', 'MUG-8', 'LAMP-3', 'PEN-1'];
 /** What an erased customer's orders keep as their customer id: the books stay, the person goes. */
 export const ERASED_CUSTOMER = 'erased';
 
-/** The schema version of a shop database, kept in its `user_version`: 0 is a new file, created and seeded. */
-export const SHOP_SCHEMA_VERSION = 1;
+/**
+ * The schema version of a shop database, kept in its `user_version`: 0 is a new file, created and seeded. Version 1
+ * (the shop before issue 16) kept personal data in the clear; version 2 keeps it sealed.
+ */
+export const SHOP_SCHEMA_VERSION = 2;
+
+/** The version of the files written before the shop sealed its personal data (refused, see {@link ShopData}). */
+const CLEAR_TEXT_SCHEMA_VERSION = 1;
 
 // Lines are JSON text in a column of their order, not a table of their own: they are only ever read and written
 // with their order, and `Order.lines` is one annotated field (the purchase history), so anything done per field
-// (e.g. sealing it, issue 16) maps onto exactly one column.
+// (e.g. sealing it) maps onto exactly one column.
+// The personal columns of both tables hold envelopes ('pk1.…', sealed under the customer's data key), never clear
+// text: a copy of the file (a backup, a stolen disk) tells nothing, and an erasure that destroys the customer's key
+// leaves every copy unreadable. email_index is the blind index of the lower-cased e-mail, for equality lookups.
 // orders.customer_id has no foreign key to users: an erasure deletes the profile but keeps its orders for the books,
 // unlinked. placed_at is kept as written (ISO 8601 with its offset); placed_at_ms is the same instant for the
 // retention purge, which compares instants, not texts.
@@ -24,7 +34,8 @@ const SCHEMA = `
     street        TEXT,
     city          TEXT,
     postal_code   TEXT,
-    date_of_birth TEXT
+    date_of_birth TEXT,
+    email_index   TEXT NOT NULL
   ) STRICT;
   CREATE TABLE orders (
     id           TEXT PRIMARY KEY,
@@ -35,6 +46,7 @@ const SCHEMA = `
     placed_at    TEXT NOT NULL,
     placed_at_ms INTEGER NOT NULL
   ) STRICT;
+  CREATE INDEX users_by_email_index ON users (email_index);
   CREATE INDEX orders_by_customer ON orders (customer_id, placed_at_ms);
   CREATE INDEX orders_by_placed_at ON orders (placed_at_ms);
 `;
@@ -58,6 +70,7 @@ interface UserRow {
   city: string | null;
   postal_code: string | null;
   date_of_birth: string | null;
+  email_index: string;
 }
 
 interface OrderRow {
@@ -80,69 +93,31 @@ const USER_COLUMNS = {
   dateOfBirth: 'date_of_birth',
 } as const satisfies Partial<Record<keyof UserProfile, keyof UserRow>>;
 
-function userRow(user: UserProfile): UserRow {
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    street: user.street ?? null,
-    city: user.city ?? null,
-    postal_code: user.postalCode ?? null,
-    date_of_birth: user.dateOfBirth ?? null,
-  };
-}
-
-function userOf(row: UserRow): UserProfile {
-  const user = Object.assign(new UserProfile(), { id: row.id, name: row.name, email: row.email });
-  if (row.street !== null) user.street = row.street;
-  if (row.city !== null) user.city = row.city;
-  if (row.postal_code !== null) user.postalCode = row.postal_code;
-  if (row.date_of_birth !== null) user.dateOfBirth = row.date_of_birth;
-  return user;
-}
-
-function orderRow(order: Order): OrderRow {
-  const placedAtMs = Date.parse(order.placedAt);
-  if (Number.isNaN(placedAtMs)) {
+function placedAtMs(order: Order): number {
+  const ms = Date.parse(order.placedAt);
+  if (Number.isNaN(ms)) {
     throw new Error(`examples/shop: order ${JSON.stringify(order.id)} has a placedAt that is not a date; give an ISO 8601 date-time such as 2026-10-01T09:00:00+00:00.`);
   }
-  return {
-    id: order.id,
-    customer_id: order.customerId,
-    lines: JSON.stringify(order.lines),
-    total: order.total,
-    ship_to: order.shipTo,
-    placed_at: order.placedAt,
-    placed_at_ms: placedAtMs,
-  };
-}
-
-function orderOf(row: OrderRow): Order {
-  return Object.assign(new Order(), {
-    id: row.id,
-    customerId: row.customer_id,
-    lines: JSON.parse(row.lines) as OrderLine[],
-    total: row.total,
-    shipTo: row.ship_to,
-    placedAt: row.placed_at,
-  });
+  return ms;
 }
 
 function prepareStatements(db: Database.Database) {
   return {
     insertUser: db.prepare<[UserRow]>(
-      'INSERT INTO users (id, name, email, street, city, postal_code, date_of_birth) VALUES (@id, @name, @email, @street, @city, @postal_code, @date_of_birth)',
+      'INSERT INTO users (id, name, email, street, city, postal_code, date_of_birth, email_index) VALUES (@id, @name, @email, @street, @city, @postal_code, @date_of_birth, @email_index)',
     ),
     updateUser: db.prepare<[UserRow]>(
-      'UPDATE users SET name = @name, email = @email, street = @street, city = @city, postal_code = @postal_code, date_of_birth = @date_of_birth WHERE id = @id',
+      'UPDATE users SET name = @name, email = @email, street = @street, city = @city, postal_code = @postal_code, date_of_birth = @date_of_birth, email_index = @email_index WHERE id = @id',
     ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    usersByEmailIndex: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email_index = ? ORDER BY id'),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE id = ?'),
     insertOrder: db.prepare<[OrderRow]>(
       'INSERT INTO orders (id, customer_id, lines, total, ship_to, placed_at, placed_at_ms) VALUES (@id, @customer_id, @lines, @total, @ship_to, @placed_at, @placed_at_ms)',
     ),
     orderById: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE id = ?'),
     ordersOf: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE customer_id = ? ORDER BY placed_at_ms, id'),
+    linesOf: db.prepare<[string], Pick<OrderRow, 'lines'>>('SELECT lines FROM orders WHERE customer_id = ?'),
     unlinkOrders: db.prepare<[string, string]>("UPDATE orders SET customer_id = ?, ship_to = '' WHERE customer_id = ?"),
     purgeOrders: db.prepare<[number]>('DELETE FROM orders WHERE placed_at_ms < ?'),
   };
@@ -164,135 +139,264 @@ function openDatabase(filename: string): Database.Database {
   }
 }
 
+function checkVersion(filename: string, version: number): void {
+  if (version === CLEAR_TEXT_SCHEMA_VERSION) {
+    throw new Error(`examples/shop: ${filename} was written by an earlier version of the shop, which kept its customers' personal data in the clear; this version seals it and does not read that file. Delete ${filename} (and its -wal and -shm files) and start again: the demo data is seeded anew, sealed.`);
+  }
+  if (version !== 0 && version !== SHOP_SCHEMA_VERSION) {
+    throw new Error(`examples/shop: ${filename} holds shop schema version ${version}, this app knows version ${SHOP_SCHEMA_VERSION}; point SHOP_DB_FILE at a shop database of this version, or at a new file to start afresh.`);
+  }
+}
+
+/** What {@link ShopData} seals with. */
+export interface ShopDataOptions {
+  /** The app's field cipher (`createFieldCipher` over the privacy-kit store): seals and opens the personal columns. */
+  readonly cipher: FieldCipher;
+  /**
+   * The cipher's data subject of a customer id: their privacy-kit pseudonym (what `kit.pseudonym(id)` returns), so
+   * that the erasure API destroys the keys the shop sealed with.
+   */
+  readonly subjectOf: (customerId: string) => string;
+}
+
 /**
  * The shop's own database (SQLite, better-sqlite3): its customers' profiles and their orders, in a file apart
- * from the privacy-kit store's. A new file gets the schema and the two demo users with their three orders; a file
- * that has them is used as it is, so what the app changed (an erasure, a correction, a purge) survives a restart.
- * Rows come back as `UserProfile` and `Order` instances, the annotated classes.
+ * from the privacy-kit store's. Every `@PersonalData({ encrypt: true })` field is sealed before it is written and
+ * opened after it is read, under the customer's data key: the file holds envelopes (`pk1.…`), never the values.
+ * A new file gets the schema and the two demo users with their three orders (sealed); a file that has them is
+ * used as it is, so what the app changed (an erasure, a correction, a purge) survives a restart. A file written by
+ * the shop before it sealed its data is refused, with a message saying to delete it: sealing it in place would
+ * leave the clear text in the file's free pages, its WAL and every backup, which is what encryption at rest is for.
+ * Rows come back as `UserProfile` and `Order` instances, the annotated classes, opened.
  *
  * @example
- * const data = new ShopData('shop-data.db');
- * data.userById('user-1')?.email; // 'user-1@example.com'
- * data.close();
+ * const data = new ShopData('shop-data.db', { cipher, subjectOf: kit.pseudonym });
+ * (await data.userById('user-1'))?.email; // 'user-1@example.com'
+ * await data.close();
  */
 export class ShopData {
   /** The database file (':memory:' for a throwaway one). */
   readonly filename: string;
   private readonly db: Database.Database;
-  private readonly sql: Statements;
-  private readonly rectify: (id: string, patch: Readonly<Record<string, unknown>>) => boolean;
+  private readonly cipher: FieldCipher;
+  private readonly subjectOf: (customerId: string) => string;
+  /** The statements, once the file has its schema (a new file is seeded first: sealing is asynchronous). */
+  private readonly sql: Promise<Statements>;
 
   /**
-   * Opens the shop database, creating and seeding it when the file is new.
+   * Opens the shop database; a new file is created and seeded in the background (every method waits for it, and
+   * {@link ready} says when it is done).
    *
    * @param filename - the SQLite file, or ':memory:'
-   * @throws Error when the file holds a shop schema of another version
+   * @param options - the cipher and the customers' data subjects
+   * @throws Error when the file holds a shop schema of another version, or the clear-text one of the earlier shop
    */
-  constructor(filename: string) {
+  constructor(filename: string, options: ShopDataOptions) {
     this.filename = filename;
+    this.cipher = options.cipher;
+    this.subjectOf = options.subjectOf;
     this.db = openDatabase(filename);
+    let version: number;
     try {
-      // IMMEDIATE: two processes starting on a new file (the server, a `privacy-kit sweep`) seed it once.
-      this.sql = this.db.transaction(() => {
-        const version = this.db.pragma('user_version', { simple: true }) as number;
-        if (version !== 0 && version !== SHOP_SCHEMA_VERSION) {
-          throw new Error(`examples/shop: ${filename} holds shop schema version ${version}, this app knows version ${SHOP_SCHEMA_VERSION}; point SHOP_DB_FILE at a shop database of this version, or at a new file to start afresh.`);
-        }
-        if (version === 0) this.db.exec(SCHEMA);
-        const sql = prepareStatements(this.db);
-        if (version === 0) {
-          for (const user of DEMO_USERS) sql.insertUser.run(userRow(user));
-          for (const order of DEMO_ORDERS) sql.insertOrder.run(orderRow(order));
-          this.db.pragma(`user_version = ${SHOP_SCHEMA_VERSION}`);
-        }
-        return sql;
-      }).immediate();
+      version = this.db.pragma('user_version', { simple: true }) as number;
+      checkVersion(filename, version);
     } catch (error) {
       this.db.close();
       throw error;
     }
-    // Read, merge and write in one transaction, so two corrections of one profile never undo each other.
-    this.rectify = this.db.transaction((id: string, patch: Readonly<Record<string, unknown>>): boolean => {
-      const row = this.sql.userById.get(id);
-      if (row === undefined) return false;
-      const next: UserRow = { ...row };
-      for (const [field, value] of Object.entries(patch)) {
-        if (!Object.hasOwn(USER_COLUMNS, field)) {
-          throw new Error(`examples/shop: ${JSON.stringify(field)} is not a field of UserProfile that can be corrected; correct one of ${Object.keys(USER_COLUMNS).join(', ')}.`);
-        }
-        const column = USER_COLUMNS[field as keyof typeof USER_COLUMNS];
-        // A cleared optional field (null, or undefined) is stored as NULL; the validator already refused it for required ones.
-        (next as unknown as Record<string, unknown>)[column] = value ?? null;
-      }
-      this.sql.updateUser.run(next);
-      return true;
-    });
+    this.sql = this.prepare(version);
+    // Seen by every method (and by ready()); this only keeps a failed seeding from being an unhandled rejection.
+    this.sql.catch(() => undefined);
   }
 
-  /** Adds a customer's profile. */
-  addUser(fields: UserProfile): UserProfile {
+  private async prepare(version: number): Promise<Statements> {
+    if (version === 0) {
+      const users = await Promise.all(DEMO_USERS.map((user) => this.userRow(user)));
+      const orders = await Promise.all(DEMO_ORDERS.map((order) => this.orderRow(order)));
+      // IMMEDIATE, and the version read again: two processes starting on a new file (the server, a `privacy-kit
+      // sweep`) both seal the demo data (under the same data keys: the store keeps one current key per subject), one writes it.
+      this.db.transaction(() => {
+        const now = this.db.pragma('user_version', { simple: true }) as number;
+        checkVersion(this.filename, now);
+        if (now !== 0) return;
+        this.db.exec(SCHEMA);
+        const sql = prepareStatements(this.db);
+        for (const row of users) sql.insertUser.run(row);
+        for (const row of orders) sql.insertOrder.run(row);
+        this.db.pragma(`user_version = ${SHOP_SCHEMA_VERSION}`);
+      }).immediate();
+    }
+    return prepareStatements(this.db);
+  }
+
+  /** Resolves once the file has its schema and, when new, its sealed demo data; rejects with what went wrong. */
+  async ready(): Promise<void> {
+    await this.sql;
+  }
+
+  /**
+   * The blind index of an e-mail address (lower-cased first, so the lookup ignores case): an HMAC under a key
+   * derived from the app secret. It leaks which rows share an address, never the address.
+   */
+  emailIndex(email: string): string {
+    return this.cipher.blindIndex(UserProfile, 'email', email.toLowerCase());
+  }
+
+  private async userRow(fields: UserProfile): Promise<UserRow> {
+    const sealed = await this.cipher.seal(UserProfile, this.subjectOf(fields.id), fields);
+    return {
+      id: fields.id,
+      name: sealed.name,
+      email: sealed.email,
+      street: sealed.street ?? null,
+      city: sealed.city ?? null,
+      postal_code: sealed.postalCode ?? null,
+      date_of_birth: sealed.dateOfBirth ?? null,
+      email_index: this.emailIndex(fields.email),
+    };
+  }
+
+  private async userOf(row: UserRow): Promise<UserProfile> {
+    const user = Object.assign(new UserProfile(), { id: row.id, name: row.name, email: row.email });
+    if (row.street !== null) user.street = row.street;
+    if (row.city !== null) user.city = row.city;
+    if (row.postal_code !== null) user.postalCode = row.postal_code;
+    if (row.date_of_birth !== null) user.dateOfBirth = row.date_of_birth;
+    return this.cipher.open(UserProfile, this.subjectOf(row.id), user);
+  }
+
+  private async orderRow(fields: Order): Promise<OrderRow> {
+    const ms = placedAtMs(fields);
+    const sealed = await this.cipher.seal(Order, this.subjectOf(fields.customerId), fields);
+    return {
+      id: fields.id,
+      customer_id: fields.customerId,
+      lines: JSON.stringify(fields.lines),
+      total: fields.total,
+      ship_to: sealed.shipTo,
+      placed_at: fields.placedAt,
+      placed_at_ms: ms,
+    };
+  }
+
+  private async orderOf(row: OrderRow): Promise<Order> {
+    const order = Object.assign(new Order(), {
+      id: row.id,
+      customerId: row.customer_id,
+      lines: JSON.parse(row.lines) as OrderLine[],
+      total: row.total,
+      shipTo: row.ship_to,
+      placedAt: row.placed_at,
+    });
+    // An unlinked order (erasure) has no customer and an empty address: nothing sealed, nobody's key to open it with.
+    return row.customer_id === ERASED_CUSTOMER ? order : this.cipher.open(Order, this.subjectOf(row.customer_id), order);
+  }
+
+  /** Adds a customer's profile, sealed. */
+  async addUser(fields: UserProfile): Promise<UserProfile> {
+    const sql = await this.sql;
     const user = Object.assign(new UserProfile(), fields);
-    this.sql.insertUser.run(userRow(user));
+    sql.insertUser.run(await this.userRow(user));
     return user;
   }
 
-  /** Adds an order (its lines are stored with it). */
-  addOrder(fields: Order): Order {
+  /** Adds an order (its lines are stored with it), its address sealed. */
+  async addOrder(fields: Order): Promise<Order> {
+    const sql = await this.sql;
     const order = Object.assign(new Order(), fields);
-    this.sql.insertOrder.run(orderRow(order));
+    sql.insertOrder.run(await this.orderRow(order));
     return order;
   }
 
-  /** The profile of a customer, or undefined. */
-  userById(id: string): UserProfile | undefined {
-    const row = this.sql.userById.get(id);
-    return row === undefined ? undefined : userOf(row);
+  /** The profile of a customer, opened, or undefined. */
+  async userById(id: string): Promise<UserProfile | undefined> {
+    const row = (await this.sql).userById.get(id);
+    return row === undefined ? undefined : this.userOf(row);
   }
 
-  /** An order by its id, or undefined. */
-  orderById(id: string): Order | undefined {
-    const row = this.sql.orderById.get(id);
-    return row === undefined ? undefined : orderOf(row);
+  /**
+   * The profile with this e-mail address (compared without case), opened, or undefined: found by the blind index
+   * of the address, then checked against the opened value.
+   */
+  async userByEmail(email: string): Promise<UserProfile | undefined> {
+    const rows = (await this.sql).usersByEmailIndex.all(this.emailIndex(email));
+    for (const row of rows) {
+      const user = await this.userOf(row);
+      if (user.email.toLowerCase() === email.toLowerCase()) return user;
+    }
+    return undefined;
   }
 
-  /** A customer's orders, oldest first. */
-  ordersOf(customerId: string): Order[] {
-    return this.sql.ordersOf.all(customerId).map(orderOf);
+  /** An order by its id, opened, or undefined. */
+  async orderById(id: string): Promise<Order | undefined> {
+    const row = (await this.sql).orderById.get(id);
+    return row === undefined ? undefined : this.orderOf(row);
   }
 
-  /** Recommendations from the purchase history (what personalisation needs consent for). */
-  recommendationsFor(customerId: string): string[] {
-    const bought = new Set(this.ordersOf(customerId).flatMap((o) => o.lines.map((l) => l.sku)));
+  /** A customer's orders, oldest first, opened. */
+  async ordersOf(customerId: string): Promise<Order[]> {
+    const rows = (await this.sql).ordersOf.all(customerId);
+    return Promise.all(rows.map((row) => this.orderOf(row)));
+  }
+
+  /** Recommendations from the purchase history (what personalisation needs consent for); reads no sealed column. */
+  async recommendationsFor(customerId: string): Promise<string[]> {
+    const rows = (await this.sql).linesOf.all(customerId);
+    const bought = new Set(rows.flatMap((row) => (JSON.parse(row.lines) as OrderLine[]).map((l) => l.sku)));
     return CATALOGUE.filter((sku) => !bought.has(sku)).slice(0, 3);
   }
 
   /**
-   * Corrects fields of a profile (`UserProfile` property names; null or undefined clears an optional field).
+   * Corrects fields of a profile (`UserProfile` property names; null or undefined clears an optional field). The
+   * new values are sealed, then written in one transaction that changes only the corrected columns, so two
+   * corrections of one profile never undo each other.
    *
    * @returns false when there is no such profile
    * @throws Error naming a property that is not a correctable field, with nothing changed
    */
-  updateUser(id: string, patch: Readonly<Partial<UserProfile>>): boolean {
-    return this.rectify(id, patch);
+  async updateUser(id: string, patch: Readonly<Partial<UserProfile>>): Promise<boolean> {
+    const sql = await this.sql;
+    const fields = Object.keys(patch);
+    for (const field of fields) {
+      if (!Object.hasOwn(USER_COLUMNS, field)) {
+        throw new Error(`examples/shop: ${JSON.stringify(field)} is not a field of UserProfile that can be corrected; correct one of ${Object.keys(USER_COLUMNS).join(', ')}.`);
+      }
+    }
+    // No key is made for someone who has no profile.
+    if (sql.userById.get(id) === undefined) return false;
+    const sealed = await this.cipher.seal(UserProfile, this.subjectOf(id), patch) as Readonly<Record<string, unknown>>;
+    const changes: Partial<Record<keyof UserRow, unknown>> = {};
+    for (const field of fields) {
+      // A cleared optional field (null, or undefined) is stored as NULL; the validator already refused it for required ones.
+      changes[USER_COLUMNS[field as keyof typeof USER_COLUMNS]] = sealed[field] ?? null;
+    }
+    if (typeof patch.email === 'string') changes.email_index = this.emailIndex(patch.email);
+    return this.db.transaction((): boolean => {
+      const row = sql.userById.get(id);
+      if (row === undefined) return false;
+      sql.updateUser.run({ ...row, ...changes } as UserRow);
+      return true;
+    })();
   }
 
   /** Deletes a customer's profile; nothing happens when there is none. */
-  deleteUser(id: string): void {
-    this.sql.deleteUser.run(id);
+  async deleteUser(id: string): Promise<void> {
+    (await this.sql).deleteUser.run(id);
   }
 
   /** Unlinks a customer's orders from them: the customer id becomes {@link ERASED_CUSTOMER}, the address goes. */
-  unlinkOrdersOf(customerId: string): void {
-    this.sql.unlinkOrders.run(ERASED_CUSTOMER, customerId);
+  async unlinkOrdersOf(customerId: string): Promise<void> {
+    (await this.sql).unlinkOrders.run(ERASED_CUSTOMER, customerId);
   }
 
   /** Deletes the orders placed before `olderThan`; returns how many. */
-  purgeOrdersPlacedBefore(olderThan: Date): number {
-    return this.sql.purgeOrders.run(olderThan.getTime()).changes;
+  async purgeOrdersPlacedBefore(olderThan: Date): Promise<number> {
+    return (await this.sql).purgeOrders.run(olderThan.getTime()).changes;
   }
 
-  /** Closes the database; calls after this throw. Closing twice is harmless. */
-  close(): void {
+  /** Closes the database once a seeding under way is done; calls after this throw. Closing twice is harmless. */
+  async close(): Promise<void> {
+    await this.sql.catch(() => undefined);
     if (this.db.open) this.db.close();
   }
 }

@@ -25,7 +25,7 @@ export class Order {
   @Min(0)
   total!: number;
 
-  @PersonalData({ category: 'user.contact.address.street', retention: '10y' })
+  @PersonalData({ category: 'user.contact.address.street', retention: '10y', encrypt: true })
   @IsString()
   shipTo!: string;
 

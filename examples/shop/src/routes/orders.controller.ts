@@ -11,7 +11,7 @@ export class OrdersController {
   /** The caller's own orders. */
   @Get('/me/orders')
   @PersonalData({ models: [Order], purpose: 'essential.service', basis: 'contract', retention: '10y', recipients: ['Parcel carrier (delivery)'] })
-  myOrders(req: Request): { orders: Order[] } {
-    return { orders: this.data.ordersOf(privacyInfo(req).subject as string) };
+  async myOrders(req: Request): Promise<{ orders: Order[] }> {
+    return { orders: await this.data.ordersOf(privacyInfo(req).subject as string) };
   }
 }
