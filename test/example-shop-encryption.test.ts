@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import winston from 'winston';
 import { createShopApp, type Shop } from '../examples/shop/src/app';
-import { JWT_AUDIENCE, JWT_ISSUER, loadConfig, type ShopConfig } from '../examples/shop/src/config';
+import { quietLogger, shopStarter } from './support/shop-harness';
+import { loadConfig, type ShopConfig } from '../examples/shop/src/config';
 import { UserProfile } from '../examples/shop/src/models/user-profile.dto';
 
 interface PlantedUser {
@@ -26,15 +24,10 @@ describe('examples/shop encrypts its personal data at rest', () => {
   let dir: string;
   let config: ShopConfig;
   let shopFile: string;
-  const started: Shop[] = [];
-  const quiet = (): winston.Logger => winston.createLogger({ transports: [new winston.transports.Stream({ stream: new Writable({ write(_c, _e, done) { done(); } }) })] });
-  const tokenFor = (sub: string) =>
-    `Bearer ${jwt.sign({ sub, roles: [] }, config.jwtSecret, { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: '5m' })}`;
-  const start = (): Shop => {
-    const shop = createShopApp(config, quiet());
-    started.push(shop);
-    return shop;
-  };
+  const shops = shopStarter(() => config);
+  const { started } = shops;
+  const tokenFor = (sub: string): string => shops.bearer(sub);
+  const start = (): Shop => shops.start();
   const planted = (): PlantedUser => {
     const tag = randomBytes(6).toString('hex');
     return {
@@ -169,6 +162,6 @@ describe('examples/shop encrypts its personal data at rest', () => {
     old.pragma('user_version = 1');
     old.close();
 
-    expect(() => createShopApp(config, quiet())).toThrow(/examples\/shop: .*shop-data\.db was written by an earlier version of the shop, which kept .* in the clear.*Delete .*shop-data\.db .*the demo data is seeded anew/);
+    expect(() => createShopApp(config, quietLogger())).toThrow(/examples\/shop: .*shop-data\.db was written by an earlier version of the shop, which kept .* in the clear.*Delete .*shop-data\.db .*the demo data is seeded anew/);
   });
 });

@@ -1,28 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import winston from 'winston';
 import { createShopApp, type Shop } from '../examples/shop/src/app';
-import { JWT_AUDIENCE, JWT_ISSUER, defaultShopDbFile, loadConfig, type ShopConfig } from '../examples/shop/src/config';
+import { quietLogger, shopStarter } from './support/shop-harness';
+import { defaultShopDbFile, loadConfig, type ShopConfig } from '../examples/shop/src/config';
 import { Order } from '../examples/shop/src/models/order.dto';
 import { UserProfile } from '../examples/shop/src/models/user-profile.dto';
 
 describe('examples/shop keeps its users and orders in a SQLite file of its own', () => {
   let dir: string;
   let config: ShopConfig;
-  const started: Shop[] = [];
-  const quiet = (): winston.Logger => winston.createLogger({ transports: [new winston.transports.Stream({ stream: new Writable({ write(_c, _e, done) { done(); } }) })] });
-  const tokenFor = (sub: string) =>
-    `Bearer ${jwt.sign({ sub, roles: [] }, config.jwtSecret, { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: '5m' })}`;
-  const start = (): Shop => {
-    const shop = createShopApp(config, quiet());
-    started.push(shop);
-    return shop;
-  };
+  const shops = shopStarter(() => config);
+  const { started } = shops;
+  const tokenFor = (sub: string): string => shops.bearer(sub);
+  const start = (): Shop => shops.start();
   const readShopFile = <T>(sql: string, ...params: unknown[]): T[] => {
     const db = new Database(join(dir, 'shop-data.db'), { readonly: true, fileMustExist: true });
     try {
@@ -49,7 +42,7 @@ describe('examples/shop keeps its users and orders in a SQLite file of its own',
   });
 
   it('refuses to keep the shop data in the privacy-kit store\'s own file, saying which variable to set', () => {
-    expect(() => createShopApp({ ...config, shopDbFile: config.dbFile }, quiet())).toThrow(/examples\/shop: SHOP_DB_FILE .*must not be the privacy-kit store's file/);
+    expect(() => createShopApp({ ...config, shopDbFile: config.dbFile }, quietLogger())).toThrow(/examples\/shop: SHOP_DB_FILE .*must not be the privacy-kit store's file/);
   });
 
   it('stores the profiles and orders as rows of the shop file, not in the privacy-kit store', async () => {
@@ -124,7 +117,7 @@ describe('examples/shop keeps its users and orders in a SQLite file of its own',
   });
 
   it('keeps a throwaway shop in memory when the store is in memory', async () => {
-    const shop = createShopApp({ ...config, dbFile: ':memory:' }, quiet());
+    const shop = createShopApp({ ...config, dbFile: ':memory:' }, quietLogger());
     started.push(shop);
     await request(shop.app).get('/me/profile').set('Authorization', tokenFor('user-1')).expect(200);
     expect(shop.data.filename).toBe(':memory:');
