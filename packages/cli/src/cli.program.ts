@@ -5,6 +5,7 @@ import { registerAuditCommand } from './commands/audit.command';
 import { registerCheckCommand } from './commands/check.command';
 import { registerCoverageCommand } from './commands/coverage.command';
 import { registerKeysCommand } from './commands/keys.command';
+import { registerLogsCommand } from './commands/logs.command';
 import { registerMapCommand } from './commands/map.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSweepCommand } from './commands/sweep.command';
@@ -28,7 +29,7 @@ export interface CliEnvironment {
 const VERSION = (require('../package.json') as { version: string }).version;
 
 /**
- * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema, sweep, keys rotate.
+ * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema, sweep, keys rotate, logs open.
  *
  * @param ctx - output, styles, working directory, environment, exit code
  */
@@ -55,6 +56,7 @@ Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerSchemaCommand(program, ctx);
   registerSweepCommand(program, ctx);
   registerKeysCommand(program, ctx);
+  registerLogsCommand(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   return program;
 }
