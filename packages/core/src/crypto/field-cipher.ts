@@ -116,6 +116,13 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
     return key;
   };
 
+  /** The subject's current key when it is in the cache, without a promise (the hot path of seal). */
+  const cachedCurrentKey = (subject: string): { keyId: string; key: Buffer } | undefined => {
+    const known = currentIds.get(subject);
+    const key = known === undefined ? undefined : cache.get(subject, known);
+    return known === undefined || key === undefined ? undefined : { keyId: known, key };
+  };
+
   /** The subject's current key: from the cache, the store, or made now (another instance may win the race: its key is used). */
   const currentKey = async (subject: string): Promise<{ keyId: string; key: Buffer }> => {
     const known = currentIds.get(subject);
@@ -176,8 +183,8 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
         const value = out[field];
         if (value === undefined || value === null) continue;
         const ctx = context(model, field, subject);
-        // One key per record: the subject's current key, looked up once.
-        current ??= await currentKey(subject);
+        // One key per record: the subject's current key, looked up once (without a promise when it is cached).
+        current ??= cachedCurrentKey(subject) ?? await currentKey(subject);
         out[field] = sealEnvelope(current.key, current.keyId, ctx, value);
       }
       return out as typeof record;
@@ -192,7 +199,7 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
         const envelope = parseEnvelope(value, ctx);
         let key = opened.get(envelope.keyId);
         if (key === undefined) {
-          key = await keyFor(subject, envelope.keyId, `${ctx.model}.${field}`);
+          key = cache.get(subject, envelope.keyId) ?? await keyFor(subject, envelope.keyId, `${ctx.model}.${field}`);
           opened.set(envelope.keyId, key);
         }
         out[field] = openEnvelope(key, envelope, ctx);
