@@ -131,5 +131,5 @@ export type { DataKeyContext, KeyProvider } from './crypto/key-provider';
 export { rewrapDataKeys } from './crypto/key-rotation';
 export type { RotationProgress } from './crypto/key-rotation';
 export { isEnvelope } from './crypto/envelope';
-export { LOG_LINE_PREFIX, openLogLine, sealLogLine } from './crypto/log-lines';
+export { LOG_LINE_PREFIX, createLogOpener, createLogSealer, openLogLine, sealLogLine } from './crypto/log-lines';
 export type { OpenedLogLine } from './crypto/log-lines';

@@ -1,4 +1,4 @@
-import { packageErrors, sealLogLine } from '@privacy-kit/core';
+import { createLogSealer, packageErrors } from '@privacy-kit/core';
 import type { Format, TransformableInfo } from 'logform';
 import { format } from 'logform';
 
@@ -25,15 +25,14 @@ export function sealLines(options: SealLinesOptions): Format {
   if (typeof options !== 'object' || options === null || options.key === undefined) {
     throw error('PK_INVALID_OPTION', "sealLines() needs { key }: e.g. deriveKey(process.env.PRIVACY_KIT_SECRET, 'log-encryption').");
   }
-  const key = options.key;
-  // Fails now, not on the first log line, when the key is too short.
-  sealLogLine(key, '');
+  // The key is checked now (not on the first log line) and its id computed once, not per line.
+  const seal = createLogSealer(options.key);
   return format((info: TransformableInfo) => {
     const line = info[MESSAGE];
     if (typeof line !== 'string') {
       throw error('PK_CONFIG', 'sealLines() found no final line to seal: place it after the formatter that makes the line (format.json(), format.printf()).');
     }
-    info[MESSAGE] = sealLogLine(key, line);
+    info[MESSAGE] = seal(line);
     return info;
   })();
 }

@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { deriveKey, openLogLine } from '@privacy-kit/core';
+import { createLogOpener, deriveKey } from '@privacy-kit/core';
 import { CliFailure } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { DEFAULT_SECRET_ENV } from '../stores/audit-sources';
@@ -21,14 +21,14 @@ async function openLogs(ctx: CommandContext, file: string, flags: OpenFlags): Pr
   const secret = secretFrom(ctx.env, flags.keyEnv ?? DEFAULT_SECRET_ENV, 'the secret the log key is derived from', '--key-env');
   const path = resolve(ctx.cwd, file);
   if (!existsSync(path)) throw new CliFailure('PK_NOT_FOUND', `no such file: ${file}.`, EXIT_CODES.USAGE);
-  const key = deriveKey(secret, 'log-encryption');
+  const open = createLogOpener(deriveKey(secret, 'log-encryption'));
   let number = 0;
   let failed = 0;
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     number++;
     if (line.trim() === '') continue;
-    const opened = openLogLine(key, line);
+    const opened = open(line);
     if (opened.ok) {
       ctx.output.out(`${opened.line}\n`);
     } else {

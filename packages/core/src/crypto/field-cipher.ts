@@ -102,12 +102,32 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
     }
     return fields;
   };
-  const context = (model: EncryptedModel, field: string, subject: string): SealContext => {
+  const checkSubject = (model: EncryptedModel, field: string, subject: string): void => {
     if (typeof subject !== 'string' || subject === '') throw coreError('PK_INVALID_OPTION', `${model.name}.${field}: seal and open need the data subject (a non-empty string); got ${typeof subject === 'string' ? 'an empty string' : typeof subject}.`);
+  };
+  const checkField = (model: EncryptedModel, field: string): void => {
     if (!encryptedFields(model).includes(field)) {
       throw coreError('PK_INVALID_OPTION', `${model.name}.${field} is not marked @PersonalData({ ..., encrypt: true }); encrypted fields of ${model.name}: ${encryptedFields(model).join(', ') || 'none'}.`);
     }
+  };
+  /** The checked context of one value (sealValue, openValue); seal and open check once per record instead. */
+  const context = (model: EncryptedModel, field: string, subject: string): SealContext => {
+    checkSubject(model, field, subject);
+    checkField(model, field);
     return { model: model.name, field, subject };
+  };
+  /** Blind-index keys per model and field, derived once. */
+  const indexKeys = new WeakMap<Function, Map<string, Buffer>>();
+  const indexKeyOf = (key: Buffer, model: EncryptedModel, field: string): Buffer => {
+    const known = indexKeys.get(model)?.get(field);
+    if (known !== undefined) return known;
+    // Checked before anything is kept: the model must be a class with this field marked encrypt: true.
+    checkField(model, field);
+    const fieldKey = createHmac('sha256', key).update(`privacy-kit blind index\nv1\n${model.name}\n${field}`).digest();
+    let fields = indexKeys.get(model);
+    if (fields === undefined) indexKeys.set(model, (fields = new Map<string, Buffer>()));
+    fields.set(field, fieldKey);
+    return fieldKey;
   };
 
   const unwrap = async (record: WrappedDataKey): Promise<Buffer> => {
@@ -182,7 +202,8 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
       for (const field of fields) {
         const value = out[field];
         if (value === undefined || value === null) continue;
-        const ctx = context(model, field, subject);
+        if (current === undefined) checkSubject(model, field, subject);
+        const ctx: SealContext = { model: model.name, field, subject };
         // One key per record: the subject's current key, looked up once (without a promise when it is cached).
         current ??= cachedCurrentKey(subject) ?? await currentKey(subject);
         out[field] = sealEnvelope(current.key, current.keyId, ctx, value);
@@ -195,7 +216,8 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
       for (const field of encryptedFields(model)) {
         const value = out[field];
         if (value === undefined || value === null) continue;
-        const ctx = context(model, field, subject);
+        if (opened.size === 0) checkSubject(model, field, subject);
+        const ctx: SealContext = { model: model.name, field, subject };
         const envelope = parseEnvelope(value, ctx);
         let key = opened.get(envelope.keyId);
         if (key === undefined) {
@@ -208,9 +230,7 @@ export function createFieldCipher(options: FieldCipherOptions): FieldCipher {
     },
     blindIndex(model, field, value) {
       if (indexKey === undefined) throw coreError('PK_INVALID_OPTION', "blindIndex() needs the cipher's 'blindIndexKey' option, e.g. deriveKey(secret, 'blind-index').");
-      context(model, field, 'blind-index');
-      const fieldKey = createHmac('sha256', indexKey).update(`privacy-kit blind index\nv1\n${model.name}\n${field}`).digest();
-      return createHmac('sha256', fieldKey).update(JSON.stringify(value)).digest('base64url');
+      return createHmac('sha256', indexKeyOf(indexKey, model, field)).update(JSON.stringify(value)).digest('base64url');
     },
     async shred(subject) {
       if (typeof subject !== 'string' || subject === '') throw coreError('PK_INVALID_OPTION', 'shred() needs the data subject (a non-empty string).');

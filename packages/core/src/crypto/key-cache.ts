@@ -51,10 +51,6 @@ export class DataKeyCache {
     for (const [id, entry] of this.entries) if (id.endsWith(`\n${subject}`)) this.drop(id, entry);
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   private drop(id: string, entry: Entry): void {
     this.entries.delete(id);
     entry.key.fill(0);
