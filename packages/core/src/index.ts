@@ -133,3 +133,18 @@ export type { RotationProgress } from './crypto/key-rotation';
 export { isEnvelope } from './crypto/envelope';
 export { LOG_LINE_PREFIX, createLogOpener, createLogSealer, openLogLine, sealLogLine } from './crypto/log-lines';
 export type { OpenedLogLine } from './crypto/log-lines';
+
+export type {
+  CopyBatch,
+  CopyColumn,
+  CopyColumnAffinity,
+  CopyDatabaseKind,
+  CopyProgress,
+  CopySchemaScript,
+  CopySource,
+  CopyTableProgress,
+  CopyTableSchema,
+  CopyTableSpec,
+  CopyTarget,
+} from './copy/copy-contracts';
+export type { CopyColumnRule, CopyColumnSpec, CopyMapping, CopyStrategy, CopyTableRule } from './copy/copy-mapping';

@@ -15,7 +15,9 @@ export type AuditEvent =
   /** Retention removed data. */
   | 'retention'
   /** Data keys were rotated or destroyed. */
-  | 'keys';
+  | 'keys'
+  /** A pseudonymized copy of the app's database was made (`privacy-kit pseudonymize`). */
+  | 'copy';
 
 /** The facts of one audit record, as a caller appends it. Identifiers are pseudonyms, never raw values. */
 export interface AuditEntry {
