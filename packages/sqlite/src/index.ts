@@ -5,3 +5,6 @@ export { verifySqliteAudit } from './verify-sqlite-audit';
 export type { SqliteAuditVerifyOptions } from './verify-sqlite-audit';
 export { readSqliteAudit } from './read-sqlite-audit';
 export type { SqliteAuditReadOptions } from './read-sqlite-audit';
+export { openSqliteCopySource } from './copy/sqlite-copy-source';
+export { openSqliteCopyTarget } from './copy/sqlite-copy-target';
+export { COPY_PROGRESS_TABLE, SQLITE_STORE_TABLES } from './copy/sqlite-copy-catalog';
