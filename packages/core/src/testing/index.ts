@@ -3,3 +3,5 @@ export type { AuditTamper, StoreContractHarness } from './store-contract';
 export { describeDataKeyStoreContract, sampleDataKey } from './data-key-store-contract';
 export type { ClosableDataKeyStore, DataKeyStoreContractHarness } from './data-key-store-contract';
 export { V1_AUDIT_FIXTURE, testVectorKey } from './audit-fixtures';
+export { COPY_CONTRACT_FIXTURE, describeCopyAdapterContract } from './copy-adapter-contract';
+export type { CopyAdapterContractHarness, CopyContractFixture, CopyFixtureColumn, CopyFixtureTable } from './copy-adapter-contract';
