@@ -102,6 +102,8 @@ export interface Keyset {
   readonly keyIndexes: readonly number[];
   /** The key as SQL (one expression, or a row value of several). */
   readonly keyExpression: string;
+  /** The key as an ORDER BY list. */
+  readonly orderBy: string;
   /** `?` or `(?, ?)`: the key bound after `>`. */
   readonly keyPlaceholder: string;
   /** Whether the row id was added as the last selected value (to be removed before rows leave the adapter). */
@@ -122,14 +124,14 @@ export function keysetOf(table: SqliteTableInfo, columns: readonly string[], fai
     if (keyIndexes.some((i) => i < 0)) throw fail(`table ${table.name} is WITHOUT ROWID and a column of its primary key is not selected`);
     const keyExpression = table.primaryKey.length === 1 ? quoteId(table.primaryKey[0] as string) : `(${table.primaryKey.map(quoteId).join(', ')})`;
     const keyPlaceholder = table.primaryKey.length === 1 ? '?' : `(${table.primaryKey.map(() => '?').join(', ')})`;
-    return { select, keyIndexes, keyExpression, keyPlaceholder, extraRowid: false };
+    return { select, keyIndexes, keyExpression, orderBy: table.primaryKey.map(quoteId).join(', '), keyPlaceholder, extraRowid: false };
   }
   const aliasIndex = table.rowidAlias === undefined ? -1 : columns.indexOf(table.rowidAlias);
-  if (aliasIndex >= 0) return { select, keyIndexes: [aliasIndex], keyExpression: quoteId(table.rowidAlias as string), keyPlaceholder: '?', extraRowid: false };
+  if (aliasIndex >= 0) return { select, keyIndexes: [aliasIndex], keyExpression: quoteId(table.rowidAlias as string), orderBy: quoteId(table.rowidAlias as string), keyPlaceholder: '?', extraRowid: false };
   const taken = new Set(table.allColumnNames.map((n) => n.toLowerCase()));
   const rowid = ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n));
   if (rowid === undefined) throw fail(`table ${table.name} has columns named rowid, _rowid_ and oid, which hide its row id; rename one of them`);
-  return { select: select === '' ? rowid : `${select}, ${rowid}`, keyIndexes: [columns.length], keyExpression: rowid, keyPlaceholder: '?', extraRowid: true };
+  return { select: select === '' ? rowid : `${select}, ${rowid}`, keyIndexes: [columns.length], keyExpression: rowid, orderBy: rowid, keyPlaceholder: '?', extraRowid: true };
 }
 
 /** Whether a database holds a privacy-kit store (its audit log and head), whose tables a copy leaves out. */

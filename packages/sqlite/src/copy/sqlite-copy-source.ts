@@ -118,7 +118,7 @@ class SqliteCopySource implements CopySource {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw sqliteError('PK_INVALID_OPTION', `read(): batchSize must be a positive integer (got ${String(batchSize)}).`);
     const keyset = keysetOf(info, info.columns.map((c) => c.name), (m) => sqliteError('PK_COPY', m));
     const from = `SELECT ${keyset.select} FROM ${quoteId(info.name)}`;
-    const order = ` ORDER BY ${keyset.keyExpression} LIMIT ?`;
+    const order = ` ORDER BY ${keyset.orderBy} LIMIT ?`;
     const first = this.db.prepare(`${from}${order}`).raw(true);
     const next = this.db.prepare(`${from} WHERE ${keyset.keyExpression} > ${keyset.keyPlaceholder}${order}`).raw(true);
     let after = options.after === undefined ? undefined : this.decodeCursor(info, options.after);

@@ -116,8 +116,9 @@ class SqliteCopyTarget implements CopyTarget {
           try {
             insert.run(row);
           } catch (cause) {
-            // Booleans are no SQLite value; only a row holding one pays for the conversion.
-            if (!(cause instanceof TypeError) || !row.some((v) => typeof v === 'boolean')) throw cause;
+            // Booleans are no SQLite value; only a row holding one pays for the conversion. By name: the driver's
+            // TypeError may come from another realm.
+            if ((cause as Error | null)?.name !== 'TypeError' || !row.some((v) => typeof v === 'boolean')) throw cause;
             insert.run(row.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
           }
         }
@@ -159,7 +160,7 @@ class SqliteCopyTarget implements CopyTarget {
         const valueIndex = info.withoutRowid ? keyCount : 0;
         const filter = `typeof(${quoteId(column)}) = 'text'`;
         const from = `SELECT ${keyset.select} FROM ${quoteId(name)}`;
-        const order = ` ORDER BY ${keyset.keyExpression} LIMIT ?`;
+        const order = ` ORDER BY ${keyset.orderBy} LIMIT ?`;
         const first = this.db.prepare(`${from} WHERE ${filter}${order}`).raw(true);
         const next = this.db.prepare(`${from} WHERE ${keyset.keyExpression} > ${keyset.keyPlaceholder} AND ${filter}${order}`).raw(true);
         let after: unknown[] | undefined;
