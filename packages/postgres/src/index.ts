@@ -10,3 +10,7 @@ export type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from './postg
 export { POSTGRES_SCHEMA_VERSION } from './schema';
 export { verifyPostgresAudit } from './verify-postgres-audit';
 export type { PostgresAuditVerifyOptions } from './verify-postgres-audit';
+export { openPostgresCopySource } from './copy/postgres-copy-source';
+export { openPostgresCopyTarget } from './copy/postgres-copy-target';
+export { DEFAULT_POSTGRES_COPY_SCHEMA } from './copy/postgres-copy.options';
+export type { PostgresCopyOptions } from './copy/postgres-copy.options';

@@ -137,7 +137,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
 }
 
 /** Whether a connection string or a borrowed pool asks for TLS (sslmode require, verify-ca or verify-full, or ssl=true). */
-function usesTls(connectionString: string | undefined, pool: Pool | undefined): boolean {
+export function usesTls(connectionString: string | undefined, pool: Pool | undefined): boolean {
   if (pool !== undefined) return Boolean((pool as unknown as { options?: { ssl?: unknown } }).options?.ssl);
   let params: URLSearchParams;
   try {
