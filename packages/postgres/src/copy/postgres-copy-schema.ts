@@ -13,13 +13,25 @@ interface ColumnRow {
   seq_type: string | null; seq_start: string | null; seq_inc: string | null; seq_min: string | null; seq_max: string | null; seq_cache: string | null; seq_cycle: boolean | null; seq_last: string | null;
 }
 interface ConstraintRow { rel: string; name: string; kind: string; def: string; validated: boolean; cols: string[] | null; frel: string | null; fcols: string[] | null }
-interface IndexRow { rel: string; name: string; def: string; cols: string[] | null }
+interface IndexRow { rel: string; name: string; def: string; qualified: string; cols: string[] | null }
 interface SequenceRow { oid: string; name: string; type: string; start: string; inc: string; min: string; max: string; cache: string; cycle: boolean; last: string | null; owner_rel: string | null; owner_col: string | null; used_by_rel: string; used_by_col: number }
 
 const CONSTRAINT_KIND: Readonly<Record<string, string>> = { p: 'PRIMARY KEY', u: 'UNIQUE', c: 'CHECK', x: 'EXCLUDE', f: 'FOREIGN KEY' };
 
-function sequenceOptions(o: { type: string; start: string; inc: string; min: string; max: string; cache: string; cycle: boolean }): string {
-  return `AS ${o.type} START WITH ${o.start} INCREMENT BY ${o.inc} MINVALUE ${o.min} MAXVALUE ${o.max} CACHE ${o.cache} ${o.cycle ? 'CYCLE' : 'NO CYCLE'}`;
+function sequenceOptions(o: { type?: string; start: string; inc: string; min: string; max: string; cache: string; cycle: boolean }): string {
+  return `${o.type === undefined ? '' : `AS ${o.type} `}START WITH ${o.start} INCREMENT BY ${o.inc} MINVALUE ${o.min} MAXVALUE ${o.max} CACHE ${o.cache} ${o.cycle ? 'CYCLE' : 'NO CYCLE'}`;
+}
+
+/**
+ * pg_get_indexdef() names the table with its schema whatever the search path: the statement is rewritten to name
+ * it without, so that it lands in the target's schema (and never on the source's table of the same database).
+ */
+function unqualifiedIndex(index: IndexRow, table: string): string {
+  const on = / ON (ONLY )?(\S+) USING /.exec(index.def);
+  if (on?.[2] !== index.qualified) {
+    throw copyError(`schema(): the definition of index '${index.name}' of table '${table}' does not have the form this package knows (CREATE INDEX … ON table USING …).`);
+  }
+  return `${index.def.slice(0, on.index)} ON ${on[1] ?? ''}${quoteIdent(table)} USING ${index.def.slice(on.index + on[0].length)}`;
 }
 
 /**
@@ -108,9 +120,10 @@ export async function copySchemaScript(client: PoolClient, schema: string, catal
 
   const indexes = (await client.query<IndexRow>(
     `SELECT i.indrelid::int8::text AS rel, ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def,
+            quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) AS qualified,
             (SELECT array_agg(DISTINCT a.attname::text) FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
               WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid AND d.refobjsubid > 0) AS cols
-       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
       WHERE i.indrelid = ANY ($1::oid[])
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
       ORDER BY i.indrelid, ic.relname`,
@@ -166,7 +179,7 @@ export async function copySchemaScript(client: PoolClient, schema: string, catal
       let line = `${quoteIdent(c.name)} ${c.type}`;
       if (c.collation !== null) line += ` COLLATE ${c.collation}`;
       if (c.identity !== '' && c.seq_type !== null) {
-        line += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${sequenceOptions({ type: c.seq_type, start: c.seq_start ?? '1', inc: c.seq_inc ?? '1', min: c.seq_min ?? '1', max: c.seq_max ?? '1', cache: c.seq_cache ?? '1', cycle: c.seq_cycle ?? false })})`;
+        line += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${sequenceOptions({ start: c.seq_start ?? '1', inc: c.seq_inc ?? '1', min: c.seq_min ?? '1', max: c.seq_max ?? '1', cache: c.seq_cache ?? '1', cycle: c.seq_cycle ?? false })})`;
       } else if (c.default !== null) {
         line += ` DEFAULT ${c.default}`;
       }
@@ -189,7 +202,7 @@ export async function copySchemaScript(client: PoolClient, schema: string, catal
     }
     if (s.last !== null) setvals.push(`SELECT setval(${escapeLiteral(quoteIdent(s.name))}, ${s.last}, true)`);
   }
-  for (const index of indexes) finish.push(index.def);
+  for (const index of indexes) finish.push(unqualifiedIndex(index, tableName(index.rel)));
   for (const k of constraints) {
     const between = k.kind === 'f' ? k.frel !== null && byOid.has(k.frel) : !k.validated;
     if (between) finish.push(`ALTER TABLE ${quoteIdent(tableName(k.rel))} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def}`);
