@@ -30,7 +30,11 @@ export interface CopyTableSchema {
 
 /** A batch of rows read from a source table. */
 export interface CopyBatch {
-  /** Each row's values in the table's column order ({@link CopyTableSchema.columns}). */
+  /**
+   * Each row's values in the table's column order ({@link CopyTableSchema.columns}): as the driver gives them
+   * (SQLite: strings, numbers, bigints, Buffers) or as their text (PostgreSQL's COPY text format), null for NULL. The
+   * engine handles both; a target takes back what its own kind's source gives.
+   */
   readonly rows: readonly (readonly unknown[])[];
   /**
    * Where the next batch starts: opaque to the engine, given back as `after` to resume. It may hold source key values
