@@ -148,3 +148,7 @@ export type {
   CopyTarget,
 } from './copy/copy-contracts';
 export type { CopyColumnRule, CopyColumnSpec, CopyMapping, CopyStrategy, CopyTableRule } from './copy/copy-mapping';
+export { definePseudonymization } from './copy/define-copy-mapping';
+export { COPY_STRATEGIES, DEFAULT_SHIFT_DAYS } from './copy/copy-strategies';
+export { describePlan, planCopy } from './copy/copy-plan';
+export type { CopyPlan, CopyPlanColumn, CopyPlanTable } from './copy/copy-plan';
