@@ -152,3 +152,4 @@ export { definePseudonymization } from './copy/define-copy-mapping';
 export { COPY_STRATEGIES, DEFAULT_SHIFT_DAYS } from './copy/copy-strategies';
 export { describePlan, planCopy } from './copy/copy-plan';
 export type { CopyPlan, CopyPlanColumn, CopyPlanTable } from './copy/copy-plan';
+export { isSyntheticValue } from './copy/synthetic';
