@@ -153,3 +153,5 @@ export { COPY_STRATEGIES, DEFAULT_SHIFT_DAYS } from './copy/copy-strategies';
 export { describePlan, planCopy } from './copy/copy-plan';
 export type { CopyPlan, CopyPlanColumn, CopyPlanTable } from './copy/copy-plan';
 export { isSyntheticValue } from './copy/synthetic';
+export { copyKeyId, createCopyTransformer } from './copy/copy-transformer';
+export type { CopyTableTransformer, CopyTransformer, CopyTransformerOptions } from './copy/copy-transformer';

@@ -79,3 +79,13 @@ export function problemsOf(fn: () => unknown): { code: string; message: string }
   }
   throw new Error('expected an error');
 }
+
+/** The error a promise rejects with, or fails when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code: string; message: string };
+  }
+  throw new Error('expected a rejection');
+}
