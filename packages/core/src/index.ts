@@ -155,3 +155,5 @@ export type { CopyPlan, CopyPlanColumn, CopyPlanTable } from './copy/copy-plan';
 export { isSyntheticValue } from './copy/synthetic';
 export { copyKeyId, createCopyTransformer } from './copy/copy-transformer';
 export type { CopyTableTransformer, CopyTransformer, CopyTransformerOptions } from './copy/copy-transformer';
+export { DEFAULT_COPY_BATCH_SIZE, runCopy } from './copy/copy-run';
+export type { CopyReport, CopyRunProgress, RunCopyOptions } from './copy/copy-run';

@@ -5,3 +5,5 @@ export type { ClosableDataKeyStore, DataKeyStoreContractHarness } from './data-k
 export { V1_AUDIT_FIXTURE, testVectorKey } from './audit-fixtures';
 export { COPY_CONTRACT_FIXTURE, describeCopyAdapterContract } from './copy-adapter-contract';
 export type { CopyAdapterContractHarness, CopyContractFixture, CopyFixtureColumn, CopyFixtureTable } from './copy-adapter-contract';
+export { memoryCopySource, memoryCopyTarget } from './memory-copy';
+export type { MemoryCopySource, MemoryCopySourceOptions, MemoryCopyTable, MemoryCopyTarget, MemoryCopyTargetOptions } from './memory-copy';
