@@ -116,6 +116,7 @@ export async function runCopy(options: RunCopyOptions): Promise<CopyReport> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw coreError('PK_INVALID_OPTION', `${WHERE}: 'batchSize' must be a positive whole number; got ${String(batchSize)}.`);
   if (transformer.keyId !== copyKeyId(secret)) throw refuse('the transformer was made with another secret than the one given here: pass the same copy secret to both.');
   if (source.kind !== target.kind) throw refuse(`the source is ${source.kind} and the target ${target.kind}: a copy goes to a database of the same kind.`);
+  if (signal?.aborted === true) throw refuse('aborted before it started; nothing was written.');
   const identity = await source.identity();
   if (identity === (await target.identity())) throw refuse('the target is the source (the same database, maybe through another path or name): refused, give another, empty target.');
   checkSchema(plan, await source.tables());

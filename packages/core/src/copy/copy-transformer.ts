@@ -12,7 +12,11 @@ import { Fakes, subjectText, type TextFakeStrategy } from './fakes';
 export interface CopyTransformerOptions {
   /** The copy secret (at least 32 bytes): keys every fake. Not the app's secret: a copy has its own. */
   readonly secret: string | Buffer;
-  /** Scrubs free text (the CLI passes `@privacy-kit/redact`'s text redactor): every `scrub` column goes through it. */
+  /**
+   * Scrubs free text (the CLI passes `@privacy-kit/redact`'s text redactor): every `scrub` column goes through it. A
+   * JSON value (a json column, or a sealed field holding an object) is scrubbed as its JSON text, and a json column
+   * receives that text (checked to still parse).
+   */
   readonly scrub: (text: string) => string;
   /** The source app's field cipher: opens the sealed (`encrypt: true`) fields before they are transformed. */
   readonly cipher?: FieldCipher;

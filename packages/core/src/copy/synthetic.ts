@@ -19,7 +19,7 @@ function isSyntheticPhone(value: string): boolean {
   if (digits.startsWith('00')) digits = digits.slice(2);
   if (digits.length === 12 && digits.startsWith(UK_FICTION_PREFIX)) return true;
   if (digits.length === 11 && digits.startsWith(UK_NATIONAL)) return true;
-  if (digits.length === 9 && digits.startsWith(UK_FICTION_PREFIX.slice(2))) return true;
+  if (digits.length === 10 && digits.startsWith(UK_FICTION_PREFIX.slice(2))) return true;
   const nanp = NANP_FICTION.exec(digits);
   return nanp !== null && (digits.length === 10 || digits.length === 11) && US_AREA_CODES.includes(nanp[1] ?? '');
 }

@@ -53,6 +53,13 @@ describe('runCopy', () => {
     expect(run.target.calls).toEqual([]);
   });
 
+  it('writes nothing when aborted before it starts', async () => {
+    const run = setup();
+    const error = await rejectionOf(runCopy({ ...run, signal: AbortSignal.abort() }));
+    expect(error.message).toContain('aborted before it started; nothing was written');
+    expect(run.target.calls).toEqual([]);
+  });
+
   it('refuses a target of another kind', async () => {
     const run = setup({ target: memoryCopyTarget({ kind: 'postgres' }) });
     expect((await rejectionOf(runCopy(run))).message).toContain('the source is sqlite and the target postgres');

@@ -131,6 +131,13 @@ describe('createCopyTransformer with sealed fields', () => {
     expect(JSON.stringify(row)).not.toMatch(/pk1\.|user-1@/);
   });
 
+  it("opens under the subject value itself with cipherSubject 'value'", async () => {
+    const t = createCopyTransformer(planCopy({ ...mapping, cipherSubject: 'value' }, schema), { secret, scrub, cipher });
+    const row = [3, await cipher.sealValue(Member, 'email', '3', 'user-3@mail.invalid'), null];
+    const [out] = await t.table('members').transform([row]);
+    expect(out![1]).toMatch(/@example\.(com|net|org)$/);
+  });
+
   it('refuses clear text in a sealed column, naming table, column and row', async () => {
     const t = createCopyTransformer(planCopy(mapping, schema), { secret, scrub, cipher, pseudonymKey });
     const clear = [2, 'user-2@mail.invalid', null];

@@ -40,6 +40,7 @@ describe('isSyntheticValue', () => {
     expect(isSyntheticValue('phone', fakes.text('phone', '+44 1'))).toBe(true);
     expect(isSyntheticValue('phone', fakes.text('phone', '+1 2'))).toBe(true);
     expect(isSyntheticValue('phone', '07700 900123')).toBe(true);
+    expect(isSyntheticValue('phone', '7700 900123')).toBe(true);
     expect(isSyntheticValue('iban', fakes.text('iban', 'x'))).toBe(true);
     expect(isSyntheticValue('card', fakes.text('card', 'x'))).toBe(true);
     expect(isSyntheticValue('ip', fakes.text('ip', '10.0.0.1'))).toBe(true);
