@@ -201,6 +201,9 @@ async function copyTable(ctx: CopyTableContext): Promise<void> {
       await target.write(table.spec, rows, progress());
       ctx.onProgress?.({ table: name, rows: state.rows, total });
       current = next;
+      // Sources and targets on a synchronous driver (better-sqlite3) settle every await at once: without a turn of
+      // the event loop here a signal (Ctrl-C) would never be delivered, nor a timer fire, until the table is done.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (!state.done) stopIfAborted(signal, state);
     }
   } finally {
