@@ -7,6 +7,7 @@ import { registerCoverageCommand } from './commands/coverage.command';
 import { registerKeysCommand } from './commands/keys.command';
 import { registerLogsCommand } from './commands/logs.command';
 import { registerMapCommand } from './commands/map.command';
+import { registerPseudonymizeCommand } from './commands/pseudonymize.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSweepCommand } from './commands/sweep.command';
 import type { CommandContext } from './commands/command-context';
@@ -57,6 +58,7 @@ Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerSweepCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerLogsCommand(program, ctx);
+  registerPseudonymizeCommand(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   return program;
 }

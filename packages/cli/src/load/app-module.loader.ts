@@ -121,6 +121,31 @@ function readAppConfig(cwd: string, shown: string): unknown {
 }
 
 /**
+ * Loads a module of the app (TypeScript through tsx, or JavaScript, CommonJS or ESM) and returns its exports. A
+ * module that throws while it loads ends the command (exit 3) with what failed and where.
+ *
+ * @param file - the module's absolute path (it exists)
+ * @param specifier - the path as given, for messages
+ */
+export async function importUserModule(file: string, specifier: string): Promise<Record<string, unknown>> {
+  const typescript = TYPESCRIPT.has(extname(file));
+  process.setSourceMapsEnabled(true);
+  try {
+    if (typescript) registerTypeScript();
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's module, named at run time
+      return require(file) as Record<string, unknown>;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
+      return await importEsm(file, typescript);
+    }
+  } catch (error) {
+    throw loadFailure(file, specifier, error);
+  }
+}
+
+/**
  * Calls a factory (with no argument, or with the app config), awaits it, and returns the app it built: the
  * result itself, or its `app` property (a factory that returns `{ app, store }`).
  */
@@ -164,23 +189,8 @@ export async function loadAppModule(specifier: string, options: LoadAppOptions =
     throw new CliFailure('PK_INVALID_OPTION', '--app-config is the argument of a factory: name the factory with --export NAME (e.g. --export createApp).', EXIT_CODES.USAGE);
   }
   const argument = options.appConfig === undefined ? undefined : { value: readAppConfig(cwd, options.appConfig) };
-  const typescript = TYPESCRIPT.has(extname(file));
-  process.setSourceMapsEnabled(true);
   trackExpressOf(file);
-  let exported: Record<string, unknown>;
-  try {
-    if (typescript) registerTypeScript();
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's app module, named at run time
-      exported = require(file) as Record<string, unknown>;
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
-      exported = await importEsm(file, typescript);
-    }
-  } catch (error) {
-    throw loadFailure(file, specifier, error);
-  }
+  const exported = await importUserModule(file, specifier);
 
   const candidates = new Map<string, unknown>();
   if (typeof exported === 'function' || (typeof exported === 'object' && exported !== null)) {

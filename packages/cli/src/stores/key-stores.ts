@@ -16,6 +16,17 @@ export interface KeyStoreSource {
   readonly schema?: string;
 }
 
+/** How a command names the store in its messages: itself and its two flags. */
+export interface KeyStoreFlags {
+  readonly command: string;
+  readonly db: string;
+  readonly url: string;
+  /** The flag naming the variable of the app's audit secret. */
+  readonly secret: string;
+}
+
+const KEYS_ROTATE_FLAGS: KeyStoreFlags = { command: 'keys rotate', db: '--db', url: '--database-url', secret: '--audit-key-env' };
+
 /**
  * The secret in an environment variable, checked to be usable as a key (at least 32 bytes).
  *
@@ -46,10 +57,11 @@ export function secretFrom(env: NodeJS.ProcessEnv, name: string, what: string, f
  * @param source - the SQLite file or the PostgreSQL connection
  * @param auditKey - `deriveKey(secret, 'audit')` of the app's audit secret
  * @param cwd - the working directory
+ * @param flags - the command and its store flags, for messages (default `keys rotate`'s)
  */
-export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd: string): Promise<WritableKeyStore> {
+export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd: string, flags: KeyStoreFlags = KEYS_ROTATE_FLAGS): Promise<WritableKeyStore> {
   if ((source.db === undefined) === (source.databaseUrl === undefined)) {
-    throw new CliFailure('PK_INVALID_OPTION', 'keys rotate needs exactly one store: --db FILE (SQLite) or --database-url URL (PostgreSQL).', EXIT_CODES.USAGE);
+    throw new CliFailure('PK_INVALID_OPTION', `${flags.command} needs exactly one privacy-kit store: ${flags.db} FILE (SQLite) or ${flags.url} URL (PostgreSQL).`, EXIT_CODES.USAGE);
   }
   let report;
   try {
@@ -64,7 +76,7 @@ export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd
   if (report.problem === 'key') {
     throw new CliFailure(
       'PK_AUDIT_KEY',
-      `the store's audit log is keyed with another secret than the audit secret given (${report.message}). Name the variable holding the app's audit secret with --audit-key-env VAR. Nothing was changed.`,
+      `the store's audit log is keyed with another secret than the audit secret given (${report.message}). Name the variable holding the app's audit secret with ${flags.secret} VAR. Nothing was changed.`,
       EXIT_CODES.WRONG_KEY,
     );
   }
