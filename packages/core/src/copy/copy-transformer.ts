@@ -6,7 +6,7 @@ import type { FieldCipher } from '../crypto/field-cipher';
 import { createPseudonymizer, deriveKey, type Pseudonymizer } from '../pseudonym/pseudonymizer';
 import type { CopyTableSpec } from './copy-contracts';
 import type { CopyPlan, CopyPlanColumn, CopyPlanTable } from './copy-plan';
-import { Fakes, subjectText, type TextFakeStrategy } from './fakes';
+import { Fakes, subjectText, type PreparedBytes, type TextFakeStrategy } from './fakes';
 
 /** Options of {@link createCopyTransformer}. */
 export interface CopyTransformerOptions {
@@ -59,7 +59,11 @@ export function copyKeyId(secret: string | Buffer): string {
   return `copy-${createHmac('sha256', deriveKey(secret, 'pseudonymize')).update('privacy-kit copy key id').digest('base64url').slice(0, 16)}`;
 }
 
-type ColumnFn = (value: unknown, row: readonly unknown[]) => unknown;
+/** A column's transformation of one value; `index` is the row's position in its batch (for work done by `prepare`). */
+type ColumnFn = ((value: unknown, row: readonly unknown[], index: number) => unknown) & {
+  /** Work done once per batch before its rows (e.g. every integer of the column permuted together). */
+  prepare?: (rows: readonly (readonly unknown[])[]) => void;
+};
 
 interface CompiledColumn {
   readonly plan: CopyPlanColumn;
@@ -90,12 +94,30 @@ function columnFn(column: CopyPlanColumn, table: CopyPlanTable, fakes: Fakes, sc
       return column.sealed ? (value) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value) : (value) => value;
     case 'nullify':
       return () => null;
-    case 'pseudonym':
-      return (value) => fakes.pseudonym(value, affinity);
+    case 'pseudonym': {
+      // Integers of a batch are permuted together (prepare), the rest one by one.
+      let batch: Map<unknown, unknown> | undefined;
+      let keyed: PreparedBytes | undefined;
+      const fn: ColumnFn = (value, _row, index) => batch?.get(value) ?? fakes.pseudonym(value, affinity, keyed?.at(index));
+      return Object.assign(fn, {
+        prepare(rows: readonly (readonly unknown[])[]): void {
+          const values = rows.map((row) => row[column.source]);
+          batch = fakes.pseudonymIntegers(values, affinity);
+          keyed = column.sealed || affinity === 'integer' ? undefined : fakes.preparePseudonyms(values);
+        },
+      });
+    }
     case 'birthDate': {
       const at = table.subject?.source ?? -1;
       const days = column.shiftDays ?? 0;
-      return (value, row) => fakes.birthDate(value, days, at < 0 ? undefined : row[at]);
+      let keyed: PreparedBytes | undefined;
+      const fn: ColumnFn = (value, row, index) => fakes.birthDate(value, days, at < 0 ? undefined : row[at], keyed?.at(index));
+      if (column.sealed) return fn;
+      return Object.assign(fn, {
+        prepare(rows: readonly (readonly unknown[])[]): void {
+          keyed = fakes.prepareShifts(rows.map((row) => row[column.source]), days, at < 0 ? undefined : rows.map((row) => row[at]));
+        },
+      });
     }
     case 'birthYear':
       return (value) => fakes.birthYear(value);
@@ -103,7 +125,14 @@ function columnFn(column: CopyPlanColumn, table: CopyPlanTable, fakes: Fakes, sc
       return scrubber(scrub, affinity === 'json' && !column.sealed);
     default: {
       const fake: TextFakeStrategy = strategy;
-      return (value) => fakes.text(fake, typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
+      let keyed: PreparedBytes | undefined;
+      const fn: ColumnFn = (value, _row, index) => fakes.text(fake, typeof value === 'object' && value !== null ? JSON.stringify(value) : value, keyed?.at(index));
+      if (column.sealed) return fn;
+      return Object.assign(fn, {
+        prepare(rows: readonly (readonly unknown[])[]): void {
+          keyed = fakes.prepareTexts(fake, rows.map((row) => row[column.source]));
+        },
+      });
     }
   }
 }
@@ -171,6 +200,7 @@ export function createCopyTransformer(plan: CopyPlan, options: CopyTransformerOp
     };
 
     const transformSync = (rows: readonly (readonly unknown[])[]): unknown[][] => {
+      for (const column of columns) column.fn.prepare?.(rows);
       const out: unknown[][] = new Array<unknown[]>(rows.length);
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r] as readonly unknown[];
@@ -183,7 +213,7 @@ export function createCopyTransformer(plan: CopyPlan, options: CopyTransformerOp
             continue;
           }
           try {
-            values[c] = column.fn(value, row);
+            values[c] = column.fn(value, row, r);
           } catch (error) {
             throw valueError(name, column.plan.name, r + 1, error);
           }
@@ -194,6 +224,7 @@ export function createCopyTransformer(plan: CopyPlan, options: CopyTransformerOp
     };
 
     const transformSealed = async (rows: readonly (readonly unknown[])[]): Promise<unknown[][]> => {
+      for (const column of columns) column.fn.prepare?.(rows);
       const out: unknown[][] = new Array<unknown[]>(rows.length);
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r] as readonly unknown[];
@@ -207,7 +238,7 @@ export function createCopyTransformer(plan: CopyPlan, options: CopyTransformerOp
           }
           try {
             if (column.plan.sealed) value = await open(column.plan, value, row);
-            values[c] = value === null || value === undefined ? null : column.fn(value, row);
+            values[c] = value === null || value === undefined ? null : column.fn(value, row, r);
           } catch (error) {
             throw valueError(name, column.plan.name, r + 1, error);
           }

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createCipheriv, createHmac, type Cipher } from 'node:crypto';
+import { BulkCmac } from './bulk-cmac';
 import { coreError } from '../errors/core.error';
 import { deriveKey } from '../pseudonym/pseudonymizer';
 import type { CopyColumnAffinity } from './copy-contracts';
@@ -23,6 +24,46 @@ const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})((?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1
 /** A value a fake cannot take (the transformer adds table, column and row; the value itself is never named). */
 export function fakeInputError(problem: string): Error {
   return coreError('PK_COPY', problem);
+}
+
+/** The message whose keyed bytes a fake draws from: the strategy, a NUL, the value (UTF-8). */
+function messageOf(strategy: string, value: string): Buffer {
+  return Buffer.from(`${strategy}\u0000${value}`, 'utf8');
+}
+
+/** What the shift of a date derives from: the row's subject, else the value itself (as {@link Fakes.birthDate}). */
+function shiftBasis(value: unknown, subject: unknown): string | undefined {
+  if (subject !== null && subject !== undefined) return subjectText(subject);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : `value:${value.toISOString()}`;
+  return typeof value === 'string' ? `value:${value}` : undefined;
+}
+
+/** Keyed bytes computed for a column of a batch, ahead of its rows: 32 per row that needed them. */
+export class PreparedBytes {
+  /**
+   * @param bytes - 32 bytes per computed row, one after the other
+   * @param positions - per row of the batch, its place in `bytes`, or -1
+   */
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly positions: Int32Array,
+  ) {}
+
+  /**
+   * The keyed bytes of a row of the batch, or undefined when none were computed for it.
+   *
+   * @param row - the row's position in the batch
+   */
+  at(row: number): Buffer | undefined {
+    const k = this.positions[row];
+    return k === undefined || k < 0 ? undefined : this.bytes.subarray(k * 32, k * 32 + 32);
+  }
+}
+
+/** The text a fake reads: an e-mail address trimmed and lower-cased, anything else as text. */
+function textInput(strategy: TextFakeStrategy, value: unknown): string {
+  const raw = typeof value === 'string' ? value : String(value);
+  return strategy === 'email' ? raw.trim().toLowerCase() : raw;
 }
 
 class BoundedCache<K, V> {
@@ -95,16 +136,99 @@ export class Fakes {
   private readonly integers: IntegerPermutation;
   private readonly caches = new Map<string, BoundedCache<unknown, unknown>>();
   private readonly shifts = new BoundedCache<string, number>();
+  private readonly cmac: BulkCmac;
+  private readonly expand: Cipher;
 
   /** @param secret - the copy secret (at least 32 bytes) */
   constructor(secret: string | Buffer) {
     this.key = deriveKey(secret, 'pseudonymize');
     this.integers = new IntegerPermutation(createHmac('sha256', this.key).update('privacy-kit integer permutation').digest());
+    this.cmac = new BulkCmac(createHmac('sha256', this.key).update('privacy-kit fake bytes').digest());
+    this.expand = createCipheriv('aes-256-ecb', createHmac('sha256', this.key).update('privacy-kit fake bytes, second half').digest(), null);
+    this.expand.setAutoPadding(false);
   }
 
-  /** HMAC-SHA-256 of (strategy, value): 32 keyed bytes. */
-  private mac(strategy: string, value: string): Buffer {
-    return createHmac('sha256', this.key).update(strategy).update('\u0000').update(value).digest();
+  /**
+   * 32 keyed bytes of (strategy, value): the AES-CMAC of the pair under one key derived from the copy secret, and
+   * that tag encrypted under a second one (to have 32 bytes). CMAC is a standard keyed pseudo-random function
+   * (NIST SP 800-38B): nobody without the copy secret can compute it; unlike an HMAC per value, a whole batch is
+   * computed with a few cipher calls ({@link prepareTexts}).
+   */
+  private mac(strategy: string, value: string, ready?: Buffer): Buffer {
+    return ready ?? this.keyed([messageOf(strategy, value)]);
+  }
+
+  /** The keyed bytes of messages, 32 per message, one after the other. */
+  private keyed(messages: readonly Buffer[]): Buffer {
+    const tags = this.cmac.tags(messages);
+    const more = this.expand.update(tags);
+    const out = Buffer.allocUnsafe(messages.length * 32);
+    for (let k = 0; k < messages.length; k++) {
+      tags.copy(out, k * 32, k * 16, k * 16 + 16);
+      more.copy(out, k * 32 + 16, k * 16, k * 16 + 16);
+    }
+    return out;
+  }
+
+  /**
+   * The keyed bytes of many messages of one strategy, computed together: position k of the result holds what
+   * {@link mac} gives for `values[k]` (nothing for an undefined value).
+   */
+  private prepareMany(strategy: string, values: readonly (string | undefined)[]): PreparedBytes | undefined {
+    const positions = new Int32Array(values.length).fill(-1);
+    const messages: Buffer[] = [];
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k];
+      if (value === undefined) continue;
+      positions[k] = messages.length;
+      messages.push(messageOf(strategy, value));
+    }
+    if (messages.length === 0) return undefined;
+    return new PreparedBytes(this.keyed(messages), positions);
+  }
+
+  /**
+   * The keyed bytes of a column of a batch for a text fake, ahead of its rows (values whose fake is cached are
+   * skipped): pass `at(row)` of the result to {@link text}.
+   *
+   * @param strategy - which fake
+   * @param values - the column's values in the batch (nulls allowed)
+   */
+  prepareTexts(strategy: TextFakeStrategy, values: readonly unknown[]): PreparedBytes | undefined {
+    const cache = this.cache(strategy);
+    return this.prepareMany(strategy, values.map((value) => {
+      if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+      const input = textInput(strategy, value);
+      return cache.get(input) === undefined ? input : undefined;
+    }));
+  }
+
+  /**
+   * As {@link prepareTexts}, for the pseudonyms of text identifiers (integers and UUIDs do not use them).
+   *
+   * @param values - the column's values in the batch (nulls allowed)
+   */
+  preparePseudonyms(values: readonly unknown[]): PreparedBytes | undefined {
+    const cache = this.cache('pseudonym');
+    return this.prepareMany('pseudonym', values.map((value) => (typeof value === 'string' && !UUID.test(value) && cache.get(value) === undefined ? value : undefined)));
+  }
+
+  /**
+   * As {@link prepareTexts}, for the shifts of dates of birth (the keyed bytes of each row's subject, or of the value
+   * without one): pass `at(row)` to {@link birthDate}.
+   *
+   * @param values - the column's values in the batch
+   * @param shiftDays - the largest shift
+   * @param subjects - the rows' subject values, when the table has a subject column
+   */
+  prepareShifts(values: readonly unknown[], shiftDays: number, subjects: readonly unknown[] | undefined): PreparedBytes | undefined {
+    return this.prepareMany('birthDate-shift', values.map((value, k) => {
+      if (value === null || value === undefined) return undefined;
+      const basis = shiftBasis(value, subjects?.[k]);
+      if (basis === undefined) return undefined;
+      const id = `${shiftDays}\u0000${basis}`;
+      return this.shifts.get(id) === undefined ? id : undefined;
+    }));
   }
 
   private cache(name: string): BoundedCache<unknown, unknown> {
@@ -121,7 +245,7 @@ export class Fakes {
    * @param value - not null
    * @param affinity - the column's affinity ('integer' permutes digit strings, as PostgreSQL returns bigints)
    */
-  pseudonym(value: unknown, affinity: CopyColumnAffinity): unknown {
+  pseudonym(value: unknown, affinity: CopyColumnAffinity, ready?: Buffer): unknown {
     if (typeof value === 'number' || typeof value === 'bigint' || (affinity === 'integer' && typeof value === 'string' && DIGITS.test(value))) {
       return this.integer(value);
     }
@@ -132,11 +256,52 @@ export class Fakes {
     if (known !== undefined) return known;
     if (UUID.test(text)) return cache.set(text, this.uuid(text.toLowerCase()));
     if (affinity === 'uuid') throw fakeInputError('holds a value that is not a UUID.');
-    return cache.set(text, `psn_${this.mac('pseudonym', text).subarray(0, 16).toString('base64url')}`);
+    return cache.set(text, `psn_${this.mac('pseudonym', text, ready).subarray(0, 16).toString('base64url')}`);
+  }
+
+  /**
+   * The pseudonyms of the integers among many values (one column of a batch), computed together: what
+   * {@link pseudonym} gives for each, at a fraction of the cost (one cipher call per round for the whole batch).
+   * Values that are not integers, or that {@link pseudonym} refuses, are left out: it reports them, row by row.
+   *
+   * @param values - a column of a batch (nulls allowed)
+   * @param affinity - the column's affinity
+   */
+  pseudonymIntegers(values: readonly unknown[], affinity: CopyColumnAffinity): Map<unknown, unknown> {
+    const found = new Map<unknown, unknown>();
+    const cache = this.cache('integer');
+    const todo: { value: number | bigint | string; n: number }[] = [];
+    for (const value of values) {
+      if (value === null || value === undefined || found.has(value)) continue;
+      if (!(typeof value === 'number' || typeof value === 'bigint' || (affinity === 'integer' && typeof value === 'string' && DIGITS.test(value)))) continue;
+      const known = cache.get(value);
+      if (known !== undefined) {
+        found.set(value, known);
+        continue;
+      }
+      let n: number;
+      if (typeof value === 'number') {
+        if (!Number.isSafeInteger(value)) continue;
+        n = value;
+      } else {
+        const big = BigInt(value);
+        if (big >= BigInt(PERMUTATION_LIMIT) || big < -BigInt(PERMUTATION_LIMIT)) continue;
+        n = Number(big);
+      }
+      found.set(value, undefined);
+      todo.push({ value, n });
+    }
+    const images = this.integers.permuteMany(todo.map(({ n }) => (n >= 0 ? n : -1 - n)));
+    for (const [k, { value, n }] of todo.entries()) {
+      const image = images[k] as number;
+      const out = n >= 0 ? image : -1 - image;
+      found.set(value, typeof value === 'number' ? out : typeof value === 'bigint' ? BigInt(out) : String(out));
+    }
+    return found;
   }
 
   private uuid(value: string): string {
-    const b = this.mac('pseudonym-uuid', value);
+    const b = Buffer.from(this.mac('pseudonym-uuid', value));
     b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
     b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
     const hex = b.subarray(0, 16).toString('hex');
@@ -164,7 +329,7 @@ export class Fakes {
   /**
    * A realistic, format-valid fake of a text value.
    *
-   * - email: `<first>.<last>.<6 keyed base32 characters>@example.com|net|org` (unique in practice).
+   * - email: `<first>.<last>.<8 keyed base32 characters>@example.com|net|org` (unique in practice).
    * - phone: a number reserved for fiction: `+1 <area>-555-01xx` when the input looks North American, else
    *   `+44 7700 900xxx`. Only a thousand or a hundred numbers each: different inputs can share a fake (collisions
    *   are expected; do not put a unique index on a phone column you copy).
@@ -179,24 +344,24 @@ export class Fakes {
    * @param strategy - which fake
    * @param value - not null; other types than text are read as text
    */
-  text(strategy: TextFakeStrategy, value: unknown): string {
-    const raw = typeof value === 'string' ? value : String(value);
-    const input = strategy === 'email' ? raw.trim().toLowerCase() : raw;
+  text(strategy: TextFakeStrategy, value: unknown, ready?: Buffer): string {
+    const input = textInput(strategy, value);
     const cache = this.cache(strategy);
     const known = cache.get(input);
     if (known !== undefined) return known as string;
-    return cache.set(input, this.make(strategy, input)) as string;
+    return cache.set(input, this.make(strategy, input, ready)) as string;
   }
 
-  private make(strategy: TextFakeStrategy, input: string): string {
-    if (strategy === 'shape' || strategy === 'postalCode') return this.shape(strategy, input);
-    const b = this.mac(strategy, input);
+  private make(strategy: TextFakeStrategy, input: string, ready: Buffer | undefined): string {
+    if (strategy === 'shape' || strategy === 'postalCode') return this.shape(strategy, input, ready);
+    const b = this.mac(strategy, input, ready);
     const u = (at: number): number => b.readUInt32BE(at);
     switch (strategy) {
       case 'email': {
         let tag = '';
-        for (let i = 0; i < 6; i++) tag += BASE32[(b[8 + i] ?? 0) & 31];
-        return `${emailWord(pick(GIVEN_NAMES, u(0)))}.${emailWord(pick(SURNAMES, u(4)))}.${tag}@${pick(FAKE_EMAIL_DOMAINS, b[14] ?? 0)}`;
+        // 8 keyed characters (40 bits) besides the two names: unique in practice over millions of addresses.
+        for (let i = 0; i < 8; i++) tag += BASE32[(b[8 + i] ?? 0) & 31];
+        return `${emailWord(pick(GIVEN_NAMES, u(0)))}.${emailWord(pick(SURNAMES, u(4)))}.${tag}@${pick(FAKE_EMAIL_DOMAINS, b[16] ?? 0)}`;
       }
       case 'phone': {
         const digits = input.replace(/\D/g, '');
@@ -251,8 +416,8 @@ export class Fakes {
     return `${pick(CITY_FIRST, b[at] ?? 0)}${pick(CITY_MIDDLE, b[at + 1] ?? 0)}${pick(CITY_LAST, b[at + 2] ?? 0)}`;
   }
 
-  private shape(strategy: string, input: string): string {
-    let bytes = this.mac(strategy, input);
+  private shape(strategy: string, input: string, ready: Buffer | undefined): string {
+    let bytes = this.mac(strategy, input, ready);
     let out = '';
     let i = 0;
     for (const char of input) {
@@ -268,11 +433,11 @@ export class Fakes {
   }
 
   /** The shift of one subject's dates, in days: in [-max, max] without 0, the same for every date of the subject. */
-  private shiftOf(basis: string, max: number): number {
+  private shiftOf(basis: string, max: number, ready: Buffer | undefined): number {
     const id = `${max}\u0000${basis}`;
     const known = this.shifts.get(id);
     if (known !== undefined) return known;
-    const n = this.mac('birthDate-shift', id).readUInt32BE(0);
+    const n = this.mac('birthDate-shift', id, ready).readUInt32BE(0);
     const days = 1 + ((n >>> 1) % max);
     return this.shifts.set(id, n & 1 ? days : -days);
   }
@@ -286,15 +451,15 @@ export class Fakes {
    * @param shiftDays - the largest shift
    * @param subject - the row's subject value, or null/undefined
    */
-  birthDate(value: unknown, shiftDays: number, subject: unknown): unknown {
+  birthDate(value: unknown, shiftDays: number, subject: unknown, ready?: Buffer): unknown {
     const basis = subject === null || subject === undefined ? undefined : subjectText(subject);
     if (value instanceof Date) {
       if (Number.isNaN(value.getTime())) throw fakeInputError('holds an invalid Date.');
-      return new Date(value.getTime() + this.shiftOf(basis ?? `value:${value.toISOString()}`, shiftDays) * DAY_MS);
+      return new Date(value.getTime() + this.shiftOf(basis ?? `value:${value.toISOString()}`, shiftDays, ready) * DAY_MS);
     }
     const parsed = typeof value === 'string' ? parseDate(value) : undefined;
     if (parsed === undefined) throw fakeInputError("holds a value that is not a date ('YYYY-MM-DD', an ISO date-time or a Date).");
-    const shifted = new Date(parsed.time + this.shiftOf(basis ?? `value:${value as string}`, shiftDays) * DAY_MS);
+    const shifted = new Date(parsed.time + this.shiftOf(basis ?? `value:${value as string}`, shiftDays, ready) * DAY_MS);
     return `${formatDay(shifted)}${parsed.rest}`;
   }
 

@@ -52,4 +52,41 @@ export class IntegerPermutation {
     while (out >= PERMUTATION_LIMIT) out = this.once(out);
     return out;
   }
+
+  /**
+   * The images of many values at once, equal to {@link permute} of each: every round of every value goes through
+   * one cipher call per round (ECB encrypts each block on its own), where one value at a time costs a call (about a
+   * microsecond) per round.
+   *
+   * @param values - safe non-negative integers
+   */
+  permuteMany(values: readonly number[]): number[] {
+    const out = values.slice();
+    let pending = out.map((_, i) => i);
+    while (pending.length > 0) {
+      const left = pending.map((i) => Math.floor((out[i] as number) / HALF));
+      const right = pending.map((i) => (out[i] as number) % HALF);
+      const blocks = Buffer.alloc(pending.length * 16);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let k = 0; k < pending.length; k++) {
+          blocks.writeUInt32BE(round, k * 16);
+          blocks.writeUInt32BE(right[k] as number, k * 16 + 4);
+        }
+        const mixed = this.cipher.update(blocks);
+        for (let k = 0; k < pending.length; k++) {
+          const next = ((left[k] as number) ^ (mixed.readUInt32BE(k * 16) & HALF_MASK)) >>> 0;
+          left[k] = right[k] as number;
+          right[k] = next;
+        }
+      }
+      const walk: number[] = [];
+      for (let k = 0; k < pending.length; k++) {
+        const i = pending[k] as number;
+        out[i] = (left[k] as number) * HALF + (right[k] as number);
+        if ((out[i]) >= PERMUTATION_LIMIT) walk.push(i);
+      }
+      pending = walk;
+    }
+    return out;
+  }
 }
