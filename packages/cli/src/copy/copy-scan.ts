@@ -10,6 +10,9 @@ export interface ScanFinding {
   readonly count: number;
 }
 
+/** Between two values of a batch: a blank line, which no detector's match spans. */
+const SEPARATOR = '\n\n';
+
 /** Options of {@link scanCopy}. */
 export interface ScanOptions {
   /** Values read per batch. */
@@ -34,7 +37,7 @@ export async function scanCopy(target: CopyTarget, options: ScanOptions): Promis
   const detector = createRedactor({
     keys: false,
     classAware: false,
-    maxStringLength: 1024 * 1024,
+    maxStringLength: Number.MAX_SAFE_INTEGER,
     replacement: (match) => {
       if (!isSyntheticValue(match.label, match.value)) {
         const key = `${where.table}\u0000${where.column}\u0000${match.label}`;
@@ -47,7 +50,9 @@ export async function scanCopy(target: CopyTarget, options: ScanOptions): Promis
   });
   for await (const batch of target.scanText({ batchSize: options.batchSize })) {
     where = { table: batch.table, column: batch.column };
-    for (const value of batch.values) detector.text(value);
+    // One scan per batch of a column, its values a blank line apart: the detectors' own cost per call (profiling the
+    // text, trying each detector) is paid once per batch, not once per value, and no detector reads across a blank line.
+    detector.text(batch.values.join(SEPARATOR));
   }
   return [...counts.values()].sort((a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column) || a.label.localeCompare(b.label));
 }

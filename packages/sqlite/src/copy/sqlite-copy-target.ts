@@ -154,25 +154,28 @@ class SqliteCopyTarget implements CopyTarget {
       const info = tableInfo(this.db, name);
       // Generated columns hold values too (derived from copied ones): the scan reads them as well.
       const columns = (this.db.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (0, 2, 3) ORDER BY cid').pluck().all(name) as string[]);
-      for (const column of columns) {
-        const keyset = keysetOf(info, info.withoutRowid ? [...info.primaryKey, column] : [column], (m) => sqliteError('PK_COPY', m));
-        const keyCount = keyset.keyIndexes.length;
-        const valueIndex = info.withoutRowid ? keyCount : 0;
-        const filter = `typeof(${quoteId(column)}) = 'text'`;
-        const from = `SELECT ${keyset.select} FROM ${quoteId(name)}`;
-        const order = ` ORDER BY ${keyset.orderBy} LIMIT ?`;
-        const first = this.db.prepare(`${from} WHERE ${filter}${order}`).raw(true);
-        const next = this.db.prepare(`${from} WHERE ${keyset.keyExpression} > ${keyset.keyPlaceholder} AND ${filter}${order}`).raw(true);
-        let after: unknown[] | undefined;
-        for (;;) {
-          this.open('scanText()');
-          const rows = (after === undefined ? first.all(batchSize) : next.all(...after, batchSize)) as unknown[][];
-          const last = rows[rows.length - 1];
-          if (last === undefined) break;
-          after = keyset.keyIndexes.map((i) => last[i]);
-          yield { table: name, column, values: rows.map((r) => r[valueIndex] as string) };
-          if (rows.length < batchSize) break;
+      // One pass over the table, whatever its number of columns: each batch of rows gives a batch per column.
+      const keyset = keysetOf(info, columns, (m) => sqliteError('PK_COPY', m));
+      const from = `SELECT ${keyset.select} FROM ${quoteId(name)}`;
+      const order = ` ORDER BY ${keyset.orderBy} LIMIT ?`;
+      const first = this.db.prepare(`${from}${order}`).raw(true);
+      const next = this.db.prepare(`${from} WHERE ${keyset.keyExpression} > ${keyset.keyPlaceholder}${order}`).raw(true);
+      let after: unknown[] | undefined;
+      for (;;) {
+        this.open('scanText()');
+        const rows = (after === undefined ? first.all(batchSize) : next.all(...after, batchSize)) as unknown[][];
+        const last = rows[rows.length - 1];
+        if (last === undefined) break;
+        after = keyset.keyIndexes.map((i) => last[i]);
+        for (const [c, column] of columns.entries()) {
+          const values: string[] = [];
+          for (const row of rows) {
+            const value = row[c];
+            if (typeof value === 'string') values.push(value);
+          }
+          if (values.length > 0) yield { table: name, column, values };
         }
+        if (rows.length < batchSize) break;
       }
     }
   }
