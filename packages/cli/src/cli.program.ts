@@ -30,7 +30,7 @@ export interface CliEnvironment {
 const VERSION = (require('../package.json') as { version: string }).version;
 
 /**
- * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema, sweep, keys rotate, logs open.
+ * Builds the `privacy-kit` program (commander) with its commands: map, check, coverage, audit verify, schema, sweep, keys rotate, logs open, pseudonymize.
  *
  * @param ctx - output, styles, working directory, environment, exit code
  */
@@ -44,10 +44,10 @@ export function createProgram(ctx: CommandContext): Command {
   program.addHelpText('after', `
 Exit codes:
   0  success
-  1  check found problems, coverage below --min, or the audit chain is broken
+  1  check found problems, coverage below --min, the audit chain is broken, or a copy stopped or its scan found personal data
   2  usage or configuration error
-  3  the app module could not be loaded, or exports no Express app
-  4  audit verify, keys rotate: the audit log was written under another key (wrong secret)
+  3  the app (or mapping) module could not be loaded, or exports no Express app
+  4  audit verify, keys rotate, pseudonymize: the audit log was written under another key (wrong secret)
 
 Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerMapCommand(program, ctx);

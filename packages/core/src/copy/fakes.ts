@@ -126,7 +126,7 @@ function separatorOf(value: string): string {
 }
 
 /**
- * The keyed fakes of a copy: every output is drawn from HMAC-SHA-256 under a key derived from the copy secret, over
+ * The keyed fakes of a copy: every output is drawn from AES-CMAC under a key derived from the copy secret, over
  * the strategy and the value (never the table or column), so the same value gives the same fake in every table and
  * every run under the same secret, and another secret gives other fakes. Fakes are realistic and format-valid,
  * generated from lists and reserved ranges, never taken from real people.
