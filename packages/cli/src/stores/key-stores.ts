@@ -61,7 +61,7 @@ export function secretFrom(env: NodeJS.ProcessEnv, name: string, what: string, f
  */
 export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd: string, flags: KeyStoreFlags = KEYS_ROTATE_FLAGS): Promise<WritableKeyStore> {
   if ((source.db === undefined) === (source.databaseUrl === undefined)) {
-    throw new CliFailure('PK_INVALID_OPTION', `${flags.command} needs exactly one privacy-kit store: ${flags.db} FILE (SQLite) or ${flags.url} URL (PostgreSQL).`, EXIT_CODES.USAGE);
+    throw new CliFailure('PK_INVALID_OPTION', `${flags.command} needs exactly one store: ${flags.db} FILE (SQLite) or ${flags.url} URL (PostgreSQL).`, EXIT_CODES.USAGE);
   }
   let report;
   try {
