@@ -1,19 +1,15 @@
-import type { CopyBatch, CopySchemaScript, CopySource, CopyTableSchema, CopyTableSpec, PrivacyKitError } from '@privacy-kit/core';
-import { escapeLiteral, type PoolClient } from 'pg';
+import type { CopyBatch, CopySchemaScript, CopySource, CopyTableSchema, CopyTableSpec } from '@privacy-kit/core';
+import { escapeLiteral } from 'pg';
 import { postgresError, storeUnavailable } from '../postgres-errors';
-import type { PostgresConnections } from '../postgres-pool';
-import { COPY_SESSION_SETTINGS, copyIdentity, quoteIdent, readCatalog, searchPath, type CatalogTable } from './postgres-copy-catalog';
+import { COPY_SESSION_SETTINGS, quoteIdent, readCatalog, searchPath, type CatalogTable } from './postgres-copy-catalog';
 import { openPostgresCopyConnection, type PostgresCopyOptions } from './postgres-copy.options';
 import { copySchemaScript } from './postgres-copy-schema';
+import { PostgresCopyEnd, checkedEnd, copyError } from './postgres-copy-end';
 import { copyOutRows } from './postgres-copy-stream';
 
 /** Above this many rows (the planner's estimate), countRows() gives the estimate instead of counting. */
 const EXACT_COUNT_LIMIT = 1_000_000;
 const READ_ONLY = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
-
-function copyError(problem: string, cause?: unknown): PrivacyKitError {
-  return postgresError('PK_COPY', problem, cause === undefined ? undefined : { cause });
-}
 
 /**
  * Opens a PostgreSQL database as the source of a pseudonymized copy (`privacy-kit pseudonymize --from postgres://…`).
@@ -42,28 +38,11 @@ function copyError(problem: string, cause?: unknown): PrivacyKitError {
  */
 export async function openPostgresCopySource(options: PostgresCopyOptions): Promise<CopySource> {
   const { schema, connections } = openPostgresCopyConnection(options, 'openPostgresCopySource()');
-  const source = new PostgresCopySource(schema, connections);
-  try {
-    await source.identity();
-  } catch (err) {
-    await connections.end();
-    throw err;
-  }
-  return source;
+  return checkedEnd(new PostgresCopySource(schema, connections, 'openPostgresCopySource()'));
 }
 
-class PostgresCopySource implements CopySource {
-  readonly kind = 'postgres' as const;
+class PostgresCopySource extends PostgresCopyEnd implements CopySource {
   private catalog: Promise<CatalogTable[]> | undefined;
-  private closed = false;
-  /** Clients of reads in progress: destroyed by close() when a consumer never finished its read. */
-  private readonly reading = new Set<PoolClient>();
-
-  constructor(private readonly schemaName: string, private readonly connections: PostgresConnections) {}
-
-  identity(): Promise<string> {
-    return this.run('identity()', (client) => copyIdentity(client, this.schemaName));
-  }
 
   async tables(): Promise<readonly CopyTableSchema[]> {
     return (await this.loadCatalog()).map((t) => ({ name: t.name, columns: t.columns.map(({ name, type, affinity, notNull, primaryKey }) => ({ name, type, affinity, notNull, primaryKey })) }));
@@ -120,14 +99,6 @@ class PostgresCopySource implements CopySource {
         await client.query('COMMIT');
       }
     });
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const client of this.reading) client.release(true);
-    this.reading.clear();
-    await this.connections.end();
   }
 
   private qualified(name: string): string {
@@ -195,21 +166,4 @@ class PostgresCopySource implements CopySource {
     return table;
   }
 
-  private async connect(operation: string): Promise<PoolClient> {
-    if (this.closed) throw copyError(`${operation}: the copy source was closed. Open a new one with openPostgresCopySource().`);
-    try {
-      return await this.connections.pool.connect();
-    } catch (err) {
-      throw storeUnavailable(operation, err);
-    }
-  }
-
-  private async run<T>(operation: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw copyError(`${operation}: the copy source was closed. Open a new one with openPostgresCopySource().`);
-    try {
-      return await this.connections.withClient((client) => fn(client));
-    } catch (err) {
-      throw storeUnavailable(operation, err);
-    }
-  }
 }

@@ -1,15 +1,16 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { CopyProgress, CopySchemaScript, CopyTableSpec, CopyTarget, PrivacyKitError } from '@privacy-kit/core';
+import type { CopyProgress, CopySchemaScript, CopyTableSpec, CopyTarget } from '@privacy-kit/core';
 import { isPrivacyKitError } from '@privacy-kit/core';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { describeCause, isConnectionError, postgresError, storeUnavailable } from '../postgres-errors';
 import type { PostgresConnections } from '../postgres-pool';
 import { encodeCopyRow } from './copy-text-format';
-import { COPY_PROGRESS_TABLE, COPY_SESSION_SETTINGS, copyIdentity, quoteIdent, readCatalog, searchPath } from './postgres-copy-catalog';
+import { COPY_PROGRESS_TABLE, COPY_SESSION_SETTINGS, quoteIdent, readCatalog, searchPath } from './postgres-copy-catalog';
 import { openPostgresCopyConnection, type PostgresCopyOptions } from './postgres-copy.options';
 import { copyOutRows } from './postgres-copy-stream';
+import { PostgresCopyEnd, checkedEnd, copyError } from './postgres-copy-end';
 
 /** The version of the progress row's format; a target written by another version is refused. */
 const PROGRESS_FORMAT = 1;
@@ -18,10 +19,6 @@ const WRITE_CHUNK = 64 * 1024;
 /** The types whose values the scan reads (json and jsonb as their text). */
 const SCANNED_AFFINITY = 'text';
 const SCANNED_TYPES = new Set(['json']);
-
-function copyError(problem: string, cause?: unknown): PrivacyKitError {
-  return postgresError('PK_COPY', problem, cause === undefined ? undefined : { cause });
-}
 
 /** A refused statement said without its values: SQLSTATE, constraint, and from COPY's context the line and column. */
 function refusal(cause: unknown): string {
@@ -54,30 +51,17 @@ function refusal(cause: unknown): string {
  */
 export async function openPostgresCopyTarget(options: PostgresCopyOptions): Promise<CopyTarget> {
   const { schema, connections } = openPostgresCopyConnection(options, 'openPostgresCopyTarget()');
-  const target = new PostgresCopyTarget(schema, connections);
-  try {
-    await target.identity();
-  } catch (err) {
-    await connections.end();
-    throw err;
-  }
-  return target;
+  return checkedEnd(new PostgresCopyTarget(schema, connections, 'openPostgresCopyTarget()'));
 }
 
-class PostgresCopyTarget implements CopyTarget {
-  readonly kind = 'postgres' as const;
-  private closed = false;
+class PostgresCopyTarget extends PostgresCopyEnd implements CopyTarget {
   private readonly quoted: string;
   private readonly progressTable: string;
-  private readonly reading = new Set<PoolClient>();
 
-  constructor(private readonly schema: string, private readonly connections: PostgresConnections) {
+  constructor(schema: string, connections: PostgresConnections, opener: string) {
+    super(schema, connections, opener);
     this.quoted = quoteIdent(schema);
     this.progressTable = `${this.quoted}.${quoteIdent(COPY_PROGRESS_TABLE)}`;
-  }
-
-  identity(): Promise<string> {
-    return this.run('identity()', (client) => copyIdentity(client, this.schema));
   }
 
   progress(): Promise<CopyProgress | undefined> {
@@ -86,19 +70,19 @@ class PostgresCopyTarget implements CopyTarget {
         `SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> $2)::int AS tables,
                 EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2) AS progress`,
-        [this.schema, COPY_PROGRESS_TABLE],
+        [this.schemaName, COPY_PROGRESS_TABLE],
       );
       const { tables, progress } = state.rows[0] ?? { tables: 0, progress: false };
       if (!progress) {
         if (tables === 0) return undefined;
         throw copyError(
-          `the target schema '${this.schema}' holds ${tables} table(s) but no unfinished privacy-kit copy (someone's data, or a copy that finished): ` +
+          `the target schema '${this.schemaName}' holds ${tables} table(s) but no unfinished privacy-kit copy (someone's data, or a copy that finished): ` +
           'a copy only goes into an empty database or schema. Give an empty one (or another schema of this database).',
         );
       }
       const row = (await client.query<{ format: number; progress: string }>(`SELECT format, progress FROM ${this.progressTable}`)).rows[0];
       if (row?.format !== PROGRESS_FORMAT) {
-        throw copyError(`the target schema '${this.schema}' holds a copy in progress written by another version of @privacy-kit/postgres (format ${String(row?.format)}, this one reads ${PROGRESS_FORMAT}). Give an empty target and start again.`);
+        throw copyError(`the target schema '${this.schemaName}' holds a copy in progress written by another version of @privacy-kit/postgres (format ${String(row?.format)}, this one reads ${PROGRESS_FORMAT}). Give an empty target and start again.`);
       }
       return JSON.parse(row.progress) as CopyProgress;
     });
@@ -106,10 +90,10 @@ class PostgresCopyTarget implements CopyTarget {
 
   create(script: CopySchemaScript, progress: CopyProgress): Promise<void> {
     return this.transaction('create()', async (client) => {
-      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schemaName]);
       // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE right on the database even when the schema exists.
       if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${this.quoted}`);
-      await client.query(searchPath(this.schema));
+      await client.query(searchPath(this.schemaName));
       await this.script(client, 'create', script.create);
       await client.query(`CREATE TABLE ${this.progressTable} (id integer PRIMARY KEY CHECK (id = 1), format integer NOT NULL, progress text NOT NULL)`);
       await client.query(`INSERT INTO ${this.progressTable} (id, format, progress) VALUES (1, $1, $2)`, [PROGRESS_FORMAT, JSON.stringify(progress)]);
@@ -139,7 +123,7 @@ class PostgresCopyTarget implements CopyTarget {
 
   finish(script: CopySchemaScript): Promise<void> {
     return this.transaction('finish()', async (client) => {
-      await client.query(searchPath(this.schema));
+      await client.query(searchPath(this.schemaName));
       await this.script(client, 'finish', script.finish);
       await client.query(`DROP TABLE ${this.progressTable}`);
     });
@@ -154,8 +138,8 @@ class PostgresCopyTarget implements CopyTarget {
     this.reading.add(client);
     let done = false;
     try {
-      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${COPY_SESSION_SETTINGS}; ${searchPath(this.schema)}`);
-      for (const table of await readCatalog(client, this.schema)) {
+      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${COPY_SESSION_SETTINGS}; ${searchPath(this.schemaName)}`);
+      for (const table of await readCatalog(client, this.schemaName)) {
         const columns = table.columns.filter((c) => c.affinity === SCANNED_AFFINITY || SCANNED_TYPES.has(c.affinity));
         if (columns.length === 0) continue;
         const pending = columns.map(() => [] as string[]);
@@ -189,14 +173,6 @@ class PostgresCopyTarget implements CopyTarget {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const client of this.reading) client.release(true);
-    this.reading.clear();
-    await this.connections.end();
-  }
-
   private async script(client: PoolClient, name: string, statements: readonly string[]): Promise<void> {
     for (const [i, statement] of statements.entries()) {
       try {
@@ -212,26 +188,9 @@ class PostgresCopyTarget implements CopyTarget {
     }
   }
 
-  private async connect(operation: string): Promise<PoolClient> {
-    if (this.closed) throw copyError(`${operation}: the copy target was closed. Open a new one with openPostgresCopyTarget().`);
-    try {
-      return await this.connections.pool.connect();
-    } catch (err) {
-      throw storeUnavailable(operation, err);
-    }
-  }
-
-  private async run<T>(operation: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw copyError(`${operation}: the copy target was closed. Open a new one with openPostgresCopyTarget().`);
-    try {
-      return await this.connections.withClient((client) => fn(client));
-    } catch (err) {
-      throw isPrivacyKitError(err) ? err : storeUnavailable(operation, err);
-    }
-  }
 
   private async transaction(operation: string, fn: (client: PoolClient) => Promise<void>): Promise<void> {
-    if (this.closed) throw copyError(`${operation}: the copy target was closed. Open a new one with openPostgresCopyTarget().`);
+    this.open(operation);
     try {
       await this.connections.transaction(`BEGIN; ${COPY_SESSION_SETTINGS}`, fn);
     } catch (err) {
