@@ -4,7 +4,8 @@
 // key, an address and a card number) into a new file, transforming every personal column, and the post-copy scan
 // reads every text value of the copy. Printed: rows/s of the whole command (plan, copy, scan) and of the copy
 // alone, against the peer measured in the same run: a plain copy of the same rows (better-sqlite3, the same batch
-// size, no transformation, no scan). Goal: >= 50,000 rows/s for the whole command.
+// size, no transformation, no scan). Goal: >= 50,000 rows/s for the whole command. Also printed: the process's RSS
+// before and at its peak during the command (sampled every 50 ms), to compare across BENCH_ROWS.
 // Everything is generated (no real person); the files live in a temporary folder removed at the end.
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -96,6 +97,10 @@ async function main() {
     const store = createSqliteStore({ filename: storeFile, auditKey: deriveKey(appSecret, 'audit') });
     await store.close();
     let out = '';
+    // Memory while the command runs: the copy streams in batches, so the peak should not grow with the row count.
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
     t = performance.now();
     const code = await run(['pseudonymize', '--from', source, '--to', join(dir, 'copy.db'), '--mapping', join(__dirname, 'pseudonymize-mapping.js'),
       '--store', storeFile, '--batch-size', String(BATCH), '--json'], {
@@ -103,6 +108,7 @@ async function main() {
       stdout: (s) => { out += s; }, stderr: (s) => process.stderr.write(s),
     });
     const wholeS = (performance.now() - t) / 1000;
+    clearInterval(sampler);
     if (code !== 0) throw new Error(`privacy-kit pseudonymize exited ${code}: ${out}`);
     const report = JSON.parse(out);
     const rate = report.rows / wholeS;
@@ -111,6 +117,7 @@ async function main() {
     console.log(`  pseudonymize, copy alone:             ${Math.round(copyRate).toLocaleString('en')} rows/s (${(report.copyMs / 1000).toFixed(1)} s)`);
     console.log(`  pseudonymize, whole command + scan:   ${Math.round(rate).toLocaleString('en')} rows/s (${wholeS.toFixed(1)} s), ${(rate / plainRate).toFixed(2)}x the plain copy`);
     console.log(`  goal >= 50,000 rows/s: ${rate >= 50_000 ? 'met' : 'NOT met'}`);
+    console.log(`  memory: RSS ${Math.round(rssBefore / 2 ** 20)} MB before the command, peak ${Math.round(rssPeak / 2 ** 20)} MB while it ran (BENCH_ROWS=200000 for comparison)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
