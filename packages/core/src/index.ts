@@ -157,3 +157,17 @@ export { copyKeyId, createCopyTransformer } from './copy/copy-transformer';
 export type { CopyTableTransformer, CopyTransformer, CopyTransformerOptions } from './copy/copy-transformer';
 export { DEFAULT_COPY_BATCH_SIZE, runCopy } from './copy/copy-run';
 export type { CopyReport, CopyRunProgress, RunCopyOptions } from './copy/copy-run';
+
+export { MONITORING_RULES } from './monitoring/monitoring-contracts';
+export type { Alert, AlertQuery, Monitor, MonitoringOptions, MonitoringRuleName, WindowThreshold } from './monitoring/monitoring-contracts';
+export { NOTIFICATION_DEADLINE_MS } from './incidents/incident-contracts';
+export type {
+  Incident,
+  IncidentEvent,
+  IncidentEventInput,
+  IncidentEventKind,
+  IncidentScope,
+  IncidentStatus,
+  IncidentStore,
+  ScopeFilter,
+} from './incidents/incident-contracts';

@@ -17,7 +17,11 @@ export type AuditEvent =
   /** Data keys were rotated or destroyed. */
   | 'keys'
   /** A pseudonymized copy of the app's database was made (`privacy-kit pseudonymize`). */
-  | 'copy';
+  | 'copy'
+  /** The monitor raised an alert on unusual access (details: rule, count, threshold, window). */
+  | 'alert'
+  /** An incident of the register was opened or changed, or its people were resolved for notification. */
+  | 'incident';
 
 /** The facts of one audit record, as a caller appends it. Identifiers are pseudonyms, never raw values. */
 export interface AuditEntry {
