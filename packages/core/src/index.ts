@@ -159,6 +159,18 @@ export { DEFAULT_COPY_BATCH_SIZE, runCopy } from './copy/copy-run';
 export type { CopyReport, CopyRunProgress, RunCopyOptions } from './copy/copy-run';
 
 export { MONITORING_RULES } from './monitoring/monitoring-contracts';
+export { createMonitor, monitorRecords } from './monitoring/monitor';
+export type { PrivacyMonitor } from './monitoring/monitor';
+export {
+  DEFAULT_ADMIN_PATH,
+  DEFAULT_BASELINE,
+  DEFAULT_MASS_ACCESS,
+  DEFAULT_OFF_HOURS_TIME_ZONE,
+  DEFAULT_PROBING,
+  DEFAULT_SPIKE,
+  MONITOR_MAX_KEYS,
+  OFF_HOURS_ALERT_INTERVAL_MS,
+} from './monitoring/monitor-options';
 export type { Alert, AlertQuery, Monitor, MonitoringOptions, MonitoringRuleName, WindowThreshold } from './monitoring/monitoring-contracts';
 export { NOTIFICATION_DEADLINE_MS } from './incidents/incident-contracts';
 export type {

@@ -1,0 +1,34 @@
+import type { AuditEntry } from '@privacy-kit/core';
+
+/** A fixed start for generated records: Monday 2026-11-23 09:00 UTC. */
+export const T0 = Date.parse('2026-11-23T09:00:00.000Z');
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+/** The record's time as the audit writes it. */
+export function at(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+00:00');
+}
+
+/** A generated audit record: an allowed read of a subject's profile by default. */
+export function entry(over: Partial<AuditEntry> & { readonly ms?: number } = {}): AuditEntry {
+  const { ms, ...rest } = over;
+  return {
+    event: 'access',
+    time: at(ms ?? T0),
+    requestId: `req-${Math.random().toString(36).slice(2, 10)}`,
+    appId: 'app-test',
+    actor: 'psn_agent',
+    subject: 'psn_subject',
+    method: 'GET',
+    route: '/customers/:id',
+    purposes: ['provide.service'],
+    basis: 'contract',
+    categories: ['user.contact.email'],
+    decision: 'allowed',
+    reason: null,
+    status: null,
+    durationMs: null,
+    ...rest,
+  };
+}
