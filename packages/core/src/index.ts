@@ -175,6 +175,7 @@ export type { Alert, AlertQuery, Monitor, MonitoringOptions, MonitoringRuleName,
 export { NOTIFICATION_DEADLINE_MS } from './incidents/incident-contracts';
 export type {
   Incident,
+  IncidentAssessment,
   IncidentEvent,
   IncidentEventInput,
   IncidentEventKind,
@@ -183,3 +184,6 @@ export type {
   IncidentStore,
   ScopeFilter,
 } from './incidents/incident-contracts';
+export { INCIDENT_EVENT_KINDS, INCIDENT_STATUSES, checkIncidentEvent, newIncidentId } from './incidents/incident-events';
+export { foldIncident, incidentClock, listIncidents } from './incidents/incident-fold';
+export type { IncidentClock } from './incidents/incident-fold';

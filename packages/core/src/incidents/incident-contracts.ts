@@ -14,7 +14,11 @@ export type IncidentEventKind =
   | 'note'
   /** The scope was computed from the audit: `{ scope: IncidentScope }`. */
   | 'scope'
-  /** Facts for the Art. 33 draft: `{ nature?, consequences?, measures?, contact? }`. */
+  /**
+   * Facts for the Art. 33 draft: `{ nature?, consequences?, measures?, contact?, delayReasons?, highRisk? }`
+   * (`delayReasons`: why the authority is notified after 72 hours, Art. 33(1); `highRisk`: the assessment of Art.
+   * 34(1), which overrides the heuristic of `requiresSubjectNotice`).
+   */
   | 'assessment'
   /** `{ status: IncidentStatus }`. */
   | 'status'
@@ -76,8 +80,29 @@ export interface IncidentScope {
   readonly special: boolean;
   /** The subjects' pseudonyms, sorted (resolved to people only through the app's own sources, audited). */
   readonly subjectPseudonyms: readonly string[];
+  /**
+   * For each of `subjectPseudonyms` (same order), the indexes in `categories` of the categories its records touched:
+   * what the Art. 34 list tells each person. Absent from scopes computed before it existed.
+   */
+  readonly subjectCategories?: readonly (readonly number[])[];
   readonly first: string | null;
   readonly last: string | null;
+}
+
+/** The facts an 'assessment' event records; later assessments override earlier ones field by field. */
+export interface IncidentAssessment {
+  /** The nature of the breach, in words (Art. 33(3)(a)). */
+  readonly nature?: string;
+  /** Its likely consequences (Art. 33(3)(c)). */
+  readonly consequences?: string;
+  /** The measures taken or proposed, including to mitigate its effects (Art. 33(3)(d)). */
+  readonly measures?: string;
+  /** The contact point where more can be learned: the DPO or another (Art. 33(3)(b)). */
+  readonly contact?: string;
+  /** Why the authority is (or was) notified after the 72 hours (Art. 33(1)). */
+  readonly delayReasons?: string;
+  /** Whether the breach is likely to result in a high risk to the people affected (Art. 34(1)); decides over the heuristic. */
+  readonly highRisk?: boolean;
 }
 
 /** An incident as its events add up. */
@@ -94,6 +119,6 @@ export interface Incident {
   readonly alert: Alert | null;
   /** The latest computed scope, if any. */
   readonly scope: IncidentScope | null;
-  readonly assessment: { readonly nature?: string; readonly consequences?: string; readonly measures?: string; readonly contact?: string };
+  readonly assessment: IncidentAssessment;
   readonly events: readonly IncidentEvent[];
 }
