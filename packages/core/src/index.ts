@@ -187,3 +187,4 @@ export type {
 export { INCIDENT_EVENT_KINDS, INCIDENT_STATUSES, checkIncidentEvent, newIncidentId } from './incidents/incident-events';
 export { foldIncident, incidentClock, listIncidents } from './incidents/incident-fold';
 export type { IncidentClock } from './incidents/incident-fold';
+export { computeScope, scopeFilterOf } from './incidents/incident-scope';
