@@ -188,3 +188,7 @@ export { INCIDENT_EVENT_KINDS, INCIDENT_STATUSES, checkIncidentEvent, newInciden
 export { foldIncident, incidentClock, listIncidents } from './incidents/incident-fold';
 export type { IncidentClock } from './incidents/incident-fold';
 export { computeScope, scopeFilterOf } from './incidents/incident-scope';
+export { art33Draft } from './incidents/art33-draft';
+export type { Art33Controller, Art33Draft, Art33DraftOptions, Art33Missing } from './incidents/art33-draft';
+export { HIGH_RISK_CATEGORIES, art34List, requiresSubjectNotice } from './incidents/art34-list';
+export type { Art34Subject } from './incidents/art34-list';
