@@ -29,7 +29,7 @@ export type IncidentEventKind =
 
 /** An event as appended. */
 export interface IncidentEventInput {
-  /** e.g. `inc-2026-12-05-7f3a`. */
+  /** e.g. `inc-20261205-k7q2mx4a` (see `newIncidentId`). */
   readonly incidentId: string;
   readonly kind: IncidentEventKind;
   /** ISO 8601 with offset: when it was recorded. */
