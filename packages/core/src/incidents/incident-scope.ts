@@ -25,7 +25,10 @@ class ScopeCounter {
   private first: string | null = null;
   private last: string | null = null;
 
-  constructor(private readonly filter: ScopeFilter) {
+  private readonly filter: ScopeFilter;
+
+  constructor(filter: ScopeFilter) {
+    this.filter = { ...filter };
     this.actor = filter.actor;
     const space = filter.route?.indexOf(' ') ?? -1;
     this.method = filter.route === undefined || space === -1 ? null : filter.route.slice(0, space);
