@@ -1,6 +1,7 @@
 import type { AuditQuery, AuditRecord } from '@privacy-kit/core';
-import { AUDIT_COLUMN_LIST, auditQuerySql, auditRecordFromRow, type AuditRow } from '@privacy-kit/core/store';
-import { sqliteError, storeFailure } from './sqlite-errors';
+import { AUDIT_COLUMN_LIST, auditQuerySql, auditRecordFromRow, validateAuditQuery, type AuditRow } from '@privacy-kit/core/store';
+import { PACKAGE, sqliteError, storeFailure } from './sqlite-errors';
+import { SQLITE_INSTANT } from './sqlite-instant';
 import { missingAuditLog, openUnchanged } from './sqlite-read-only';
 
 /** Options of {@link readSqliteAudit}. */
@@ -29,13 +30,14 @@ export async function readSqliteAudit(options: SqliteAuditReadOptions): Promise<
     throw sqliteError('PK_INVALID_OPTION', "readSqliteAudit() needs { filename }, the path of the store's database file.");
   }
   const { filename } = options;
+  validateAuditQuery(options.query ?? {}, PACKAGE);
   const db = openUnchanged(filename, 'readSqliteAudit()');
   try {
     const missing = missingAuditLog(db);
     if (missing !== undefined) {
       throw sqliteError('PK_STORE_UNAVAILABLE', `${filename} holds no privacy-kit audit log: ${missing}. Is it the SQLite file of a privacy-kit store (the 'filename' of createSqliteStore)?`);
     }
-    const tail = auditQuerySql(options.query ?? {}, () => '?');
+    const tail = auditQuerySql(options.query ?? {}, () => '?', SQLITE_INSTANT);
     return (db.prepare(`SELECT ${AUDIT_COLUMN_LIST} FROM audit_log${tail.sql}`).all(tail.params) as AuditRow[]).map(auditRecordFromRow);
   } catch (cause) {
     throw storeFailure(`reading the audit log in ${filename}`, cause);

@@ -104,4 +104,21 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX data_keys_one_current ON data_keys (subject) WHERE current = 1;
   `,
+  // 5: the incident register (GDPR Art. 33(5): every breach documented). Append-only like the audit log: an
+  // incident's state is derived from its events, never updated in place. AUTOINCREMENT so a seq is never reused.
+  `
+  CREATE TABLE incident_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    time TEXT NOT NULL,
+    actor TEXT,
+    data TEXT NOT NULL CHECK (json_valid(data))
+  );
+  CREATE INDEX incident_events_incident ON incident_events (incident_id, seq);
+  CREATE TRIGGER incident_events_no_update BEFORE UPDATE ON incident_events
+    BEGIN SELECT RAISE(ABORT, 'incident_events is append-only'); END;
+  CREATE TRIGGER incident_events_no_delete BEFORE DELETE ON incident_events
+    BEGIN SELECT RAISE(ABORT, 'incident_events is append-only'); END;
+  `,
 ];

@@ -44,8 +44,8 @@ export {
   rightsRequestFromRow,
 } from './store-rows';
 export type { AuditRow, ConsentRow, NewConsentRow, RightsRow } from './store-rows';
-export { auditQuerySql, dueBefore, rightsRequestsQuerySql } from './store-queries';
-export type { SqlPlaceholder, SqlSelectTail } from './store-queries';
+export { auditQuerySql, dueBefore, rightsRequestsQuerySql, validateAuditQuery } from './store-queries';
+export type { SqlInstant, SqlPlaceholder, SqlSelectTail } from './store-queries';
 export { deriveConsentStates, validateConsentEvent, validateConsentEvents } from './consent-events';
 export {
   DATA_KEY_COLUMNS,
@@ -57,6 +57,16 @@ export {
   validateDataKeySubject,
 } from './data-keys';
 export type { DataKeyRow } from './data-keys';
+export {
+  INCIDENT_EVENT_COLUMNS,
+  INCIDENT_EVENT_INSERT_COLUMNS,
+  MAX_INCIDENT_DATA_BYTES,
+  MAX_INCIDENT_ID_LENGTH,
+  incidentEventFromRow,
+  validateIncidentEventInput,
+  validateIncidentEventQuery,
+} from './incident-events';
+export type { IncidentEventRow } from './incident-events';
 
 export type {
   AuditQuery,

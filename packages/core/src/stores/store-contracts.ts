@@ -82,6 +82,19 @@ export interface AuditQuery {
   readonly actor?: string;
   readonly requestId?: string;
   readonly event?: AuditEntry['event'];
+  /**
+   * Only records at or after this instant (ISO 8601 with offset, inclusive). Compared as instants, not as text:
+   * `2026-01-01T01:00:00+02:00` is before `2026-01-01T00:00:00+00:00`. SQLite compares to the millisecond.
+   */
+  readonly from?: string;
+  /** Only records at or before this instant (ISO 8601 with offset, inclusive), compared like {@link from}. */
+  readonly to?: string;
+  /** Only records of this HTTP method, e.g. `'GET'`. */
+  readonly method?: string;
+  /** Only records of this route pattern, e.g. `'/users/:id'` (the pattern, not a concrete path). */
+  readonly route?: string;
+  /** Only records with this decision. */
+  readonly decision?: AuditEntry['decision'];
   /** Only records after this seq. */
   readonly afterSeq?: number;
   readonly limit?: number;

@@ -7,3 +7,5 @@ export { COPY_CONTRACT_FIXTURE, describeCopyAdapterContract } from './copy-adapt
 export type { CopyAdapterContractHarness, CopyContractFixture, CopyFixtureColumn, CopyFixtureTable } from './copy-adapter-contract';
 export { memoryCopySource, memoryCopyTarget } from './memory-copy';
 export type { MemoryCopySource, MemoryCopySourceOptions, MemoryCopyTable, MemoryCopyTarget, MemoryCopyTargetOptions } from './memory-copy';
+export { describeIncidentStoreContract, sampleIncidentEvent } from './incident-store-contract';
+export type { ClosableIncidentStore, IncidentStoreContractHarness } from './incident-store-contract';
