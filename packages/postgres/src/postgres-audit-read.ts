@@ -13,12 +13,17 @@ import {
 import type { PostgresConnections } from './postgres-pool';
 
 const DOLLAR = (n: number): string => `$${n}`;
+/**
+ * How the PostgreSQL store compares audit times as instants (the `from`/`to` filters): the log keeps the time as
+ * ISO 8601 text with an offset, cast to timestamptz on both sides (to the microsecond).
+ */
+const TIMESTAMPTZ = (expression: string): string => `(${expression})::timestamptz`;
 /** The audit_log columns with the chain position in place of `seq`, for verification. */
 const CHAIN_ROW_COLUMNS = ['chain', 'chain_seq AS seq', ...AUDIT_COLUMNS.slice(1).map((c) => c.name)].join(', ');
 
 /** Records of the audit log in seq order (the whole log, every chain), filtered (pg returns bigint seq as text). */
 export async function selectAuditRecords(connections: PostgresConnections, quotedSchema: string, query: AuditQuery): Promise<AuditRecord[]> {
-  const tail = auditQuerySql(query, DOLLAR);
+  const tail = auditQuerySql(query, DOLLAR, TIMESTAMPTZ);
   const { rows } = await connections.pool.query<AuditRow>(`SELECT ${AUDIT_COLUMN_LIST} FROM ${quotedSchema}.audit_log${tail.sql}`, tail.params);
   return rows.map(auditRecordFromRow);
 }

@@ -14,6 +14,9 @@ import {
   type ConsentState,
   type DataKeyListQuery,
   type DataKeyStore,
+  type IncidentEvent,
+  type IncidentEventInput,
+  type IncidentStore,
   type PrivacyStore,
   type RightsRequest,
   type RightsRequestFilter,
@@ -28,11 +31,14 @@ import {
   deriveConsentStates,
   newConsentRow,
   validateConsentEvent,
+  validateAuditQuery,
   validateConsentEvents,
   validateDataKey,
   validateDataKeyListQuery,
   validateDataKeyRewrap,
   validateDataKeySubject,
+  validateIncidentEventInput,
+  validateIncidentEventQuery,
   verifyAuditChainRows,
   type AuditBatchFailure,
 } from '@privacy-kit/core/store';
@@ -43,6 +49,7 @@ import { ChainsCheckpointer } from './postgres-audit-checkpoints';
 import { selectAuditChains, selectAuditRecords } from './postgres-audit-read';
 import { insertConsentEvent, selectConsentHistory } from './postgres-consents';
 import { PostgresDataKeys } from './postgres-data-keys';
+import { PostgresIncidents } from './postgres-incidents';
 import { PACKAGE, isConnectionError, postgresError, storeClosed, storeUnavailable } from './postgres-errors';
 import { applyMigrations } from './postgres-migrations';
 import { postgresSchemaNames, type PostgresSchemaNames } from './postgres-names';
@@ -73,7 +80,7 @@ const ignore = (): void => undefined;
  *
  * Create it with {@link createPostgresStore}.
  */
-export class PostgresStore implements PrivacyStore, DataKeyStore {
+export class PostgresStore implements PrivacyStore, DataKeyStore, IncidentStore {
   /** The connection pool; for tests and tools that need raw access. */
   readonly pool: Pool;
   /** The schema of the store's tables. */
@@ -89,6 +96,7 @@ export class PostgresStore implements PrivacyStore, DataKeyStore {
   private nextLane = 0;
   private readonly rights: PostgresRightsRequests;
   private readonly dataKeys: PostgresDataKeys;
+  private readonly incidents: PostgresIncidents;
   private migrated: Promise<string> | undefined;
   private closed = false;
   private readonly checkpointer: ChainsCheckpointer;
@@ -122,6 +130,7 @@ export class PostgresStore implements PrivacyStore, DataKeyStore {
     });
     this.rights = new PostgresRightsRequests(this.connections, this.names);
     this.dataKeys = new PostgresDataKeys(this.connections, this.names);
+    this.incidents = new PostgresIncidents(this.connections, this.names);
     // Migrate right away; a failure here is reported by the first operation, which tries again.
     this.migrate().catch(ignore);
   }
@@ -269,7 +278,7 @@ export class PostgresStore implements PrivacyStore, DataKeyStore {
   }
 
   readAudit(query: AuditQuery = {}): Promise<readonly AuditRecord[]> {
-    return this.run('readAudit', () => selectAuditRecords(this.connections, this.names.quoted, query));
+    return this.run('readAudit', () => selectAuditRecords(this.connections, this.names.quoted, query), () => validateAuditQuery(query, PACKAGE));
   }
 
   /**
@@ -336,6 +345,22 @@ export class PostgresStore implements PrivacyStore, DataKeyStore {
    */
   destroyDataKeys(subject: string): Promise<number> {
     return this.run('destroyDataKeys', () => this.dataKeys.destroy(subject), () => validateDataKeySubject('destroyDataKeys', PACKAGE, subject));
+  }
+
+  /**
+   * Appends an event to the incident register (see `IncidentStore`): one INSERT; the table refuses UPDATE, DELETE
+   * and TRUNCATE. Resolves with the event and its seq.
+   */
+  appendIncidentEvent(event: IncidentEventInput): Promise<IncidentEvent> {
+    let data = '';
+    return this.run('appendIncidentEvent', () => this.incidents.append(event, data), () => {
+      data = validateIncidentEventInput(event, PACKAGE);
+    });
+  }
+
+  /** The register's events in seq order: every incident's, or one incident's. */
+  readIncidentEvents(query?: { readonly incidentId?: string }): Promise<readonly IncidentEvent[]> {
+    return this.run('readIncidentEvents', () => this.incidents.read(query?.incidentId), () => validateIncidentEventQuery(query, PACKAGE));
   }
 
   /** Wrapped data keys in (subject, keyId) code point order (COLLATE "C"), filtered: the walk of a KEK rotation. */

@@ -197,6 +197,28 @@ export const MIGRATIONS: readonly PostgresMigration[] = [
       CREATE UNIQUE INDEX data_keys_one_current ON ${s}.data_keys (subject) WHERE current;
     `,
   },
+  {
+    version: 5,
+    name: 'incident register, append-only',
+    // GDPR Art. 33(5): every breach documented. An incident's state is derived from its events, never updated in
+    // place; the register refuses UPDATE, DELETE and TRUNCATE like the audit log. data is the JSON text as given
+    // (not jsonb: the facts read back exactly as written, key order included).
+    sql: (s) => `
+      CREATE TABLE ${s}.incident_events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        incident_id text NOT NULL,
+        kind text NOT NULL,
+        time text NOT NULL,
+        actor text,
+        data text NOT NULL
+      );
+      CREATE INDEX incident_events_incident ON ${s}.incident_events (incident_id, seq);
+      CREATE TRIGGER incident_events_append_only BEFORE UPDATE OR DELETE ON ${s}.incident_events
+        FOR EACH ROW EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+      CREATE TRIGGER incident_events_no_truncate BEFORE TRUNCATE ON ${s}.incident_events
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.privacy_kit_append_only();
+    `,
+  },
 ];
 
 /** The schema version this package writes and reads. */

@@ -58,7 +58,7 @@ describe('PostgresStore specifics', () => {
     it('creates the schema on start and records each migration once', async () => {
       await storeOn().ready();
       const tables = await sql<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
-      expect(tables.map((t) => t.table_name)).toEqual(['audit_chains', 'audit_checkpoints', 'audit_log', 'consent_events', 'data_keys', 'privacy_kit_migrations', 'rights_requests']);
+      expect(tables.map((t) => t.table_name)).toEqual(['audit_chains', 'audit_checkpoints', 'audit_log', 'consent_events', 'data_keys', 'incident_events', 'privacy_kit_migrations', 'rights_requests']);
       const applied = await sql<{ version: number }>(`SELECT version FROM "${schema}".privacy_kit_migrations ORDER BY version`);
       expect(applied.map((r) => r.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
     });
