@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { AuditEntry, AuditRecord } from '../audit/audit-record';
 import { isoTime } from '../audit/iso-time';
 import { AUDIT_COLUMNS } from '../stores/audit-columns';
-import type { PrivacyStore } from '../stores/store-contracts';
+import type { AuditQuery, PrivacyStore } from '../stores/store-contracts';
 
 /** Fields of a record that are its place in the chain rather than part of its entry. */
 const CHAIN_FIELDS: ReadonlySet<string> = new Set(['seq', 'prevMac', 'mac']);
@@ -290,6 +290,89 @@ export function describeStoreContract(name: string, harness: StoreContractHarnes
         expect((await store.readAudit({ event: 'denied' })).map((r) => r.requestId)).toEqual(['r2']);
         expect((await store.readAudit({ afterSeq: 1 })).map((r) => r.requestId)).toEqual(['r2', 'r3']);
         expect((await store.readAudit({ limit: 1 })).map((r) => r.requestId)).toEqual(['r1']);
+      });
+
+      describe('filters by time window, method, route and decision (issue 18)', () => {
+        // Offsets differ on purpose: as text these times would order otherwise than as instants.
+        const timed = [
+          { requestId: 't1', time: '2026-01-01T09:00:00.000+00:00' },
+          { requestId: 't2', time: '2026-01-01T10:30:00.000+02:00' }, // 08:30Z: before t1, though its text is later
+          { requestId: 't3', time: '2026-01-01T10:00:00.000+00:00' },
+          { requestId: 't4', time: '2026-01-01T05:00:00.000-06:00' }, // 11:00Z: after t3, though its text is earlier
+        ];
+        const appendTimed = async (): Promise<void> => {
+          for (const t of timed) await store.appendAudit(sampleAuditEntry(t));
+        };
+        const ids = async (query: AuditQuery): Promise<string[]> => (await store.readAudit(query)).map((r) => r.requestId);
+
+        it('with from and to, reads the records whose time is in the window, both ends included, compared as instants', async () => {
+          await appendTimed();
+          expect(await ids({ from: '2026-01-01T09:00:00Z', to: '2026-01-01T12:00:00+02:00' })).toEqual(['t1', 't3']);
+        });
+
+        it('with from alone, reads the records at or after it; with to alone, those at or before it', async () => {
+          await appendTimed();
+          expect(await ids({ from: '2026-01-01T10:00:00.000+00:00' })).toEqual(['t3', 't4']);
+          expect(await ids({ to: '2026-01-01T09:00:00+00:00' })).toEqual(['t1', 't2']);
+        });
+
+        it('with a window no record falls in, reads nothing', async () => {
+          await appendTimed();
+          expect(await ids({ from: '2026-01-02T00:00:00Z' })).toEqual([]);
+          expect(await ids({ from: '2026-01-01T10:00:00.001Z', to: '2026-01-01T10:59:59.999Z' })).toEqual([]);
+        });
+
+        it('filters by method', async () => {
+          await store.appendAudit(sampleAuditEntry({ requestId: 'get', method: 'GET' }));
+          await store.appendAudit(sampleAuditEntry({ requestId: 'delete', method: 'DELETE' }));
+          expect(await ids({ method: 'DELETE' })).toEqual(['delete']);
+        });
+
+        it('filters by route pattern', async () => {
+          await store.appendAudit(sampleAuditEntry({ requestId: 'profile', route: '/me/profile' }));
+          await store.appendAudit(sampleAuditEntry({ requestId: 'user', route: '/users/:id' }));
+          await store.appendAudit(sampleAuditEntry({ requestId: 'user-2', route: '/users/:id' }));
+          expect(await ids({ route: '/users/:id' })).toEqual(['user', 'user-2']);
+        });
+
+        it('filters by decision', async () => {
+          await store.appendAudit(sampleAuditEntry({ requestId: 'ok' }));
+          await store.appendAudit(sampleAuditEntry({ requestId: 'no', event: 'denied', decision: 'denied', reason: 'forbidden' }));
+          expect(await ids({ decision: 'denied' })).toEqual(['no']);
+          expect(await ids({ decision: 'allowed' })).toEqual(['ok']);
+        });
+
+        it('combines the filters with actor and pages through the window with afterSeq and limit', async () => {
+          const records: AuditRecord[] = [];
+          for (let i = 0; i < 12; i++) {
+            records.push(await store.appendAudit(sampleAuditEntry({
+              requestId: `p${i}`,
+              actor: i % 3 === 0 ? 'psn_other' : 'psn_staff',
+              method: i % 4 === 0 ? 'POST' : 'GET',
+              route: '/users/:id',
+              time: `2026-01-01T${String(8 + i).padStart(2, '0')}:00:00.000+00:00`,
+            })));
+          }
+          const query = { actor: 'psn_staff', method: 'GET', route: '/users/:id', decision: 'allowed' as const, from: '2026-01-01T09:00:00Z', to: '2026-01-01T18:00:00Z' };
+          const pages: string[][] = [];
+          let afterSeq = 0;
+          for (;;) {
+            const page = await store.readAudit({ ...query, afterSeq, limit: 2 });
+            if (page.length === 0) break;
+            pages.push(page.map((r) => r.requestId));
+            afterSeq = (page[page.length - 1] as AuditRecord).seq;
+          }
+          // 9:00..18:00 is p1..p10; not psn_other (p3, p6, p9), not POST (p4, p8).
+          expect(pages).toEqual([['p1', 'p2'], ['p5', 'p7'], ['p10']]);
+          expect(records).toHaveLength(12);
+        });
+
+        it('refuses a from or to that is not an ISO 8601 time with offset, and an unknown decision, with PK_INVALID_OPTION', async () => {
+          await expect(store.readAudit({ from: '2026-01-01' })).rejects.toEqual(expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/'from'/) }));
+          await expect(store.readAudit({ to: '2026-01-01T10:00:00' })).rejects.toEqual(expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/'to'/) }));
+          await expect(store.readAudit({ from: 'yesterday' })).rejects.toEqual(expect.objectContaining({ code: 'PK_INVALID_OPTION' }));
+          await expect(store.readAudit({ decision: 'maybe' as never })).rejects.toEqual(expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/[a-z-]+: [\s\S]*'decision'/) }));
+        });
       });
 
       it('verifies an empty log and an intact log', async () => {

@@ -1,5 +1,5 @@
 import type { RightsRequest } from '@privacy-kit/core';
-import { auditQuerySql, dueBefore, rightsRequestsQuerySql } from '@privacy-kit/core/store';
+import { auditQuerySql, dueBefore, rightsRequestsQuerySql, validateAuditQuery } from '@privacy-kit/core/store';
 
 const question = () => '?';
 const dollar = (n: number) => `$${n}`;
@@ -16,6 +16,40 @@ describe('auditQuerySql', () => {
       params: ['s', 'a', 'r', 'denied', 3, 10],
     });
     expect(auditQuerySql({ event: 'access', limit: 1 }, question)).toEqual({ sql: ' WHERE event = ? ORDER BY seq LIMIT ?', params: ['access', 1] });
+  });
+});
+
+describe('auditQuerySql with the filters of issue 18', () => {
+  const instant = (e: string) => `ts(${e})`;
+
+  it('filters by method, route, decision and a window compared through the store\'s instant, before the position', () => {
+    const query = { actor: 'a', method: 'GET', route: '/users/:id', decision: 'allowed' as const, from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', afterSeq: 5, limit: 10 };
+    expect(auditQuerySql(query, dollar, instant)).toEqual({
+      sql: ' WHERE actor = $1 AND method = $2 AND route = $3 AND decision = $4 AND ts(time) >= ts($5) AND ts(time) <= ts($6) AND seq > $7 ORDER BY seq LIMIT $8',
+      params: ['a', 'GET', '/users/:id', 'allowed', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 5, 10],
+    });
+  });
+
+  it('refuses a window without the store\'s instant comparison (text would not order as instants)', () => {
+    expect(() => auditQuerySql({ from: '2026-01-01T00:00:00Z' }, question)).toThrow(expect.objectContaining({ code: 'PK_INVALID_OPTION' }));
+  });
+});
+
+describe('validateAuditQuery', () => {
+  it('accepts the new filters well formed, and a query without them', () => {
+    expect(() => validateAuditQuery({ from: '2026-01-01T10:00:00.123+02:00', to: '2026-01-01T10:00:00Z', method: 'GET', route: '/x', decision: 'denied' }, '@privacy-kit/test')).not.toThrow();
+    expect(() => validateAuditQuery({ subject: 's', afterSeq: 3, limit: 1 }, '@privacy-kit/test')).not.toThrow();
+  });
+
+  it('names every bad filter in one PK_INVALID_OPTION, without the values', () => {
+    let error: unknown;
+    try {
+      validateAuditQuery({ from: 'secret-ish', route: '', decision: 'maybe' as never }, '@privacy-kit/test');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toEqual(expect.objectContaining({ code: 'PK_INVALID_OPTION', message: expect.stringMatching(/^@privacy-kit\/test: [\s\S]*'from'[\s\S]*'route'[\s\S]*'decision'/) }));
+    expect((error as Error).message).not.toContain('secret-ish');
   });
 });
 
