@@ -18,7 +18,7 @@ export const COPY_PROGRESS_TABLE = '_privacy_kit_copy';
  * store lives in the copied schema (its `privacy_kit_migrations` table is there). The store's own audit and keys
  * are not the app's data, and copying them would take the source's keys to the target.
  */
-const STORE_TABLES = ['privacy_kit_migrations', 'consent_events', 'audit_log', 'audit_head', 'audit_chains', 'audit_checkpoints', 'rights_requests', 'data_keys'];
+const STORE_TABLES = ['privacy_kit_migrations', 'consent_events', 'audit_log', 'audit_head', 'audit_chains', 'audit_checkpoints', 'rights_requests', 'data_keys', 'incident_events'];
 
 /** An SQL identifier, quoted. */
 export function quoteIdent(name: string): string {

@@ -4,11 +4,11 @@ import type { CopyColumn, CopyColumnAffinity } from '@privacy-kit/core';
 
 /**
  * The tables of a privacy-kit store (`createSqliteStore`, see schema.ts), left out of a copy when the app keeps its
- * store in the same file as its data: consents, audit records and wrapped data keys are not the app's rows, and a
+ * store in the same file as its data: consents, audit records, wrapped data keys and the incident register are not the app's rows, and a
  * development copy must not carry them. They are left out only when the file holds a store (its `audit_log` and
  * `audit_head` tables are both there), so an app table that happens to share a name is still copied (and mapped).
  */
-export const SQLITE_STORE_TABLES: readonly string[] = Object.freeze(['consent_events', 'audit_log', 'audit_head', 'rights_requests', 'data_keys']);
+export const SQLITE_STORE_TABLES: readonly string[] = Object.freeze(['consent_events', 'audit_log', 'audit_head', 'rights_requests', 'data_keys', 'incident_events']);
 
 /**
  * The table in which a SQLite copy target keeps the progress of an unfinished copy (one row: a format version and
