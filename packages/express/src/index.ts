@@ -59,3 +59,9 @@ export { hasGpcSignal } from './gpc/gpc-signal';
 export { DEFAULT_GPC_RECORD, DEFAULT_GPC_WELL_KNOWN } from './gpc/gpc.options';
 export type { GpcOptions } from './gpc/gpc.options';
 export { GPC_WELL_KNOWN_PATH } from './gpc/gpc.middleware';
+
+export { IncidentService, alertOfRecord, keepsIncidents } from './incidents/incident-service';
+export type { ContactResolver, IncidentActor, IncidentRegisterStore } from './incidents/incident-service';
+export { alertEntry } from './monitoring/audit-monitor';
+export { DEFAULT_WEBHOOK_RETRIES, DEFAULT_WEBHOOK_TIMEOUT_MS } from './monitoring/monitoring.options';
+export type { MonitoringLogger, MonitoringWebhook, PrivacyMonitoringOptions } from './monitoring/monitoring.options';

@@ -67,4 +67,9 @@ export type PrivacyKit = RequestHandler & {
   logRequests(write: RequestLogWriter): RequestHandler;
   /** What the app said about its security measures (the `measures` option; undefined entries are detected). */
   readonly measures: ResolvedMeasures;
+  /**
+   * The monitoring of the audit stream (the `monitoring` option), or undefined when off. `flush()` resolves once
+   * every committed record was seen by the rules and every alert delivered or given up on (tests, shutdown).
+   */
+  readonly monitoring: { flush(): Promise<void> } | undefined;
 };

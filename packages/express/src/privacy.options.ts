@@ -1,5 +1,5 @@
 import type { PrivacyStore } from '@privacy-kit/core';
-import { defineOptionKeys, keyBytes, rejectUnknownOptions, resolveTerm, type PrivacyKitError } from '@privacy-kit/core';
+import { createMonitor, defineOptionKeys, keyBytes, rejectUnknownOptions, resolveTerm, type PrivacyKitError } from '@privacy-kit/core';
 import type { DenialHandler } from './http/denial';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
@@ -12,6 +12,9 @@ import type { DataSources } from './sources/data-source';
 import { resolveDriftOptions, type DriftOptions, type ResolvedDriftOptions } from './drift/drift.options';
 import { resolveRightsOptions, type ResolvedRightsOptions, type RightsOptions } from './rights/rights.options';
 import { resolveMeasuresOptions, type MeasuresOptions, type ResolvedMeasures } from './measures/measures.options';
+import { AuditMonitor, monitoredStore } from './monitoring/audit-monitor';
+import { resolveMonitoringOptions, type PrivacyMonitoringOptions } from './monitoring/monitoring.options';
+import type { ContactResolver } from './incidents/incident-service';
 
 /** Where privacy-kit mounts its own routes by default. */
 export const DEFAULT_BASE_PATH = '/privacy';
@@ -105,6 +108,20 @@ export interface PrivacyOptions {
    * log format in the process).
    */
   readonly measures?: MeasuresOptions;
+  /**
+   * Watch the audit stream for unusual access (mass access, probing, spikes of exports, erasures and admin actions,
+   * access outside declared hours, a first access to special categories, traffic above a learned baseline), off the
+   * request path. Every alert is an audit record ('alert') and goes to `onAlert`, a `webhook` and a `logger`. `true`
+   * for the defaults; off by default.
+   */
+  readonly monitoring?: boolean | PrivacyMonitoringOptions;
+  /**
+   * The incident register's API (`{basePath}/admin/incidents`, for the `adminRoles`). `contacts` resolves the
+   * pseudonyms of the people to notify (Art. 34) through the app's own data, e.g.
+   * `async (subjects) => users.filter((u) => subjects.includes(kit.pseudonym(u.id))).map((u) => ({ subject: kit.pseudonym(u.id), contact: u.email }))`;
+   * each resolution is audited. Without it, the API lists pseudonyms only.
+   */
+  readonly incidents?: { readonly contacts?: ContactResolver };
 }
 
 /** {@link PrivacyOptions} with every default applied: the engine's options and each feature's. */
@@ -115,13 +132,19 @@ export interface ResolvedPrivacyOptions extends EngineOptions {
   readonly retention: ResolvedRetentionOptions;
   readonly drift: ResolvedDriftOptions | undefined;
   readonly measures: ResolvedMeasures;
+  /** The monitor of the audit stream, when `monitoring` is on (the store then hands it every committed record). */
+  readonly monitor: AuditMonitor | undefined;
+  /** The app's resolver of the people to notify, if given. */
+  readonly contacts: ContactResolver | undefined;
 }
+
+const INCIDENT_OPTION_KEYS = defineOptionKeys<NonNullable<PrivacyOptions['incidents']>>({ contacts: true });
 
 /** Every option of {@link PrivacyOptions}, checked against the interface when the package is built. */
 const PRIVACY_OPTION_KEYS = defineOptionKeys<PrivacyOptions>({
   store: true, pseudonymKey: true, jwt: true, identify: true, appId: true, basePath: true, adminRoles: true, consentCacheTtlMs: true,
   consentCacheSize: true, failOpen: true, storeTimeoutMs: true, onError: true, sources: true, rights: true, gpc: true, retention: true,
-  drift: true, consentPurposes: true, onDenied: true, measures: true, requireTls: true,
+  drift: true, consentPurposes: true, onDenied: true, measures: true, requireTls: true, monitoring: true, incidents: true,
 });
 
 /** HSTS max-age when TLS is required: one year, as HSTS preload lists ask. */
@@ -197,8 +220,20 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     throw expressError('PK_INVALID_OPTION', `privacy(): 'consentPurposes' must be an array of purpose keys, e.g. ['marketing.communications.email']; got ${JSON.stringify(consentPurposes)}.`);
   }
   for (const purpose of consentPurposes) resolveTerm('purpose', purpose, 'privacy({ consentPurposes })');
+  const onError = options.onError ?? defaultOnError;
+  const monitoring = resolveMonitoringOptions(options.monitoring);
+  const monitor = monitoring === undefined
+    ? undefined
+    : new AuditMonitor(createMonitor(monitoring.rules), monitoring, (entry) => options.store.appendAudit(entry), appId, onError);
+  const incidents: unknown = options.incidents ?? {};
+  if (typeof incidents !== 'object' || incidents === null) throw expressError('PK_INVALID_OPTION', "privacy(): 'incidents' must be { contacts?: async (subjects) => [{ subject, contact }] }.");
+  rejectUnknownOptions(incidents, INCIDENT_OPTION_KEYS, 'privacy({ incidents })', expressError);
+  const contacts = (incidents as { contacts?: unknown }).contacts;
+  if (contacts !== undefined && typeof contacts !== 'function') throw expressError('PK_INVALID_OPTION', "privacy({ incidents }): 'contacts' must be an async function (subjects) => [{ subject, contact }].");
   return {
-    store: options.store,
+    contacts: contacts as ContactResolver | undefined,
+    store: monitor === undefined ? options.store : monitoredStore(options.store, (record) => monitor.observe(record)),
+    monitor,
     pseudonymKey: keyBytes(options.pseudonymKey, 'pseudonymKey'),
     jwt: options.jwt,
     identify: options.identify,
@@ -209,7 +244,7 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
     consentCacheSize: size,
     failOpen: options.failOpen === true,
     storeTimeoutMs,
-    onError: options.onError ?? defaultOnError,
+    onError,
     onDenied: options.onDenied,
     sources: options.sources ?? {},
     rights: resolveRightsOptions(options.rights),

@@ -10,6 +10,7 @@ import { RetentionSweeper, type SweepOptions } from './retention/retention-sweep
 import type { DataSource } from './sources/data-source';
 import { DataSourceRegistry } from './sources/data-source.registry';
 import { createRightsRouter } from './rights/rights.router';
+import { createIncidentsAdminRouter } from './incidents/incidents-admin.router';
 import { RightsService } from './rights/rights.service';
 import { markKitHolder } from './discovery/kit-holder';
 import { tagMountedApp } from './discovery/sub-apps';
@@ -46,6 +47,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
   const sources = new DataSourceRegistry(resolved.sources);
   const rights = new RightsService(engine, sources, resolved.rights);
   const rightsRouter = createRightsRouter(engine, rights);
+  const incidentsRouter = createIncidentsAdminRouter(engine, resolved.contacts);
   const gpc = createGpcMiddleware(engine, resolved.gpc);
   const sweeper = new RetentionSweeper(engine, sources, resolved.retention);
   const basePath = resolved.basePath;
@@ -62,7 +64,10 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     // privacy-kit's own endpoints under the base path (inventory, consents, rights); GPC handling for the app's routes.
     if (path === basePath || path.startsWith(underBasePath)) {
       if (inventory.handles(req)) return inventory(req, res, next);
-      consentRouter(req, res, (error?: unknown) => (error === undefined ? rightsRouter(req, res, next) : next(error)));
+      consentRouter(req, res, (error?: unknown) => {
+        if (error !== undefined) return next(error);
+        rightsRouter(req, res, (after?: unknown) => (after === undefined ? incidentsRouter(req, res, next) : next(after)));
+      });
     } else if (gpc !== undefined) gpc(req, res, next);
     else next();
   }
@@ -117,6 +122,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
     retentionPolicy: (now?: Date) => sweeper.policy(now),
     drift,
     measures: resolved.measures,
+    monitoring: resolved.monitor === undefined ? undefined : { flush: () => (resolved.monitor as NonNullable<typeof resolved.monitor>).flush() },
     logRequests: (write: RequestLogWriter) => requestLogger((req) => engine.routePattern(req), write, (error, what) => engine.report(error, what)),
   });
   const inventory = createInventoryEndpoint(engine, kit);

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   PK_DECRYPT: 'an encrypted value cannot be opened: it was changed, moved to another field or record, or sealed under another key; it is never passed through',
   PK_KEY_DESTROYED: "the data key that sealed a value is gone (the subject's keys were destroyed by an erasure): the value can never be opened again",
   PK_SOURCE_FAILED: "an app's data source function (export, erase, rectify or purge) threw or returned unusable data",
+  PK_ALERT_DELIVERY: 'an alert of the access monitoring could not be delivered to a sink (webhook, callback, logger) or the monitor fell behind; the alert is in the audit log',
   PK_COPY_MAPPING: 'the mapping of a pseudonymized copy does not match the annotations or the database',
   PK_COPY: 'a pseudonymized copy cannot be made or resumed: the source, the target or the schema does not allow it (the message says which and how to fix it)',
 } as const;

@@ -24,7 +24,10 @@ export type HttpErrorCode =
   | 'step_done'
   | 'request_finished'
   | 'not_resumable'
-  | 'source_failed';
+  | 'source_failed'
+  | 'incident_not_found'
+  | 'incidents_unsupported'
+  | 'scope_required';
 
 /** A JSON error body: `{ error, ...facts }`. */
 export type HttpErrorBody = { readonly error: HttpErrorCode } & Readonly<Record<string, unknown>>;
