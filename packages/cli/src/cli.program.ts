@@ -6,6 +6,7 @@ import { registerCheckCommand } from './commands/check.command';
 import { registerCoverageCommand } from './commands/coverage.command';
 import { registerKeysCommand } from './commands/keys.command';
 import { registerLogsCommand } from './commands/logs.command';
+import { registerIncidentsCommand } from './commands/incidents.command';
 import { registerMapCommand } from './commands/map.command';
 import { registerPseudonymizeCommand } from './commands/pseudonymize.command';
 import { registerSchemaCommand } from './commands/schema.command';
@@ -59,6 +60,7 @@ Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.`);
   registerKeysCommand(program, ctx);
   registerLogsCommand(program, ctx);
   registerPseudonymizeCommand(program, ctx);
+  registerIncidentsCommand(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   return program;
 }
