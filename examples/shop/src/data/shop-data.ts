@@ -110,6 +110,7 @@ function prepareStatements(db: Database.Database) {
       'UPDATE users SET name = @name, email = @email, street = @street, city = @city, postal_code = @postal_code, date_of_birth = @date_of_birth, email_index = @email_index WHERE id = @id',
     ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    userIds: db.prepare<[], string>('SELECT id FROM users ORDER BY id').pluck(),
     usersByEmailIndex: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email_index = ? ORDER BY id'),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE id = ?'),
     insertOrder: db.prepare<[OrderRow]>(
@@ -325,6 +326,23 @@ export class ShopData {
       if (user.email.toLowerCase() === email.toLowerCase()) return user;
     }
     return undefined;
+  }
+
+  /**
+   * The e-mail addresses of the customers behind pseudonyms (`subjectOf(id)`), for an Art. 34 notification: every
+   * customer's id is pseudonymized and matched, and only the matches are opened. Customers not found (erased) are
+   * left out.
+   */
+  async contactsOf(subjects: readonly string[]): Promise<{ subject: string; contact: string }[]> {
+    const wanted = new Set(subjects);
+    const contacts: { subject: string; contact: string }[] = [];
+    for (const id of (await this.sql).userIds.all()) {
+      const subject = this.subjectOf(id);
+      if (!wanted.has(subject)) continue;
+      const user = await this.userById(id);
+      if (user !== undefined) contacts.push({ subject, contact: user.email });
+    }
+    return contacts;
   }
 
   /** An order by its id, opened, or undefined. */
