@@ -1,6 +1,7 @@
 'use strict';
 // One server of the request-overhead benchmark, started in its own process by request-overhead.js.
-// mode: 'bare' (express + JWT verification) or 'privacy' (privacy() + consent check + durable audit on SQLite).
+// mode: 'bare' (express + JWT verification), 'privacy' (privacy() + consent check + durable audit on SQLite) or
+// 'monitored' (the same with privacy({ monitoring: true }): every default rule over the audit stream).
 // users: how many distinct users the load spreads over (`bench-user-1` ... `bench-user-N`); under privacy() each has
 // the route's consent granted before the load starts.
 // Several instances of one app (bench/postgres-scale.js) share a store; these settings make them one fleet:
@@ -68,7 +69,10 @@ async function main() {
       const { createPostgresStore } = require('@privacy-kit/postgres');
       store = createPostgresStore(postgresOptions(process.env.DATABASE_URL));
     }
-    const kit = privacy({ store, pseudonymKey: keyFromEnv('BENCH_PSEUDONYM_KEY'), jwt: JWT, appId: process.env.BENCH_APP_ID || 'bench', onError: () => {} });
+    const kit = privacy({
+      store, pseudonymKey: keyFromEnv('BENCH_PSEUDONYM_KEY'), jwt: JWT, appId: process.env.BENCH_APP_ID || 'bench', onError: () => {},
+      ...(mode === 'monitored' ? { monitoring: true } : {}),
+    });
     app.use(kit);
     app.get('/me/recommendations',
       personalData({ categories: ['user.behavior.purchase_history'], purpose: 'personalize.content' }),

@@ -69,7 +69,7 @@ async function measure(mode) {
     const best = results.reduce((a, b) => (b.requests.average > a.requests.average ? b : a));
     const non2xx = results.reduce((n, r) => n + r.non2xx + r.errors, 0);
     let audit;
-    if (mode === 'privacy') {
+    if (mode !== 'bare') {
       child.send('count');
       audit = await new Promise((resolve) => {
         const onMessage = (m) => {
@@ -109,7 +109,12 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// bench/monitoring.js measures the same servers (with monitoring on and off) in one run.
+module.exports = { measure };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
