@@ -172,7 +172,7 @@ export {
   OFF_HOURS_ALERT_INTERVAL_MS,
 } from './monitoring/monitor-options';
 export type { Alert, AlertQuery, Monitor, MonitoringOptions, MonitoringRuleName, WindowThreshold } from './monitoring/monitoring-contracts';
-export { NOTIFICATION_DEADLINE_MS } from './incidents/incident-contracts';
+export { NOTIFICATION_DEADLINE_MS, STORED_SCOPE_SUBJECTS_MAX } from './incidents/incident-contracts';
 export type {
   Incident,
   IncidentAssessment,

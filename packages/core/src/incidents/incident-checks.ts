@@ -135,10 +135,15 @@ export function checkScopeShape(value: unknown, field: string, where: string): I
   });
   if (typeof scope.special !== 'boolean') throw fieldError(where, `'${field}.special' must be true or false; got ${kindOf(scope.special)}.`);
   const pseudonyms = checkStrings(scope.subjectPseudonyms, `${field}.subjectPseudonyms`, where);
-  if (pseudonyms.length !== subjects) {
+  if (scope.subjectsOmitted !== undefined && typeof scope.subjectsOmitted !== 'boolean') throw fieldError(where, `'${field}.subjectsOmitted' must be true or false; got ${kindOf(scope.subjectsOmitted)}.`);
+  if (scope.subjectsOmitted === true) {
+    if (pseudonyms.length !== 0 || (Array.isArray(scope.subjectCategories) && scope.subjectCategories.length !== 0)) {
+      throw fieldError(where, `'${field}.subjectPseudonyms' and '${field}.subjectCategories' must be empty when '${field}.subjectsOmitted' is true (the register keeps the counts only).`);
+    }
+  } else if (pseudonyms.length !== subjects) {
     throw fieldError(where, `'${field}.subjectPseudonyms' must list ${subjects} pseudonyms ('${field}.subjects'); it lists ${pseudonyms.length}.`);
   }
-  if (scope.subjectCategories !== undefined) {
+  if (scope.subjectCategories !== undefined && scope.subjectsOmitted !== true) {
     const lists = scope.subjectCategories;
     const n = scope.categories.length;
     if (!Array.isArray(lists) || lists.length !== subjects || !lists.every((l) => Array.isArray(l) && l.every((i) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n))) {

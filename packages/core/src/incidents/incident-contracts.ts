@@ -1,5 +1,8 @@
 import type { Alert } from '../monitoring/monitoring-contracts';
 
+/** A scope with more subjects than this is kept in the register as counts only ({@link IncidentScope.subjectsOmitted}). */
+export const STORED_SCOPE_SUBJECTS_MAX = 10_000;
+
 /** GDPR Art. 33(1): the supervisory authority is notified within 72 hours of becoming aware of a breach. */
 export const NOTIFICATION_DEADLINE_MS = 72 * 60 * 60 * 1000;
 
@@ -85,6 +88,12 @@ export interface IncidentScope {
    * what the Art. 34 list tells each person. Absent from scopes computed before it existed.
    */
   readonly subjectCategories?: readonly (readonly number[])[];
+  /**
+   * True when the register keeps only the counts of this scope, not its subjects (`subjectPseudonyms` and
+   * `subjectCategories` empty): a scope of more than {@link STORED_SCOPE_SUBJECTS_MAX} subjects would make one event
+   * of megabytes. The list is computed again from the audit log with `filter` (which then has an end, `to`).
+   */
+  readonly subjectsOmitted?: boolean;
   readonly first: string | null;
   readonly last: string | null;
 }

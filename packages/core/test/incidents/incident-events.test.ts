@@ -103,6 +103,12 @@ describe('checkIncidentEvent', () => {
     expect(refusal(input('scope', { scope })).message).toContain("'data.scope.subjectPseudonyms' must list 2 pseudonyms");
   });
 
+  it('takes a large scope kept as counts only (subjectsOmitted, no list), and refuses one that says so but lists subjects', () => {
+    const counts = { filter: { actor: 'psn_support', to: KNOWN_AT }, records: 20_000, subjects: 20_000, categories: [], special: false, subjectPseudonyms: [], subjectCategories: [], subjectsOmitted: true, first: null, last: null };
+    expect(checkIncidentEvent(input('scope', { scope: counts }), new Date('2026-12-06T00:00:00Z')).kind).toBe('scope');
+    expect(refusal(input('scope', { scope: { ...counts, subjectPseudonyms: ['psn_1'] } })).message).toContain("must be empty when 'data.scope.subjectsOmitted' is true");
+  });
+
   it('refuses an event time that is not ISO', () => {
     expect(refusal(input('note', { text: 'x' }, { time: 'yesterday' })).message).toContain("'time' must be an ISO 8601 time with an offset");
   });

@@ -5,6 +5,7 @@ import {
   foldIncident,
   incidentClock,
   isoTime,
+  STORED_SCOPE_SUBJECTS_MAX,
   listIncidents,
   newIncidentId,
   checkIncidentEvent,
@@ -38,8 +39,6 @@ export type ContactResolver = (subjects: readonly string[]) => Promise<readonly 
 
 /** Audit records read per page when a scope is computed. */
 const SCOPE_PAGE = 10_000;
-/** A stored scope keeps at most this many subject pseudonyms (the counts are always whole). */
-const STORED_SUBJECTS_MAX = 10_000;
 /** The kinds an admin may append after 'opened' ('scope' is computed, never written by hand). */
 export const WRITABLE_KINDS: readonly IncidentEventKind[] = ['note', 'assessment', 'status', 'authority-notified', 'subjects-notified'];
 
@@ -140,8 +139,10 @@ export class IncidentService {
     if (chosen === undefined) {
       throw expressError('PK_INVALID_OPTION', 'incidents: say whose access the scope is about ({ actor?, route?, from?, to? }): the incident was not opened from an alert.');
     }
-    const scope = await computeScope(this.records(chosen), chosen);
-    const stored = scope.subjectPseudonyms.length <= STORED_SUBJECTS_MAX ? scope : { ...scope, subjectPseudonyms: scope.subjectPseudonyms.slice(0, STORED_SUBJECTS_MAX), truncated: true };
+    // An end to the window, so that the scope (and an Art. 34 list computed again from it) can be reproduced.
+    const bounded: ScopeFilter = chosen.to === undefined ? { ...chosen, to: isoTime(this.now()) } : chosen;
+    const scope = await computeScope(this.records(bounded), bounded);
+    const stored = scope.subjects <= STORED_SCOPE_SUBJECTS_MAX ? scope : { ...scope, subjectPseudonyms: [], subjectCategories: [], subjectsOmitted: true };
     await this.append(by, { incidentId: id, kind: 'scope', time: isoTime(), actor: by.actor, data: { scope: stored } });
     return scope;
   }
@@ -165,7 +166,9 @@ export class IncidentService {
    * whom), never the contacts.
    */
   async notifyList(by: IncidentActor, id: string, resolve: ContactResolver | undefined): Promise<{ readonly subjects: ReturnType<typeof art34List>; readonly contacts: readonly { subject: string; contact: unknown }[] | undefined }> {
-    const incident = await this.must(id);
+    let incident = await this.must(id);
+    // A large scope is kept as counts only: its subjects are computed again from the audit log, with its filter.
+    if (incident.scope?.subjectsOmitted === true) incident = { ...incident, scope: await computeScope(this.records(incident.scope.filter), incident.scope.filter) };
     const subjects = art34List(incident);
     if (resolve === undefined) return { subjects, contacts: undefined };
     const contacts = await resolve(subjects.map((s) => s.subject));

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Alert } from '@privacy-kit/core';
+import { STORED_SCOPE_SUBJECTS_MAX, type Alert } from '@privacy-kit/core';
 import { personalData } from '@privacy-kit/express';
 import { appWith, bearer, tempStore, type TempStore } from '../support/test-app';
 
@@ -73,6 +73,25 @@ describe('the incident register API (/privacy/admin/incidents)', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]?.details).toMatchObject({ requested: 6, resolved: 6 });
     expect(JSON.stringify(audit[0])).not.toMatch(/contact-of-/);
+  });
+
+  it('keeps a scope of more subjects than the register holds as counts, and computes its Art. 34 list again from the audit log', async () => {
+    const { app } = supportApp();
+    const many = STORED_SCOPE_SUBJECTS_MAX + 25;
+    const time = new Date(Date.now() - 60_000).toISOString();
+    for (let start = 0; start < many; start += 1000) {
+      await Promise.all(Array.from({ length: Math.min(1000, many - start) }, (_, k) => temp.store.appendAudit({
+        event: 'access', time, requestId: `seed-${start + k}`, appId: 'test-app', actor: 'psn_bulk-reader', subject: `psn_subject-${start + k}`, method: 'GET', route: '/customers/:id',
+        purposes: ['essential.service'], basis: 'contract', categories: ['user.contact.email'], decision: 'allowed', reason: null, status: null, durationMs: null,
+      })));
+    }
+    const id = (await request(app).post('/privacy/admin/incidents').set('Authorization', admin).send({ title: 'Bulk export by one account' }).expect(201)).body.incident.id as string;
+    const scoped = await request(app).post(`/privacy/admin/incidents/${id}/scope`).set('Authorization', admin).send({ actor: 'psn_bulk-reader' }).expect(200);
+    expect(scoped.body.scope.subjects).toBe(many);
+    const shown = await request(app).get(`/privacy/admin/incidents/${id}`).set('Authorization', admin).expect(200);
+    expect(shown.body.incident.scope).toMatchObject({ subjects: many, subjectsOmitted: true, subjectPseudonyms: [] });
+    const list = await request(app).post(`/privacy/admin/incidents/${id}/notify-list`).set('Authorization', admin).expect(200);
+    expect(list.body.subjects).toHaveLength(many);
   });
 
   it('answers 403 to a caller without an admin role, 404 for an unknown incident, 400 for a bad body', async () => {
