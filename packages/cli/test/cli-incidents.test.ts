@@ -87,6 +87,19 @@ describe('privacy-kit incidents', () => {
     expect(refused.stderr).toMatch(/cannot be written by hand/);
   });
 
+  it('stops with exit 4 and writes nothing when the store is keyed with another secret', () => {
+    secret = randomBytes(32).toString('base64url');
+    const run = cli('open', '--title', 'x');
+    expect(run.status).toBe(4);
+    expect(run.stderr).toMatch(/keyed with another secret/);
+  });
+
+  it('refuses a file that is not a privacy-kit store, and creates nothing in it', () => {
+    const run = runCli(['incidents', 'list', '--db', join(dir, 'missing.db')], { env: { PRIVACY_KIT_SECRET: secret } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/no database file/);
+  });
+
   it('names an incident that does not exist (exit 2)', () => {
     const run = cli('show', 'inc-20261205-nothing1');
     expect(run.status).toBe(2);

@@ -29,7 +29,7 @@ async function openRegister(ctx: CommandContext, flags: StoreFlags): Promise<Inc
     ...(flags.db === undefined ? {} : { db: flags.db }),
     ...(flags.databaseUrl === undefined ? {} : { databaseUrl: flags.databaseUrl }),
     ...(flags.schema === undefined ? {} : { schema: flags.schema }),
-  }, auditKeyFrom(ctx.env, flags.keyEnv), ctx.cwd, { command: 'incidents', db: '--db', url: '--database-url', secret: '--key-env' });
+  }, auditKeyFrom(ctx.env, flags.keyEnv), ctx.cwd, { command: 'incidents', db: '--db', url: '--database-url', secret: '--key-env' }, 'key');
   if (!keepsIncidents(store)) {
     await store.close();
     throw new CliFailure('PK_INVALID_OPTION', 'the store keeps no incident register: it was written by an earlier privacy-kit; open it with this version once (the app does it on start).', EXIT_CODES.USAGE);

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { deriveKey, type AuditStore, type DataKeyStore } from '@privacy-kit/core';
+import { auditEntryOf, auditMac } from '@privacy-kit/core/store';
 import { CliFailure, problemOf } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
 import { verifyAuditSource } from './audit-sources';
@@ -59,10 +61,11 @@ export function secretFrom(env: NodeJS.ProcessEnv, name: string, what: string, f
  * @param cwd - the working directory
  * @param flags - the command and its store flags, for messages (default `keys rotate`'s)
  */
-export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd: string, flags: KeyStoreFlags = KEYS_ROTATE_FLAGS): Promise<WritableKeyStore> {
+export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd: string, flags: KeyStoreFlags = KEYS_ROTATE_FLAGS, check: 'chain' | 'key' = 'chain'): Promise<WritableKeyStore> {
   if ((source.db === undefined) === (source.databaseUrl === undefined)) {
     throw new CliFailure('PK_INVALID_OPTION', `${flags.command} needs exactly one store: ${flags.db} FILE (SQLite) or ${flags.url} URL (PostgreSQL).`, EXIT_CODES.USAGE);
   }
+  if (check === 'key' && source.db !== undefined) return openSqliteCheckingKey(resolve(cwd, source.db), source.db, auditKey, flags);
   let report;
   try {
     report = await verifyAuditSource({ ...source, allowEmpty: true }, auditKey, cwd);
@@ -94,4 +97,39 @@ export async function openKeyStore(source: KeyStoreSource, auditKey: Buffer, cwd
   } catch (error) {
     throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot open the store for writing: ${problemOf(error)}`, EXIT_CODES.USAGE, { cause: error });
   }
+}
+
+/**
+ * Opens an existing SQLite store for writing after a check of the key alone, not of the whole chain: the file must be
+ * a privacy-kit store (read-only first: nothing is created), and its first audit record must verify under the key. For commands that
+ * read and append but do not vouch for the log (`incidents`): verifying a million records takes longer than the
+ * command itself; `privacy-kit audit verify` is the command that checks the chain.
+ */
+async function openSqliteCheckingKey(filename: string, shown: string, auditKey: Buffer, flags: KeyStoreFlags): Promise<WritableKeyStore> {
+  if (!existsSync(filename)) {
+    throw new CliFailure('PK_NOT_FOUND', `no database file ${shown}. Give the SQLite file the app writes (the 'filename' of createSqliteStore). Nothing was created.`, EXIT_CODES.USAGE);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the store package (and its native driver) loads only when a --db is opened
+  const sqlite = require('@privacy-kit/sqlite') as typeof import('@privacy-kit/sqlite');
+  let first;
+  try {
+    // Read-only: a file that is not a privacy-kit store is refused before anything could be created in it.
+    first = (await sqlite.readSqliteAudit({ filename, query: { limit: 1 } }))[0];
+  } catch (error) {
+    throw new CliFailure('PK_NOT_FOUND', `${shown} holds no privacy-kit store (${problemOf(error)}). Nothing was created.`, EXIT_CODES.USAGE, { cause: error });
+  }
+  if (first !== undefined && auditMac(auditKey, auditEntryOf(first), first.prevMac) !== first.mac) {
+    throw new CliFailure(
+      'PK_AUDIT_KEY',
+      `the store's audit log is keyed with another secret than the audit secret given (its first record does not verify under it). Name the variable holding the app's audit secret with ${flags.secret} VAR. Nothing was changed.`,
+      EXIT_CODES.WRONG_KEY,
+    );
+  }
+  let store: WritableKeyStore;
+  try {
+    store = sqlite.createSqliteStore({ filename, auditKey });
+  } catch (error) {
+    throw new CliFailure('PK_STORE_UNAVAILABLE', `cannot open the store for writing: ${problemOf(error)}`, EXIT_CODES.USAGE, { cause: error });
+  }
+  return store;
 }
