@@ -37,7 +37,6 @@ export class AuditMonitor {
   private missed = 0;
   private readonly posts = new Set<Promise<void>>();
   private readonly audits = new Set<Promise<void>>();
-  private drained: Promise<void> = Promise.resolve();
 
   /**
    * @param monitor - the rules (createMonitor of @privacy-kit/core)
@@ -66,16 +65,16 @@ export class AuditMonitor {
     this.queue.push(record);
     if (!this.scheduled) {
       this.scheduled = true;
-      this.drained = new Promise((resolve) => setImmediate(() => {
-        this.drain();
-        resolve();
-      }));
+      setImmediate(this.drainNow);
     }
   }
 
+  private readonly drainNow = (): void => this.drain();
+
   /** Resolves once every queued record was seen and every alert delivered (or given up on): for tests and shutdown. */
   async flush(): Promise<void> {
-    await this.drained;
+    // The drain is scheduled with setImmediate: the next check phase has run it.
+    while (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
     while (this.posts.size + this.audits.size > 0) await Promise.allSettled([...this.posts, ...this.audits]);
   }
 
@@ -170,16 +169,22 @@ export class AuditMonitor {
  * @param observe - what to do with a committed record
  */
 export function monitoredStore<S extends { appendAudit(entry: AuditEntry): Promise<AuditRecord> }>(store: S, observe: (record: AuditRecord) => void): S {
-  const appendAudit = async (entry: AuditEntry): Promise<AuditRecord> => {
-    const record = await store.appendAudit(entry);
+  const appendAudit = (entry: AuditEntry): Promise<AuditRecord> => store.appendAudit(entry).then((record) => {
     observe(record);
     return record;
-  };
+  });
+  // Methods are bound once, not on every call: the store is used on every request.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, property) {
       if (property === 'appendAudit') return appendAudit;
+      const known = bound.get(property);
+      if (known !== undefined) return known;
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, method);
+      return method;
     },
   });
 }
