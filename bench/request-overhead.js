@@ -110,7 +110,7 @@ async function main() {
 }
 
 // bench/monitoring.js measures the same servers (with monitoring on and off) in one run.
-module.exports = { measure };
+module.exports = { measure, start, load };
 
 if (require.main === module) {
   main().catch((error) => {

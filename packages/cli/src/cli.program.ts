@@ -45,7 +45,7 @@ export function createProgram(ctx: CommandContext): Command {
   program.addHelpText('after', `
 Exit codes:
   0  success
-  1  check found problems, coverage below --min, the audit chain is broken, or a copy stopped or its scan found personal data
+  1  check found problems, coverage below --min, the audit chain is broken, a copy stopped or its scan found personal data, or an incident is overdue
   2  usage or configuration error
   3  the app (or mapping) module could not be loaded, or exports no Express app
   4  audit verify, keys rotate, pseudonymize: the audit log was written under another key (wrong secret)

@@ -4,7 +4,7 @@
  * | code | meaning |
  * | ---- | ------- |
  * | 0 | success: the check passed, coverage met `--min`, the audit chain is intact |
- * | 1 | the check found problems, coverage is below `--min`, the audit chain is broken, or a copy stopped or its scan found personal data |
+ * | 1 | the check found problems, coverage is below `--min`, the audit chain is broken, a copy stopped or its scan found personal data, or an incident is overdue |
  * | 2 | usage or configuration error: a bad flag, config file, observations file, database or key |
  * | 3 | the app module could not be loaded, or it exports no Express app |
  * | 4 | `audit verify`, `keys rotate`, `pseudonymize`: the audit log was written under another key than the one given (not tampering) |

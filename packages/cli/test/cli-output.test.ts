@@ -19,7 +19,7 @@ describe('privacy-kit: help, errors and colour', () => {
   });
 
   it('documents the exit codes in the main help', async () => {
-    expect((await runInProcess(['--help'])).stdout).toContain('Exit codes:\n  0  success\n  1  check found problems, coverage below --min, the audit chain is broken, or a copy stopped or its scan found personal data\n  2  usage or configuration error\n  3  the app (or mapping) module could not be loaded, or exports no Express app');
+    expect((await runInProcess(['--help'])).stdout).toContain('Exit codes:\n  0  success\n  1  check found problems, coverage below --min, the audit chain is broken, a copy stopped or its scan found personal data, or an incident is overdue\n  2  usage or configuration error\n  3  the app (or mapping) module could not be loaded, or exports no Express app');
   });
 
   it('prints usage and exits 2 on no command, an unknown option or an unknown format', async () => {
