@@ -1,3 +1,4 @@
+import { sampleAuditEntry } from '@privacy-kit/core/testing';
 import type { Alert, AuditEntry, IncidentEvent, IncidentEventKind } from '@privacy-kit/core';
 
 // Builders of incident events, audit entries and alerts for the incident tests: generated pseudonyms only.
@@ -41,24 +42,10 @@ export function sampleAlert(): Alert {
 
 /** An audit entry; an allowed access of `subject` by `actor` on GET /users/:id unless `over` says otherwise. */
 export function entry(over: Partial<AuditEntry> = {}): AuditEntry {
-  return {
-    event: 'access',
-    time: '2026-12-05T08:00:00.000+00:00',
-    requestId: 'req-1',
-    appId: 'app-test',
-    actor: 'psn_support',
-    subject: 'psn_subject_1',
-    method: 'GET',
-    route: '/users/:id',
-    purposes: ['essential.service.operations.support'],
-    basis: 'contract',
-    categories: ['user.contact.email'],
-    decision: 'allowed',
-    reason: null,
-    status: null,
-    durationMs: null,
-    ...over,
-  };
+  return sampleAuditEntry({
+    time: '2026-12-05T08:00:00.000+00:00', requestId: 'req-1', appId: 'app-test', actor: 'psn_support', subject: 'psn_subject_1',
+    route: '/users/:id', purposes: ['essential.service.operations.support'], ...over,
+  });
 }
 
 /** The error a function throws, as code and message (fails the test if it does not throw). */

@@ -1,3 +1,4 @@
+import { sampleAuditEntry } from '@privacy-kit/core/testing';
 import type { AuditEntry } from '@privacy-kit/core';
 
 /** A fixed start for generated records: Monday 2026-11-23 09:00 UTC. */
@@ -13,22 +14,7 @@ export function at(ms: number): string {
 /** A generated audit record: an allowed read of a subject's profile by default. */
 export function entry(over: Partial<AuditEntry> & { readonly ms?: number } = {}): AuditEntry {
   const { ms, ...rest } = over;
-  return {
-    event: 'access',
-    time: at(ms ?? T0),
-    requestId: `req-${Math.random().toString(36).slice(2, 10)}`,
-    appId: 'app-test',
-    actor: 'psn_agent',
-    subject: 'psn_subject',
-    method: 'GET',
-    route: '/customers/:id',
-    purposes: ['provide.service'],
-    basis: 'contract',
-    categories: ['user.contact.email'],
-    decision: 'allowed',
-    reason: null,
-    status: null,
-    durationMs: null,
-    ...rest,
-  };
+  return sampleAuditEntry({
+    time: at(ms ?? T0), appId: 'app-test', actor: 'psn_agent', subject: 'psn_subject', route: '/customers/:id', purposes: ['provide.service'], ...rest,
+  });
 }
