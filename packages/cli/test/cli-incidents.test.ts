@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveKey, type AuditEntry } from '@privacy-kit/core';
@@ -66,6 +66,16 @@ describe('privacy-kit incidents', () => {
     const { scope } = json<{ scope: { subjects: number } }>(cli('scope', ...args, '--json'));
     expect(scope.subjects).toBeGreaterThanOrEqual(50);
     expect(json<{ incidents: unknown[] }>(cli('list', '--json')).incidents).toEqual([]);
+  });
+
+  it("names the controller of privacy-kit.config.json in the draft", () => {
+    writeFileSync(join(dir, 'privacy-kit.config.json'), JSON.stringify({ controller: { name: 'Example Shop Ltd', contact: 'privacy@shop.example', dpo: 'dpo@shop.example' } }));
+    const opened = runCli(['incidents', 'open', '--title', 'x', '--db', db, '--json'], { env: { PRIVACY_KIT_SECRET: secret }, cwd: dir });
+    const id = (JSON.parse(opened.stdout) as { incident: { id: string } }).incident.id;
+    const draft = runCli(['incidents', 'draft', id, '--db', db], { env: { PRIVACY_KIT_SECRET: secret }, cwd: dir });
+    expect(draft.status).toBe(0);
+    expect(draft.stdout).toMatch(/Example Shop Ltd/);
+    expect(draft.stdout).toMatch(/dpo@shop\.example/);
   });
 
   it('list shows the 72-hour clock and exits 1 while an incident is overdue', () => {

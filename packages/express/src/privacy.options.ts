@@ -1,5 +1,5 @@
 import type { PrivacyStore } from '@privacy-kit/core';
-import { createMonitor, defineOptionKeys, keyBytes, rejectUnknownOptions, resolveTerm, type PrivacyKitError } from '@privacy-kit/core';
+import { createMonitor, defineOptionKeys, keyBytes, rejectUnknownOptions, resolveTerm, type Art33Controller, type PrivacyKitError } from '@privacy-kit/core';
 import type { DenialHandler } from './http/denial';
 import type { IdentifyFunction } from './identity/identity';
 import type { JwtOptions } from './identity/jwt-identity';
@@ -119,9 +119,10 @@ export interface PrivacyOptions {
    * The incident register's API (`{basePath}/admin/incidents`, for the `adminRoles`). `contacts` resolves the
    * pseudonyms of the people to notify (Art. 34) through the app's own data, e.g.
    * `async (subjects) => users.filter((u) => subjects.includes(kit.pseudonym(u.id))).map((u) => ({ subject: kit.pseudonym(u.id), contact: u.email }))`;
-   * each resolution is audited. Without it, the API lists pseudonyms only.
+   * each resolution is audited. Without it, the API lists pseudonyms only. `controller` (`{ name, contact?, dpo? }`)
+   * is named in the Art. 33 drafts (its contact point, Art. 33(3)(b)).
    */
-  readonly incidents?: { readonly contacts?: ContactResolver };
+  readonly incidents?: { readonly contacts?: ContactResolver; readonly controller?: Art33Controller };
 }
 
 /** {@link PrivacyOptions} with every default applied: the engine's options and each feature's. */
@@ -136,9 +137,11 @@ export interface ResolvedPrivacyOptions extends EngineOptions {
   readonly monitor: AuditMonitor | undefined;
   /** The app's resolver of the people to notify, if given. */
   readonly contacts: ContactResolver | undefined;
+  /** The controller named in Art. 33 drafts, if given. */
+  readonly controller: Art33Controller | undefined;
 }
 
-const INCIDENT_OPTION_KEYS = defineOptionKeys<NonNullable<PrivacyOptions['incidents']>>({ contacts: true });
+const INCIDENT_OPTION_KEYS = defineOptionKeys<NonNullable<PrivacyOptions['incidents']>>({ contacts: true, controller: true });
 
 /** Every option of {@link PrivacyOptions}, checked against the interface when the package is built. */
 const PRIVACY_OPTION_KEYS = defineOptionKeys<PrivacyOptions>({
@@ -230,8 +233,13 @@ export function resolvePrivacyOptions(options: PrivacyOptions): ResolvedPrivacyO
   rejectUnknownOptions(incidents, INCIDENT_OPTION_KEYS, 'privacy({ incidents })', expressError);
   const contacts = (incidents as { contacts?: unknown }).contacts;
   if (contacts !== undefined && typeof contacts !== 'function') throw expressError('PK_INVALID_OPTION', "privacy({ incidents }): 'contacts' must be an async function (subjects) => [{ subject, contact }].");
+  const controller = (incidents as { controller?: unknown }).controller;
+  if (controller !== undefined && (typeof controller !== 'object' || controller === null || typeof (controller as { name?: unknown }).name !== 'string')) {
+    throw expressError('PK_INVALID_OPTION', "privacy({ incidents }): 'controller' must be { name, contact?, dpo? }, the controller named in Art. 33 drafts.");
+  }
   return {
     contacts: contacts as ContactResolver | undefined,
+    controller: controller as Art33Controller | undefined,
     store: monitor === undefined ? options.store : monitoredStore(options.store, (record) => monitor.observe(record)),
     monitor,
     pseudonymKey: keyBytes(options.pseudonymKey, 'pseudonymKey'),

@@ -47,7 +47,7 @@ export function privacy(options: PrivacyOptions): PrivacyKit {
   const sources = new DataSourceRegistry(resolved.sources);
   const rights = new RightsService(engine, sources, resolved.rights);
   const rightsRouter = createRightsRouter(engine, rights);
-  const incidentsRouter = createIncidentsAdminRouter(engine, resolved.contacts);
+  const incidentsRouter = createIncidentsAdminRouter(engine, resolved.contacts, resolved.controller);
   const gpc = createGpcMiddleware(engine, resolved.gpc);
   const sweeper = new RetentionSweeper(engine, sources, resolved.retention);
   const basePath = resolved.basePath;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isPrivacyKitError, monitorRecords, type AuditRecord, type IncidentEventKind, type ScopeFilter } from '@privacy-kit/core';
 import { IncidentService, keepsIncidents, type IncidentActor, type IncidentRegisterStore } from '@privacy-kit/express';
 import { CliFailure, problemOf } from '../cli-failure';
+import { loadCliConfig } from '../config/cli.config';
 import { EXIT_CODES } from '../exit-codes';
 import { DEFAULT_SECRET_ENV, auditKeyFrom } from '../stores/audit-sources';
 import { openKeyStore, type WritableKeyStore } from '../stores/key-stores';
@@ -138,9 +139,11 @@ export function registerIncidentsCommand(program: Command, ctx: CommandContext):
       ctx.exit(EXIT_CODES.OK);
     }));
 
-  storeOptions(incidents.command('draft').summary('the Art. 33 notification draft (Markdown, or JSON with --json)').argument('<id>'))
+  storeOptions(incidents.command('draft').summary("the Art. 33 notification draft (Markdown, or JSON with --json); the controller from privacy-kit.config.json").argument('<id>'))
     .action(async (id: string, flags: StoreFlags) => withService(ctx, flags, async (service) => {
-      const draft = await service.draft(id);
+      // The controller of the record of processing activities (privacy-kit.config.json) is the one the draft names.
+      const controller = loadCliConfig({ cwd: ctx.cwd }).config.controller;
+      const draft = await service.draft(id, controller);
       out(ctx, flags.json === true, draft.json, () => draft.markdown);
       ctx.exit(EXIT_CODES.OK);
     }));

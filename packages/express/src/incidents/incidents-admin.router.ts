@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { isPrivacyKitError, type IncidentEventKind } from '@privacy-kit/core';
+import { isPrivacyKitError, type Art33Controller, type IncidentEventKind } from '@privacy-kit/core';
 import type { Engine } from '../engine/engine.interface';
 import { sendJsonError } from '../http/json-error';
 import { handleAsync, identifyAdmin, jsonBody, type RightsCaller } from '../rights/rights-http';
@@ -42,8 +42,9 @@ function objectBody(req: Request, res: Response, example: string): Record<string
  *
  * @param engine - identity, audit, the store
  * @param contacts - the app's resolver of pseudonyms to the people to notify, if any
+ * @param controller - the controller named in the drafts, if given
  */
-export function createIncidentsAdminRouter(engine: Engine, contacts: ContactResolver | undefined): Router {
+export function createIncidentsAdminRouter(engine: Engine, contacts: ContactResolver | undefined, controller?: Art33Controller): Router {
   const router = express.Router();
   const base = `${engine.options.basePath}/admin/incidents`;
   const store = engine.options.store;
@@ -146,7 +147,7 @@ export function createIncidentsAdminRouter(engine: Engine, contacts: ContactReso
     const ok = await admin(req, res, `${base}/:id/draft`);
     if (ok === undefined) return;
     await run(res, async () => {
-      const draft = await ok.service.draft(String(req.params.id));
+      const draft = await ok.service.draft(String(req.params.id), controller);
       if (req.query.format === 'md' || (req.query.format === undefined && req.accepts(['json', 'text/markdown']) === 'text/markdown')) {
         res.set('Cache-Control', 'no-store').type('text/markdown; charset=utf-8').send(draft.markdown);
       } else res.set('Cache-Control', 'no-store').json({ draft: draft.json });

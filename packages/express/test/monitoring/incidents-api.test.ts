@@ -43,6 +43,14 @@ describe('the incident register API (/privacy/admin/incidents)', () => {
     expect(JSON.stringify(json.body.draft)).toMatch(/user\.contact\.email/);
   });
 
+  it('names the controller given to privacy({ incidents: { controller } }) in the draft', async () => {
+    const { app } = appWith(temp.store, { incidents: { controller: { name: 'Example Clinic GmbH', dpo: 'dpo@clinic.example' } } });
+    const id = (await request(app).post('/privacy/admin/incidents').set('Authorization', admin).send({ title: 'x' }).expect(201)).body.incident.id as string;
+    const draft = await request(app).get(`/privacy/admin/incidents/${id}/draft?format=md`).set('Authorization', admin).expect(200);
+    expect(draft.text).toMatch(/Example Clinic GmbH/);
+    expect(draft.text).toMatch(/dpo@clinic\.example/);
+  });
+
   it('appends every change and audits it: the events are never rewritten', async () => {
     const { app } = supportApp();
     const opened = await request(app).post('/privacy/admin/incidents').set('Authorization', admin).send({ title: 'Lost laptop' }).expect(201);
