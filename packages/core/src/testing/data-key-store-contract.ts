@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { isoTime } from '../audit/iso-time';
 import type { DataKeyStore, WrappedDataKey } from '../stores/store-contracts';
+import { contractStores } from './contract-stores';
 
 /** A data-key store the suite can close (every privacy-kit store is one). */
 export type ClosableDataKeyStore = DataKeyStore & { close(): Promise<void> };
@@ -61,26 +62,10 @@ const invalidOption = expect.objectContaining({ code: 'PK_INVALID_OPTION' });
 export function describeDataKeyStoreContract<S extends ClosableDataKeyStore>(name: string, harness: DataKeyStoreContractHarness<S>): void {
   describe(`${name} satisfies the privacy-kit data key store contract`, () => {
     let store: S;
-    let closed = false;
-    let peers: S[] = [];
-
-    beforeEach(async () => {
-      store = await harness.create();
-      closed = false;
-      peers = [];
+    const stores = contractStores(harness, (opened) => {
+      store = opened;
     });
-
-    afterEach(async () => {
-      await Promise.all(peers.map((peer) => peer.close()));
-      if (!closed) await store.close();
-      await harness.destroy?.(store);
-    });
-
-    async function peer(): Promise<S> {
-      const opened = await harness.peer(store);
-      peers.push(opened);
-      return opened;
-    }
+    const peer = (): Promise<S> => stores.peer();
 
     async function all(): Promise<readonly WrappedDataKey[]> {
       return store.listDataKeys({ limit: 10_000 });
@@ -393,7 +378,7 @@ export function describeDataKeyStoreContract<S extends ClosableDataKeyStore>(nam
 
     it('rejects every data-key call after close() with PK_STORE_CLOSED', async () => {
       await store.close();
-      closed = true;
+      stores.closed();
       const closedError = expect.objectContaining({ code: 'PK_STORE_CLOSED' });
       await expect(store.addDataKey(sampleDataKey())).rejects.toEqual(closedError);
       await expect(store.currentDataKey('psn_a')).rejects.toEqual(closedError);

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { isoTime } from '../audit/iso-time';
 import type { IncidentEvent, IncidentEventInput, IncidentStore } from '../incidents/incident-contracts';
+import { contractStores } from './contract-stores';
 
 /** An incident store the suite can close (every privacy-kit store is one). */
 export type ClosableIncidentStore = IncidentStore & { close(): Promise<void> };
@@ -61,26 +62,10 @@ const invalidOption = expect.objectContaining({ code: 'PK_INVALID_OPTION' });
 export function describeIncidentStoreContract<S extends ClosableIncidentStore>(name: string, harness: IncidentStoreContractHarness<S>): void {
   describe(`${name} satisfies the privacy-kit incident store contract`, () => {
     let store: S;
-    let closed = false;
-    let peers: S[] = [];
-
-    beforeEach(async () => {
-      store = await harness.create();
-      closed = false;
-      peers = [];
+    const stores = contractStores(harness, (opened) => {
+      store = opened;
     });
-
-    afterEach(async () => {
-      await Promise.all(peers.map((peer) => peer.close()));
-      if (!closed) await store.close();
-      await harness.destroy?.(store);
-    });
-
-    async function peer(): Promise<S> {
-      const opened = await harness.peer(store);
-      peers.push(opened);
-      return opened;
-    }
+    const peer = (): Promise<S> => stores.peer();
 
     async function appendAll(events: readonly IncidentEventInput[]): Promise<IncidentEvent[]> {
       const stored: IncidentEvent[] = [];
@@ -260,7 +245,7 @@ export function describeIncidentStoreContract<S extends ClosableIncidentStore>(n
 
     it('rejects both calls after close() with PK_STORE_CLOSED', async () => {
       await store.close();
-      closed = true;
+      stores.closed();
       const closedError = expect.objectContaining({ code: 'PK_STORE_CLOSED' });
       await expect(store.appendIncidentEvent(sampleIncidentEvent())).rejects.toEqual(closedError);
       await expect(store.readIncidentEvents()).rejects.toEqual(closedError);
