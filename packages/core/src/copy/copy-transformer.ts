@@ -103,7 +103,7 @@ function columnFn(column: CopyPlanColumn, table: CopyPlanTable, fakes: Fakes, sc
         prepare(rows: readonly (readonly unknown[])[]): void {
           const values = rows.map((row) => row[column.source]);
           batch = fakes.pseudonymIntegers(values, affinity);
-          keyed = column.sealed || affinity === 'integer' ? undefined : fakes.preparePseudonyms(values);
+          keyed = affinity === 'integer' ? undefined : fakes.preparePseudonyms(values);
         },
       });
     }
@@ -112,7 +112,6 @@ function columnFn(column: CopyPlanColumn, table: CopyPlanTable, fakes: Fakes, sc
       const days = column.shiftDays ?? 0;
       let keyed: PreparedBytes | undefined;
       const fn: ColumnFn = (value, row, index) => fakes.birthDate(value, days, at < 0 ? undefined : row[at], keyed?.at(index));
-      if (column.sealed) return fn;
       return Object.assign(fn, {
         prepare(rows: readonly (readonly unknown[])[]): void {
           keyed = fakes.prepareShifts(rows.map((row) => row[column.source]), days, at < 0 ? undefined : rows.map((row) => row[at]));
@@ -127,7 +126,6 @@ function columnFn(column: CopyPlanColumn, table: CopyPlanTable, fakes: Fakes, sc
       const fake: TextFakeStrategy = strategy;
       let keyed: PreparedBytes | undefined;
       const fn: ColumnFn = (value, _row, index) => fakes.text(fake, typeof value === 'object' && value !== null ? JSON.stringify(value) : value, keyed?.at(index));
-      if (column.sealed) return fn;
       return Object.assign(fn, {
         prepare(rows: readonly (readonly unknown[])[]): void {
           keyed = fakes.prepareTexts(fake, rows.map((row) => row[column.source]));
@@ -223,29 +221,25 @@ export function createCopyTransformer(plan: CopyPlan, options: CopyTransformerOp
       return out;
     };
 
+    // Sealed values are opened first (each awaits its data key), then the batch is transformed like any other.
+    const sealedColumns = columns.filter((c) => c.plan.sealed);
     const transformSealed = async (rows: readonly (readonly unknown[])[]): Promise<unknown[][]> => {
-      for (const column of columns) column.fn.prepare?.(rows);
-      const out: unknown[][] = new Array<unknown[]>(rows.length);
+      const opened: (readonly unknown[])[] = new Array<readonly unknown[]>(rows.length);
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r] as readonly unknown[];
-        const values = new Array<unknown>(columns.length);
-        for (let c = 0; c < columns.length; c++) {
-          const column = columns[c] as CompiledColumn;
-          let value = row[column.plan.source];
-          if (value === null || value === undefined) {
-            values[c] = null;
-            continue;
-          }
+        let copy: unknown[] | undefined;
+        for (const column of sealedColumns) {
+          const value = row[column.plan.source];
+          if (value === null || value === undefined) continue;
           try {
-            if (column.plan.sealed) value = await open(column.plan, value, row);
-            values[c] = value === null || value === undefined ? null : column.fn(value, row, r);
+            (copy ??= [...row])[column.plan.source] = await open(column.plan, value, row);
           } catch (error) {
             throw valueError(name, column.plan.name, r + 1, error);
           }
         }
-        out[r] = values;
+        opened[r] = copy ?? row;
       }
-      return out;
+      return transformSync(opened);
     };
 
     tables.set(name, {
