@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '@privacy-kit/cli';
 import { defaultShopDbFile, loadConfig } from './config';
@@ -18,6 +19,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const source = config.shopDbFile ?? defaultShopDbFile(config.dbFile);
+  if (!existsSync(source)) {
+    process.stderr.write(`examples/shop: there is no shop database at ${source} yet: start the shop once (npm start seeds it), stop it, then run npm run shop:copy.\n`);
+    return 2;
+  }
   const copySecret = process.env.PRIVACY_KIT_COPY_SECRET;
   const env = {
     ...process.env,
