@@ -92,6 +92,13 @@ describe('examples/shop: npm run shop:copy makes a safe copy of the shop databas
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
+  it('says to start the shop once first when there is no shop database yet, and writes nothing', () => {
+    const result = copy();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/there is no shop database at .*shop-data\.db yet: start the shop once \(npm start seeds it\)/);
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('leaves no planted personal value, id or envelope in the copy', async () => {
     const customers = await seed(3);
     const result = copy('--json');
