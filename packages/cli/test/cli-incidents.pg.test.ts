@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deriveKey, type AuditEntry } from '@privacy-kit/core';
 import { createPostgresStore } from '@privacy-kit/postgres';
-import { databaseUrl, dropSchema, freshSchema } from '../../postgres/test/pg-test-env';
+import { databaseUrl, dropSchema, freshSchema, sql } from '../../postgres/test/pg-test-env';
 import { runCli, type CliRun } from './support/run-cli';
 
 function access(n: number, actor: string, subject: string, time: string): AuditEntry {
@@ -15,9 +15,9 @@ describe('privacy-kit incidents --database-url (the register on PostgreSQL)', ()
   let schema: string;
   let secret: string;
   const cli = (...args: string[]): CliRun => runCli(['incidents', ...args, '--database-url', databaseUrl(), '--schema', schema], { env: { PRIVACY_KIT_SECRET: secret } });
-  const json = <T>(run: CliRun): T => {
+  const json = <T>(run: CliRun, status = 0): T => {
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(status);
     return JSON.parse(run.stdout) as T;
   };
 
@@ -35,7 +35,7 @@ describe('privacy-kit incidents --database-url (the register on PostgreSQL)', ()
   });
 
   it('finds the alert, opens an incident with its 72-hour deadline, computes its scope and drafts the notification', () => {
-    const { alerts } = json<{ alerts: { rule: string; id: string }[] }>(cli('alerts', '--json'));
+    const { alerts } = json<{ alerts: { rule: string; id: string }[] }>(cli('alerts', '--json'), 1);
     expect(alerts.map((a) => a.rule)).toContain('massAccess');
     const { incident } = json<{ incident: { id: string; knownAt: string; deadline: string } }>(cli('open', '--title', 'Agent read many customers', '--known-at', '2026-11-30T10:00:00Z', '--json'));
     expect(Date.parse(incident.deadline)).toBe(Date.parse('2026-11-30T10:00:00Z') + 72 * 3600_000);
@@ -51,5 +51,32 @@ describe('privacy-kit incidents --database-url (the register on PostgreSQL)', ()
     const list = cli('list');
     expect(list.status).toBe(1);
     expect(list.stdout).toMatch(/OVERDUE/);
+  });
+
+  it("alerts sees every instance's records: two instances (two chains) each read 30 customers, 60 in all fire massAccess", async () => {
+    const fleetSchema = freshSchema();
+    const open = () => createPostgresStore({ connectionString: databaseUrl(), auditKey: deriveKey(secret, 'audit'), schema: fleetSchema });
+    const a = open();
+    await a.ready();
+    const b = open();
+    await b.ready();
+    try {
+      const start = Date.parse('2026-12-03T09:00:00Z');
+      // Behind a load balancer, one agent's reads alternate between the instances: each sees 30, under the threshold of 50.
+      for (let c = 0; c < 60; c++) await (c % 2 === 0 ? a : b).appendAudit(access(c, 'psn_agent', `psn_customer-${c}`, new Date(start + c * 6_000).toISOString()));
+      await a.close();
+      await b.close();
+      const written = await sql<{ chains: string }>(`SELECT count(DISTINCT chain) AS chains FROM "${fleetSchema}".audit_log`);
+      expect(Number(written[0]?.chains)).toBe(2);
+      const fleet = (...args: string[]): CliRun => runCli(['incidents', ...args, '--database-url', databaseUrl(), '--schema', fleetSchema], { env: { PRIVACY_KIT_SECRET: secret } });
+      const { alerts } = json<{ alerts: { rule: string; actor: string; count: number }[] }>(fleet('alerts', '--from', '2026-12-03T00:00:00Z', '--json'), 1);
+      expect(alerts.filter((x) => x.rule === 'massAccess')).toEqual([expect.objectContaining({ actor: 'psn_agent', count: 50 })]);
+      const later = json<{ alerts: unknown[] }>(fleet('alerts', '--from', '2026-12-04T00:00:00Z', '--json'));
+      expect(later.alerts).toEqual([]);
+    } finally {
+      await a.close().catch(() => undefined);
+      await b.close().catch(() => undefined);
+      await dropSchema(fleetSchema);
+    }
   });
 });

@@ -44,6 +44,48 @@ describe('privacy-kit incidents', () => {
     expect(mass[0]).toMatchObject({ actor: 'psn_agent', count: 50 });
   });
 
+  it('alerts exits 1 when it finds an alert, and 0 with "no alerts" over ordinary traffic', () => {
+    const found = cli('alerts');
+    expect(found.status).toBe(1);
+    expect(found.stdout).toMatch(/massAccess/);
+    const quiet = cli('alerts', '--to', '2026-12-01T23:59:59Z');
+    expect(quiet).toMatchObject({ status: 0, stdout: 'no alerts\n', stderr: '' });
+  });
+
+  it('alerts --from and --to read only their window (a schedule of runs over a fleet\'s store): the burst\'s day fires, the next day is quiet', () => {
+    const burst = json<{ alerts: { rule: string; actor: string }[] }>(cli('alerts', '--from', '2026-12-02T00:00:00Z', '--to', '2026-12-02T23:59:59Z', '--json'));
+    expect(burst.alerts.filter((a) => a.rule === 'massAccess')).toEqual([expect.objectContaining({ actor: 'psn_agent' })]);
+    expect(json<{ alerts: unknown[] }>(cli('alerts', '--from', '2026-12-03T00:00:00Z', '--json')).alerts).toEqual([]);
+  });
+
+  it("alerts takes its rules from the 'monitoring' of privacy-kit.config.json (the rules the app gives privacy({ monitoring }))", () => {
+    const alertsWith = (monitoring: unknown): { rule: string; count: number; threshold: number }[] => {
+      writeFileSync(join(dir, 'privacy-kit.config.json'), JSON.stringify({ monitoring }));
+      const run = runCli(['incidents', 'alerts', '--db', db, '--json'], { env: { PRIVACY_KIT_SECRET: secret }, cwd: dir });
+      expect(run.stderr).toBe('');
+      return (JSON.parse(run.stdout) as { alerts: { rule: string; count: number; threshold: number }[] }).alerts.filter((a) => a.rule === 'massAccess');
+    };
+    expect(alertsWith({ massAccess: { threshold: 70 } })).toEqual([]);
+    expect(alertsWith({ massAccess: { threshold: 10 } })).toEqual([expect.objectContaining({ count: 10, threshold: 10 })]);
+    expect(alertsWith({ massAccess: false })).toEqual([]);
+  });
+
+  it("refuses a 'monitoring' in privacy-kit.config.json that the rules cannot take (exit 2), naming the file and the option", () => {
+    writeFileSync(join(dir, 'privacy-kit.config.json'), JSON.stringify({ monitoring: { massAccess: { threshold: 0 } } }));
+    const run = runCli(['incidents', 'alerts', '--db', db], { env: { PRIVACY_KIT_SECRET: secret }, cwd: dir });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/privacy-kit\.config\.json/);
+    expect(run.stderr).toMatch(/'monitoring'.*massAccess\.threshold.*whole number/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses a --from that is not an instant (exit 2)', () => {
+    const run = cli('alerts', '--from', 'yesterday');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--from must be an ISO 8601 time with offset/);
+    expect(run.stdout).toBe('');
+  });
+
   it('open, scope and draft: the register counts the subjects and categories the agent reached, and the draft says so', () => {
     const { incident } = json<{ incident: { id: string; deadline: string; knownAt: string } }>(cli('open', '--title', 'An agent read many customers', '--known-at', '2026-12-02T10:00:00Z', '--json'));
     expect(Date.parse(incident.deadline)).toBe(Date.parse('2026-12-02T10:00:00Z') + 72 * 3600_000);

@@ -56,10 +56,11 @@ function out(ctx: CommandContext, json: boolean, value: unknown, text: () => str
   ctx.output.out(json ? `${JSON.stringify(value, null, 2)}\n` : text());
 }
 
-async function* allRecords(store: IncidentRegisterStore): AsyncIterable<AuditRecord> {
+/** Every audit record of the store, or those of a window, page by page. */
+async function* allRecords(store: IncidentRegisterStore, window: { readonly from?: string; readonly to?: string } = {}): AsyncIterable<AuditRecord> {
   let afterSeq = 0;
   for (;;) {
-    const page = await store.readAudit({ afterSeq, limit: PAGE });
+    const page = await store.readAudit({ ...window, afterSeq, limit: PAGE });
     if (page.length === 0) return;
     yield* page;
     afterSeq = (page[page.length - 1] as AuditRecord).seq;
@@ -86,11 +87,27 @@ export function registerIncidentsCommand(program: Command, ctx: CommandContext):
         'actor, a route or a window reached), draft the Art. 33 notification. Every change is appended and audited.',
     );
 
-  storeOptions(incidents.command('alerts').summary('run the monitoring rules (defaults) over the whole audit log and list the alerts'))
-    .action(async (flags: StoreFlags) => withService(ctx, flags, async (_service, store) => {
-      const alerts = await monitorRecords(allRecords(store));
+  storeOptions(incidents.command('alerts')
+    .summary("run the monitoring rules over the audit log (every instance's records) and list the alerts; exit 1 if any")
+    .description(
+      "Runs the monitoring rules over the store's audit log, the records of every instance that writes to it: on a fleet, each " +
+        "instance's privacy({ monitoring }) sees only its own traffic, so run this on a schedule with --from to watch the whole. " +
+        "The rules are the defaults, or the 'monitoring' of privacy-kit.config.json (the rules given to privacy({ monitoring })). " +
+        'Exits 1 when it finds an alert, 0 when none.'))
+    .option('--from <iso>', 'only records from this instant (e.g. an hour ago); the baseline rule learns from what it reads')
+    .option('--to <iso>', 'only records up to this instant')
+    .action(async (flags: StoreFlags & { from?: string; to?: string }) => withService(ctx, flags, async (_service, store) => {
+      const rules = loadCliConfig({ cwd: ctx.cwd }).config.monitoring;
+      const window = { ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) };
+      try {
+        await store.readAudit({ ...window, limit: 1 }); // the store checks the window: refused here, named by its flags
+      } catch (error) {
+        if (!isPrivacyKitError(error) || error.code !== 'PK_INVALID_OPTION') throw error;
+        throw new CliFailure('PK_INVALID_OPTION', problemOf(error).replace(/^refused readAudit\(\) query: /, '').replace(/'(from|to)'/g, '--$1'), EXIT_CODES.USAGE, { cause: error });
+      }
+      const alerts = await monitorRecords(allRecords(store, window), rules);
       out(ctx, flags.json === true, { alerts }, () => (alerts.length === 0 ? 'no alerts\n' : alerts.map((a) => `${a.time}  ${a.rule}  ${a.explanation}\n    ${a.command}\n`).join('')));
-      ctx.exit(EXIT_CODES.OK);
+      ctx.exit(alerts.length === 0 ? EXIT_CODES.OK : EXIT_CODES.FAILED);
     }));
 
   storeOptions(incidents.command('list').summary('every incident with its 72-hour clock'))

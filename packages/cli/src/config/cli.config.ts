@@ -7,8 +7,10 @@ import {
   parseAllowList,
   parseRecordConfig,
   rejectUnknownOptions,
+  createMonitor,
   type AllowRule,
   type InventoryAppInput,
+  type MonitoringOptions,
 } from '@privacy-kit/core';
 import { CliFailure, problemOf, usageError } from '../cli-failure';
 import { EXIT_CODES } from '../exit-codes';
@@ -23,7 +25,8 @@ export { CONFIG_FILE_NAME, PACKAGE_JSON_KEY };
  * {
  *   "controller": { "name": "Shop Ltd", "contact": "privacy@shop.example", "dpo": "dpo@shop.example" },
  *   "allow": [{ "route": "GET /health", "reason": "returns no personal data" }],
- *   "observed": ".privacy-kit/observed.json"
+ *   "observed": ".privacy-kit/observed.json",
+ *   "monitoring": { "massAccess": { "threshold": 20, "windowMs": 600000 } }
  * }
  */
 export interface CliConfig {
@@ -41,6 +44,8 @@ export interface CliConfig {
   readonly observed?: string | readonly string[];
   /** Which export of the module is the app. */
   readonly export?: string;
+  /** The monitoring rules `privacy-kit incidents alerts` runs (the `rules` of `privacy({ monitoring })`; default: the defaults). */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /** A loaded configuration and where it came from. */
@@ -52,7 +57,7 @@ export interface LoadedConfig {
   readonly dir: string;
 }
 
-const CONFIG_KEYS: readonly string[] = [...RECORD_CONFIG_KEYS, 'allow', 'observed', 'export'];
+const CONFIG_KEYS: readonly string[] = [...RECORD_CONFIG_KEYS, 'allow', 'observed', 'export', 'monitoring'];
 
 function fail(where: string, message: string): never {
   throw new CliFailure('PK_INVALID_OPTION', `${where}: ${message}`, EXIT_CODES.USAGE);
@@ -88,6 +93,14 @@ export function parseCliConfig(value: unknown, where: string): CliConfig {
   const record = usage(() => parseRecordConfig(v, where));
   const observed = typeof v.observed === 'string' ? [v.observed] : stringList(v.observed, where, 'observed');
   const allow = usage(() => parseAllowList(v.allow, where));
+  if (v.monitoring !== undefined) {
+    try {
+      createMonitor(v.monitoring as MonitoringOptions);
+    } catch (error) {
+      // The rules' own message names the option, what it takes and what it got, as an option of createMonitor().
+      fail(where, problemOf(error).replace(/^createMonitor\(\)/, "'monitoring'"));
+    }
+  }
   return {
     ...(record.name === undefined ? {} : { name: record.name }),
     ...(record.controller === undefined ? {} : { controller: record.controller as NonNullable<CliConfig['controller']> }),
@@ -96,6 +109,7 @@ export function parseCliConfig(value: unknown, where: string): CliConfig {
     allow,
     ...(observed === undefined ? {} : { observed }),
     ...(v.export === undefined ? {} : { export: v.export }),
+    ...(v.monitoring === undefined ? {} : { monitoring: v.monitoring as MonitoringOptions }),
   };
 }
 

@@ -32,9 +32,18 @@ describe('the CLI configuration', () => {
     expect(() => parseCliConfig({ alow: [] }, 'privacy-kit.config.json')).toThrow(
       expect.objectContaining({
         code: 'PK_INVALID_OPTION',
-        problem: "privacy-kit.config.json: unknown option 'alow'. Did you mean 'allow'? Known options: name, controller, securityMeasures, additionalSecurityMeasures, allow, observed, export.",
+        problem: "privacy-kit.config.json: unknown option 'alow'. Did you mean 'allow'? Known options: name, controller, securityMeasures, additionalSecurityMeasures, allow, observed, export, monitoring.",
       }),
     );
+  });
+
+  it("keeps the 'monitoring' rules as given, and refuses an unknown rule with the suggestion the rules' own check makes", () => {
+    const monitoring = { massAccess: { threshold: 20, windowMs: 600_000 }, offHours: { from: '07:00', to: '20:00', timeZone: 'Europe/Berlin' } };
+    expect(parseCliConfig({ monitoring }, 'privacy-kit.config.json').monitoring).toEqual(monitoring);
+    expect(() => parseCliConfig({ monitoring: { massAcess: {} } }, 'privacy-kit.config.json')).toThrow(
+      expect.objectContaining({ code: 'PK_INVALID_OPTION', problem: expect.stringMatching(/^privacy-kit\.config\.json: 'monitoring': unknown option 'massAcess'\. Did you mean 'massAccess'\?/) }),
+    );
+    expect(() => parseCliConfig({ monitoring: { offHours: { from: '7am', to: '20:00' } } }, 'privacy-kit.config.json')).toThrow(/'monitoring': 'offHours\.from' must be a time of day 'HH:MM'/);
   });
 
   it("suggests 'allow' for 'allowList'", () => {
