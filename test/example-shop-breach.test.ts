@@ -12,7 +12,9 @@ describe('examples/shop: npm run shop:breach-drill', () => {
     expect(run.stdout).toMatch(/^3\. incident inc-\d{8}-\S+ opened from the alert; notify the supervisory authority by \d{4}-/m);
     expect(run.stdout).toMatch(/^4\. scope from the audit log: 30 customers, 30 accesses; categories: .*user\.contact\.email/m);
     expect(run.stdout).toMatch(/30/);
-    // The draft names no customer: counts and categories only.
+    // The draft names the shop's controller and its contact point, and no customer: counts and categories only.
+    expect(run.stdout).toMatch(/Example Shop \(demo\)/);
+    expect(run.stdout).not.toMatch(/controller: not named/);
     expect(run.stdout).not.toMatch(/drill-customer-\d|@example\.com/);
   });
 });

@@ -11,10 +11,13 @@ import { createLogger } from './logger';
 import { UserProfile } from './models/user-profile.dto';
 import { OrdersController } from './routes/orders.controller';
 
-/** Everything the shop is made of, for the server, the tests and the CLI. */
 /** Distinct customers one account may read within 10 minutes before the monitor raises a mass-access alert. */
 export const SUPPORT_READS_ALERT = 20;
 
+/** The controller the incident register's Art. 33 drafts name (a demo organisation on the reserved .example domain). */
+export const SHOP_CONTROLLER = Object.freeze({ name: 'Example Shop (demo)', contact: 'privacy@shop.example', dpo: 'dpo@shop.example' });
+
+/** Everything the shop is made of, for the server, the tests and the CLI. */
 export interface Shop {
   readonly app: Express;
   readonly kit: PrivacyKit;
@@ -93,8 +96,9 @@ export function createShopApp(config: ShopConfig = loadConfig(), logger: winston
     // Unusual access raises an alert (an audit record, and a warning in the log): e.g. a support account reading
     // more than 20 customers' profiles within 10 minutes (npm run shop:breach-drill shows it).
     monitoring: { rules: { massAccess: { threshold: SUPPORT_READS_ALERT, windowMs: 10 * 60_000 } }, logger },
-    // The incident register's Art. 34 list resolves customers' pseudonyms to their e-mail through the shop's data.
-    incidents: { contacts: (subjects) => data.contactsOf(subjects) },
+    // The incident register's Art. 34 list resolves customers' pseudonyms to their e-mail through the shop's data;
+    // its Art. 33 drafts name the controller and where the authority reaches it.
+    incidents: { contacts: (subjects) => data.contactsOf(subjects), controller: SHOP_CONTROLLER },
   });
   app.use(kit);
   app.use(express.json({ limit: '32kb' }));
