@@ -3,7 +3,7 @@ import { createFieldCipher, createPseudonymizer, deriveKey, localKeyProvider } f
 import { createPostgresStore, type PostgresStore } from '@privacy-kit/postgres';
 import { databaseUrl, dropSchema, freshSchema, sql } from '../../postgres/test/pg-test-env';
 import { Member } from './fixtures/copy-mapping';
-import { FIXTURES, runCli, type CliRun } from './support/run-cli';
+import { FIXTURES, interruptCli, runCli, type CliRun } from './support/run-cli';
 
 const MAPPING = `${FIXTURES}/copy-mapping.ts`;
 const MEMBERS = 8;
@@ -86,5 +86,31 @@ describe('privacy-kit pseudonymize (PostgreSQL, COPY both ways)', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('members.nickname');
     expect(await sql('SELECT 1 FROM pg_namespace WHERE nspname = $1', [copy])).toEqual([]);
+  });
+
+  it('resumes an interrupted copy where it stopped, and the result is the copy an uninterrupted run makes', async () => {
+    // Enough rows that the run is still copying when the first progress line shows.
+    await sql(`INSERT INTO "${app}".visits SELECT 1000 + g, (SELECT id FROM "${app}".members ORDER BY id OFFSET g % ${MEMBERS} LIMIT 1), now(), NULL FROM generate_series(0, 4999) g`);
+    const interrupted = await interruptCli(['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', databaseUrl(), '--to-schema', copy,
+      '--mapping', MAPPING, '--store-url', databaseUrl(), '--store-schema', storeSchema, '--batch-size', '1'], /copying rows/,
+    { env: { PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret } });
+    expect(interrupted.code).toBe(1);
+    expect(interrupted.stderr).toMatch(/run the same command again to resume/);
+    const copied = await sql<{ n: string }>(`SELECT count(*) AS n FROM "${copy}".visits`);
+    expect(Number(copied[0]?.n)).toBeLessThan(5_000);
+    const resumed = pseudonymize('--batch-size', '500', '--json');
+    expect(resumed.status).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ ok: true, resumed: true });
+    const once = freshSchema();
+    try {
+      const run = runCli(['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', databaseUrl(), '--to-schema', once, '--mapping', MAPPING,
+        '--store-url', databaseUrl(), '--store-schema', storeSchema], { env: { PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret } });
+      expect(run.status).toBe(0);
+      for (const table of ['members', 'visits']) {
+        expect(await sql(`SELECT * FROM "${copy}".${table} ORDER BY id`)).toEqual(await sql(`SELECT * FROM "${once}".${table} ORDER BY id`));
+      }
+    } finally {
+      await dropSchema(once);
+    }
   });
 });

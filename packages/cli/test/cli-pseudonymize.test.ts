@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,7 @@ import { createFieldCipher, createPseudonymizer, deriveKey, localKeyProvider } f
 import { createSqliteStore, readSqliteAudit } from '@privacy-kit/sqlite';
 import { sampleAuditEntry } from '@privacy-kit/core/testing';
 import { Member } from './fixtures/copy-mapping';
-import { CLI_SOURCE, FIXTURES, ROOT, runCli, type CliRun } from './support/run-cli';
+import { FIXTURES, interruptCli, runCli, type CliRun } from './support/run-cli';
 
 const MAPPING = `${FIXTURES}/copy-mapping.ts`;
 const MEMBERS = 12;
@@ -244,16 +243,7 @@ describe('privacy-kit pseudonymize (SQLite)', () => {
       for (let i = 0; i < 5_000; i++) insert.run(1000 + i, (members[i % MEMBERS] as Planted).id, '2026-11-20T10:00:00Z', null);
     })();
     db.close();
-    const args = ['--require', require.resolve('tsx/cjs'), CLI_SOURCE, 'pseudonymize', '--from', source, '--to', target, '--mapping', MAPPING, '--store', store, '--batch-size', '1'];
-    const interrupted = await new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env(), NO_COLOR: '1', TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') } });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/copying rows/.test(stderr) && !child.killed) child.kill('SIGINT');
-      });
-      child.on('close', (code) => done({ code, stderr }));
-    });
+    const interrupted = await interruptCli(['pseudonymize', '--from', source, '--to', target, '--mapping', MAPPING, '--store', store, '--batch-size', '1'], /copying rows/, { env: env() });
     expect(interrupted.code).toBe(1);
     expect(interrupted.stderr).toMatch(/run the same command again to resume/);
     const resumed = copy('--batch-size', '50', '--json');

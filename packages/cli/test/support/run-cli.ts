@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { run } from '@privacy-kit/cli';
 
@@ -44,6 +44,27 @@ export function runCli(args: readonly string[], options: { readonly env?: NodeJS
   const env = { ...environment(options.env), TSX_TSCONFIG_PATH: TSCONFIG };
   const result = spawnSync(process.execPath, ['--require', TSX, CLI_SOURCE, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs `privacy-kit` like {@link runCli}, and sends it SIGINT (Ctrl-C) as soon as its standard error matches
+ * `when`: an interruption in the middle of the work, for the resume tests.
+ *
+ * @param args - the arguments after `privacy-kit`
+ * @param when - what the run has printed on stderr when it is interrupted, e.g. its progress line
+ * @param options - extra environment
+ */
+export function interruptCli(args: readonly string[], when: RegExp, options: { readonly env?: NodeJS.ProcessEnv } = {}): Promise<{ readonly code: number | null; readonly stderr: string }> {
+  const env = { ...environment(options.env), TSX_TSCONFIG_PATH: TSCONFIG };
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--require', TSX, CLI_SOURCE, ...args], { cwd: ROOT, env });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (when.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', (code) => done({ code, stderr }));
+  });
 }
 
 /**
