@@ -70,6 +70,13 @@ describe('privacy-kit pseudonymize (PostgreSQL, COPY both ways)', () => {
     expect(JSON.stringify(audit[0])).not.toContain(copy);
   });
 
+  it('fails the run when the scan of the copy finds personal data in a kept column, without printing it', () => {
+    const run = pseudonymize('--export', 'keepsNote');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/members\.note: \d+ × email/);
+    expect(run.stdout + run.stderr).not.toMatch(/mail\.test/);
+  });
+
   it('refuses to copy a schema onto itself, through another host name, and writes nothing', async () => {
     const url = new URL(databaseUrl());
     url.hostname = url.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
