@@ -52,9 +52,12 @@ describe('privacy-kit incidents', () => {
     expect(quiet).toMatchObject({ status: 0, stdout: 'no alerts\n', stderr: '' });
   });
 
-  it('alerts --from and --to read only their window (a schedule of runs over a fleet\'s store): the burst\'s day fires, the next day is quiet', () => {
-    const burst = json<{ alerts: { rule: string; actor: string }[] }>(cli('alerts', '--from', '2026-12-02T00:00:00Z', '--to', '2026-12-02T23:59:59Z', '--json'));
+  it('alerts --from and --to read only their window (a schedule of runs over a fleet\'s store): the burst\'s day fires, an overlapping run gives the same alert id, the next day is quiet', () => {
+    const burst = json<{ alerts: { rule: string; actor: string; id: string }[] }>(cli('alerts', '--from', '2026-12-02T00:00:00Z', '--to', '2026-12-02T23:59:59Z', '--json'));
     expect(burst.alerts.filter((a) => a.rule === 'massAccess')).toEqual([expect.objectContaining({ actor: 'psn_agent' })]);
+    // An overlapping run (from the day before) reports the same burst under the same id, to deduplicate on.
+    const overlapping = json<{ alerts: { rule: string; id: string }[] }>(cli('alerts', '--from', '2026-12-01T00:00:00Z', '--json'));
+    expect(overlapping.alerts.find((a) => a.rule === 'massAccess')?.id).toBe(burst.alerts.find((a) => a.rule === 'massAccess')?.id);
     expect(json<{ alerts: unknown[] }>(cli('alerts', '--from', '2026-12-03T00:00:00Z', '--json')).alerts).toEqual([]);
   });
 
