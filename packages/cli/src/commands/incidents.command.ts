@@ -99,13 +99,12 @@ export function registerIncidentsCommand(program: Command, ctx: CommandContext):
     .action(async (flags: StoreFlags & { from?: string; to?: string }) => withService(ctx, flags, async (_service, store) => {
       const rules = loadCliConfig({ cwd: ctx.cwd }).config.monitoring;
       const window = { ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) };
-      try {
-        await store.readAudit({ ...window, limit: 1 }); // the store checks the window: refused here, named by its flags
-      } catch (error) {
-        if (!isPrivacyKitError(error) || error.code !== 'PK_INVALID_OPTION') throw error;
-        throw new CliFailure('PK_INVALID_OPTION', problemOf(error).replace(/^refused readAudit\(\) query: /, '').replace(/'(from|to)'/g, '--$1'), EXIT_CODES.USAGE, { cause: error });
-      }
-      const alerts = await monitorRecords(allRecords(store, window), rules);
+      const alerts = await monitorRecords(allRecords(store, window), rules).catch((error: unknown) => {
+        // The store checks the window as it reads the first page: its refusal is named by the flags.
+        const problem = isPrivacyKitError(error) ? problemOf(error) : '';
+        if (!problem.startsWith('refused readAudit() query: ')) throw error;
+        throw new CliFailure('PK_INVALID_OPTION', problem.replace(/^refused readAudit\(\) query: /, '').replace(/'(from|to)'/g, '--$1'), EXIT_CODES.USAGE, { cause: error });
+      });
       out(ctx, flags.json === true, { alerts }, () => (alerts.length === 0 ? 'no alerts\n' : alerts.map((a) => `${a.time}  ${a.rule}  ${a.explanation}\n    ${a.command}\n`).join('')));
       ctx.exit(alerts.length === 0 ? EXIT_CODES.OK : EXIT_CODES.FAILED);
     }));
