@@ -46,7 +46,7 @@ export type { Retention } from './retention/retention';
 export { MIN_KEY_BYTES, createPseudonymizer, deriveKey, keyBytes } from './pseudonym/pseudonymizer';
 export type { Pseudonymizer } from './pseudonym/pseudonymizer';
 
-export { isoTime } from './audit/iso-time';
+export { isIsoInstant, isoTime } from './audit/iso-time';
 // Store authors: the chain, the writer, row mapping and checkpoint machinery are on '@privacy-kit/core/store'.
 export { readAuditCheckpoints } from './audit/audit-chain';
 export type { AuditCheckpointFile } from './audit/audit-chain';

@@ -17,3 +17,15 @@ export function isoTime(date?: Date): string {
   lastText = text;
   return text;
 }
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Whether a value is an ISO 8601 instant with seconds and an explicit offset, e.g. '2026-12-05T09:00:00Z' or
+ * '2026-12-05T10:00:00.123+01:00': the form every store keeps and every query of a time window takes.
+ *
+ * @param value - anything
+ */
+export function isIsoInstant(value: unknown): value is string {
+  return typeof value === 'string' && ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value));
+}

@@ -1,8 +1,8 @@
+import { isIsoInstant } from '../audit/iso-time';
 import { PrivacyKitError } from '../errors/privacy-kit.error';
 import type { ConsentAction, ConsentEvent, ConsentEventInput, ConsentState } from './store-contracts';
 
 const ACTIONS: readonly ConsentAction[] = ['granted', 'withdrawn', 'expired'];
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Checks a consent event before any store writes it, so every store refuses the same bad input the same way.
@@ -18,7 +18,7 @@ export function validateConsentEvent(event: ConsentEventInput, store: string): v
   if (typeof event?.method !== 'string' || event.method === '') problems.push("'method' must be a non-empty string such as 'api' or 'gpc'");
   for (const field of ['expiresAt', 'time'] as const) {
     const value = event?.[field];
-    if (value != null && (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value) || Number.isNaN(Date.parse(value)))) {
+    if (value != null && !isIsoInstant(value)) {
       problems.push(`'${field}' must be an ISO 8601 time with offset`);
     }
   }

@@ -1,7 +1,7 @@
+import { isIsoInstant } from '../audit/iso-time';
 import { PrivacyKitError } from '../errors/privacy-kit.error';
 import type { DataKeyListQuery, WrappedDataKey } from './store-contracts';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A wrapped data key as the SQL stores keep it (`current` is 0/1 in SQLite, a boolean in PostgreSQL). */
 export interface DataKeyRow {
@@ -44,7 +44,7 @@ export function validateDataKey(key: Omit<WrappedDataKey, 'current'>, store: str
   if (!isText(key?.kekId)) problems.push("'kekId' must be a non-empty string (the key-encryption key's id)");
   if (!isText(key?.wrapped)) problems.push("'wrapped' must be the wrapped key as non-empty text (the key provider's format, e.g. base64url)");
   const createdAt: unknown = key?.createdAt;
-  if (typeof createdAt !== 'string' || !ISO_WITH_OFFSET.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
+  if (!isIsoInstant(createdAt)) {
     problems.push("'createdAt' must be an ISO 8601 time with offset");
   }
   if (problems.length > 0) refuse(store, 'data key', problems);

@@ -1,7 +1,7 @@
+import { isIsoInstant } from '../audit/iso-time';
 import { PrivacyKitError } from '../errors/privacy-kit.error';
 import type { AuditQuery, RightsRequest, RightsRequestFilter } from './store-contracts';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const DECISIONS: ReadonlySet<unknown> = new Set(['allowed', 'denied']);
 
 /**
@@ -100,7 +100,7 @@ export function validateAuditQuery(query: AuditQuery, store: string): void {
     // The filters of issue 18; the earlier ones are passed to the database as they are, as before.
     for (const field of ['from', 'to'] as const) {
       const value: unknown = query[field];
-      if (value !== undefined && (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value) || Number.isNaN(Date.parse(value)))) {
+      if (value !== undefined && !isIsoInstant(value)) {
         problems.push(`'${field}' must be an ISO 8601 time with offset, e.g. 2026-12-05T09:00:00Z or 2026-12-05T10:00:00+01:00`);
       }
     }

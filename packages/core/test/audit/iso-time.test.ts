@@ -1,4 +1,4 @@
-import { isoTime } from '@privacy-kit/core';
+import { isIsoInstant, isoTime } from '@privacy-kit/core';
 
 describe('isoTime', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -35,5 +35,17 @@ describe('isoTime', () => {
 
   it('throws on an invalid date, as before', () => {
     expect(() => isoTime(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('isIsoInstant', () => {
+  it('takes an instant with seconds and an offset, as isoTime writes it', () => {
+    for (const value of ['2026-12-05T09:00:00Z', '2026-12-05T10:00:00.123+01:00', '2026-12-05T04:00:00-05:00', isoTime()]) expect(isIsoInstant(value)).toBe(true);
+  });
+
+  it('refuses a time without an offset or seconds, a date alone, an impossible date and anything not text', () => {
+    for (const value of ['2026-12-05T09:00:00', '2026-12-05T09:00Z', '2026-12-05', '2026-13-05T09:00:00Z', 'yesterday', '', 1_764_925_200_000, null, undefined, new Date()]) {
+      expect(isIsoInstant(value)).toBe(false);
+    }
   });
 });
