@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { isPrivacyKitError, monitorRecords, type AuditRecord, type IncidentEventKind, type ScopeFilter } from '@privacy-kit/core';
+import { isIsoInstant, isPrivacyKitError, monitorRecords, type AuditRecord, type IncidentEventKind, type ScopeFilter } from '@privacy-kit/core';
 import { IncidentService, keepsIncidents, type IncidentActor, type IncidentRegisterStore } from '@privacy-kit/express';
 import { CliFailure, problemOf } from '../cli-failure';
 import { loadCliConfig } from '../config/cli.config';
@@ -96,18 +96,18 @@ export function registerIncidentsCommand(program: Command, ctx: CommandContext):
         'Exits 1 when it finds an alert, 0 when none.'))
     .option('--from <iso>', 'only records from this instant (e.g. an hour ago); the baseline rule learns from what it reads')
     .option('--to <iso>', 'only records up to this instant')
-    .action(async (flags: StoreFlags & { from?: string; to?: string }) => withService(ctx, flags, async (_service, store) => {
+    .action(async (flags: StoreFlags & { from?: string; to?: string }) => {
+      // Flags and configuration are checked before the store is opened.
+      const bad = (['from', 'to'] as const).filter((flag) => flags[flag] !== undefined && !isIsoInstant(flags[flag]));
+      if (bad.length > 0) throw new CliFailure('PK_INVALID_OPTION', `${bad.map((flag) => `--${flag}`).join(' and ')} must be an ISO 8601 time with offset, e.g. 2026-12-05T09:00:00Z or 2026-12-05T10:00:00+01:00.`, EXIT_CODES.USAGE);
       const rules = loadCliConfig({ cwd: ctx.cwd }).config.monitoring;
       const window = { ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) };
-      const alerts = await monitorRecords(allRecords(store, window), rules).catch((error: unknown) => {
-        // The store checks the window as it reads the first page: its refusal is named by the flags.
-        const problem = isPrivacyKitError(error) ? problemOf(error) : '';
-        if (!problem.startsWith('refused readAudit() query: ')) throw error;
-        throw new CliFailure('PK_INVALID_OPTION', problem.replace(/^refused readAudit\(\) query: /, '').replace(/'(from|to)'/g, '--$1'), EXIT_CODES.USAGE, { cause: error });
+      await withService(ctx, flags, async (_service, store) => {
+        const alerts = await monitorRecords(allRecords(store, window), rules);
+        out(ctx, flags.json === true, { alerts }, () => (alerts.length === 0 ? 'no alerts\n' : alerts.map((a) => `${a.time}  ${a.rule}  ${a.explanation}\n    ${a.command}\n`).join('')));
+        ctx.exit(alerts.length === 0 ? EXIT_CODES.OK : EXIT_CODES.FAILED);
       });
-      out(ctx, flags.json === true, { alerts }, () => (alerts.length === 0 ? 'no alerts\n' : alerts.map((a) => `${a.time}  ${a.rule}  ${a.explanation}\n    ${a.command}\n`).join('')));
-      ctx.exit(alerts.length === 0 ? EXIT_CODES.OK : EXIT_CODES.FAILED);
-    }));
+    });
 
   storeOptions(incidents.command('list').summary('every incident with its 72-hour clock'))
     .action(async (flags: StoreFlags) => withService(ctx, flags, async (service) => {
