@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deriveKey, type AuditEntry } from '@privacy-kit/core';
-import { createPostgresStore } from '@privacy-kit/postgres';
+import { createPostgresStore, type PostgresStore } from '@privacy-kit/postgres';
 import { databaseUrl, dropSchema, freshSchema, sql } from '../../postgres/test/pg-test-env';
 import { runCli, type CliRun } from './support/run-cli';
 
@@ -55,17 +55,13 @@ describe('privacy-kit incidents --database-url (the register on PostgreSQL)', ()
 
   it("alerts sees every instance's records: two instances (two chains) each read 30 customers, 60 in all fire massAccess", async () => {
     const fleetSchema = freshSchema();
-    const open = () => createPostgresStore({ connectionString: databaseUrl(), auditKey: deriveKey(secret, 'audit'), schema: fleetSchema });
-    const a = open();
-    await a.ready();
-    const b = open();
-    await b.ready();
+    const [a, b] = [0, 1].map(() => createPostgresStore({ connectionString: databaseUrl(), auditKey: deriveKey(secret, 'audit'), schema: fleetSchema })) as [PostgresStore, PostgresStore];
     try {
+      await a.ready(); // one after the other: the second instance finds the first's chain taken and registers its own
+      await b.ready();
       const start = Date.parse('2026-12-03T09:00:00Z');
       // Behind a load balancer, one agent's reads alternate between the instances: each sees 30, under the threshold of 50.
       for (let c = 0; c < 60; c++) await (c % 2 === 0 ? a : b).appendAudit(access(c, 'psn_agent', `psn_customer-${c}`, new Date(start + c * 6_000).toISOString()));
-      await a.close();
-      await b.close();
       const written = await sql<{ chains: string }>(`SELECT count(DISTINCT chain) AS chains FROM "${fleetSchema}".audit_log`);
       expect(Number(written[0]?.chains)).toBe(2);
       const fleet = (...args: string[]): CliRun => runCli(['incidents', ...args, '--database-url', databaseUrl(), '--schema', fleetSchema], { env: { PRIVACY_KIT_SECRET: secret } });
@@ -74,8 +70,7 @@ describe('privacy-kit incidents --database-url (the register on PostgreSQL)', ()
       const later = json<{ alerts: unknown[] }>(fleet('alerts', '--from', '2026-12-04T00:00:00Z', '--json'));
       expect(later.alerts).toEqual([]);
     } finally {
-      await a.close().catch(() => undefined);
-      await b.close().catch(() => undefined);
+      await Promise.all([a.close(), b.close()]);
       await dropSchema(fleetSchema);
     }
   });

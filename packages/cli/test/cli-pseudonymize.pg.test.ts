@@ -17,9 +17,12 @@ describe('privacy-kit pseudonymize (PostgreSQL, COPY both ways)', () => {
   let emails: string[];
   const open: PostgresStore[] = [];
 
-  const pseudonymize = (...extra: string[]): CliRun =>
-    runCli(['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', databaseUrl(), '--to-schema', copy, '--mapping', MAPPING,
-      '--store-url', databaseUrl(), '--store-schema', storeSchema, ...extra], { env: { PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret } });
+  const secrets = (): NodeJS.ProcessEnv => ({ PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret });
+  /** The command's arguments for a copy of the app's schema into `target`. */
+  const argsInto = (target: string, ...extra: string[]): string[] =>
+    ['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', databaseUrl(), '--to-schema', target, '--mapping', MAPPING,
+      '--store-url', databaseUrl(), '--store-schema', storeSchema, ...extra];
+  const pseudonymize = (...extra: string[]): CliRun => runCli(argsInto(copy, ...extra), { env: secrets() });
 
   beforeEach(async () => {
     app = freshSchema();
@@ -81,7 +84,7 @@ describe('privacy-kit pseudonymize (PostgreSQL, COPY both ways)', () => {
     const url = new URL(databaseUrl());
     url.hostname = url.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
     const run = runCli(['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', url.toString(), '--to-schema', app, '--mapping', MAPPING,
-      '--store-url', databaseUrl(), '--store-schema', storeSchema], { env: { PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret } });
+      '--store-url', databaseUrl(), '--store-schema', storeSchema], { env: secrets() });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/the target is the source/);
     expect(await sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [app])).toEqual([{ table_name: 'members' }, { table_name: 'visits' }]);
@@ -98,9 +101,7 @@ describe('privacy-kit pseudonymize (PostgreSQL, COPY both ways)', () => {
   it('resumes an interrupted copy where it stopped, and the result is the copy an uninterrupted run makes', async () => {
     // Enough rows that the run is still copying when the first progress line shows.
     await sql(`INSERT INTO "${app}".visits SELECT 1000 + g, (SELECT id FROM "${app}".members ORDER BY id OFFSET g % ${MEMBERS} LIMIT 1), now(), NULL FROM generate_series(0, 4999) g`);
-    const interrupted = await interruptCli(['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', databaseUrl(), '--to-schema', copy,
-      '--mapping', MAPPING, '--store-url', databaseUrl(), '--store-schema', storeSchema, '--batch-size', '1'], /copying rows/,
-    { env: { PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret } });
+    const interrupted = await interruptCli(argsInto(copy, '--batch-size', '1'), /copying rows/, { env: secrets() });
     expect(interrupted.code).toBe(1);
     expect(interrupted.stderr).toMatch(/run the same command again to resume/);
     const copied = await sql<{ n: string }>(`SELECT count(*) AS n FROM "${copy}".visits`);
@@ -110,8 +111,7 @@ describe('privacy-kit pseudonymize (PostgreSQL, COPY both ways)', () => {
     expect(JSON.parse(resumed.stdout)).toMatchObject({ ok: true, resumed: true });
     const once = freshSchema();
     try {
-      const run = runCli(['pseudonymize', '--from', databaseUrl(), '--schema', app, '--to', databaseUrl(), '--to-schema', once, '--mapping', MAPPING,
-        '--store-url', databaseUrl(), '--store-schema', storeSchema], { env: { PRIVACY_KIT_SECRET: appSecret, PRIVACY_KIT_COPY_SECRET: copySecret } });
+      const run = runCli(argsInto(once), { env: secrets() });
       expect(run.status).toBe(0);
       for (const table of ['members', 'visits']) {
         expect(await sql(`SELECT * FROM "${copy}".${table} ORDER BY id`)).toEqual(await sql(`SELECT * FROM "${once}".${table} ORDER BY id`));
